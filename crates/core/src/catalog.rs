@@ -1,0 +1,748 @@
+//! The catalog: companies, warehouses, product types and products.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+
+use rusqlite::{params, Connection, OptionalExtension, Row};
+use rust_decimal::Decimal;
+
+use crate::db::{new_id, Store, Tx};
+use crate::error::{Entity, Error, Result};
+use crate::model::*;
+use crate::money::parse_money;
+use crate::stock::{self, MovementKind, NewMovement};
+use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
+
+const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at";
+const WAREHOUSE_COLUMNS: &str = "id, company_id, name, code, address, archived, created_at";
+const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
+    (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0)";
+const PRODUCT_COLUMNS: &str = "p.id, p.company_id, p.sku, p.name, p.barcode, p.price,
+    p.product_type_id, t.name, p.threshold, p.archived, p.created_at, p.updated_at";
+
+fn company_from_row(r: &Row<'_>) -> rusqlite::Result<Company> {
+    Ok(Company {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        default_threshold: r.get(2)?,
+        allow_backorders: r.get(3)?,
+        created_at: r.get(4)?,
+    })
+}
+
+fn warehouse_from_row(r: &Row<'_>) -> rusqlite::Result<Warehouse> {
+    Ok(Warehouse {
+        id: r.get(0)?,
+        company_id: r.get(1)?,
+        name: r.get(2)?,
+        code: r.get(3)?,
+        address: r.get(4)?,
+        archived: r.get(5)?,
+        created_at: r.get(6)?,
+    })
+}
+
+fn product_type_from_row(r: &Row<'_>) -> rusqlite::Result<ProductType> {
+    Ok(ProductType {
+        id: r.get(0)?,
+        company_id: r.get(1)?,
+        name: r.get(2)?,
+        default_threshold: r.get(3)?,
+        product_count: r.get(4)?,
+    })
+}
+
+/// Reads a decimal stored as text; a value that does not parse is a corrupt row.
+pub(crate) fn decimal_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<Decimal> {
+    let text: String = r.get(idx)?;
+    Decimal::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+impl Store {
+    // ----- companies -----
+
+    pub fn list_companies(&self) -> Result<Vec<Company>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COMPANY_COLUMNS} FROM companies ORDER BY name COLLATE NOCASE"
+        ))?;
+        let rows = stmt.query_map([], company_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn get_company(&self, id: &str) -> Result<Company> {
+        get_company(&self.conn, id)
+    }
+
+    /// A company by id or by name (names are unique, ignoring case).
+    pub fn find_company(&self, name_or_id: &str) -> Result<Company> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {COMPANY_COLUMNS} FROM companies
+                     WHERE id = ?1 OR name = ?2 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1"
+                ),
+                (name_or_id, name_or_id.trim()),
+                company_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found(Entity::Company, name_or_id))
+    }
+
+    pub fn create_company(&mut self, input: &CompanyInput) -> Result<Company> {
+        let name = validate::required("name", "Company name", &input.name, MAX_NAME)?;
+        let default_threshold = validate::threshold(
+            "default_threshold",
+            input.default_threshold.unwrap_or(DEFAULT_COMPANY_THRESHOLD),
+        )?;
+        let allow_backorders = input.allow_backorders.unwrap_or(false);
+        self.write(|tx| {
+            ensure_company_name_free(tx.conn, &name, None)?;
+            let id = new_id();
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, name, default_threshold, allow_backorders, tx.now, hlc],
+            )?;
+            tx.outbox("company", &id, &hlc)?;
+            get_company(tx.conn, &id)
+        })
+    }
+
+    pub fn update_company(&mut self, id: &str, input: &CompanyInput) -> Result<Company> {
+        let name = validate::required("name", "Company name", &input.name, MAX_NAME)?;
+        if let Some(t) = input.default_threshold {
+            validate::threshold("default_threshold", t)?;
+        }
+        self.write(|tx| {
+            let current = get_company(tx.conn, id)?;
+            ensure_company_name_free(tx.conn, &name, Some(id))?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE companies SET name = ?2, default_threshold = ?3, allow_backorders = ?4,
+                 updated_hlc = ?5 WHERE id = ?1",
+                params![
+                    id,
+                    name,
+                    input.default_threshold.unwrap_or(current.default_threshold),
+                    input.allow_backorders.unwrap_or(current.allow_backorders),
+                    hlc
+                ],
+            )?;
+            tx.outbox("company", id, &hlc)?;
+            get_company(tx.conn, id)
+        })
+    }
+
+    // ----- warehouses -----
+
+    pub fn list_warehouses(
+        &self,
+        company_id: &str,
+        include_archived: bool,
+    ) -> Result<Vec<Warehouse>> {
+        get_company(&self.conn, company_id)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {WAREHOUSE_COLUMNS} FROM warehouses
+             WHERE company_id = ?1 AND (?2 OR archived = 0) ORDER BY name COLLATE NOCASE"
+        ))?;
+        let rows = stmt.query_map((company_id, include_archived), warehouse_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn get_warehouse(&self, id: &str) -> Result<Warehouse> {
+        get_warehouse(&self.conn, id)
+    }
+
+    /// A warehouse of the company by id, name or code.
+    pub fn find_warehouse(&self, company_id: &str, name_or_id: &str) -> Result<Warehouse> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {WAREHOUSE_COLUMNS} FROM warehouses
+                     WHERE company_id = ?1 AND (id = ?2 OR name = ?3 COLLATE NOCASE OR code = ?3 COLLATE NOCASE)
+                     ORDER BY id = ?2 DESC, name = ?3 COLLATE NOCASE DESC LIMIT 1"
+                ),
+                (company_id, name_or_id, name_or_id.trim()),
+                warehouse_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found(Entity::Warehouse, name_or_id))
+    }
+
+    pub fn create_warehouse(
+        &mut self,
+        company_id: &str,
+        input: &WarehouseInput,
+    ) -> Result<Warehouse> {
+        let w = ValidWarehouse::parse(input)?;
+        self.write(|tx| {
+            get_company(tx.conn, company_id)?;
+            w.ensure_unique(tx.conn, company_id, None)?;
+            let id = new_id();
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "INSERT INTO warehouses (id, company_id, name, code, address, created_at, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![id, company_id, w.name, w.code, w.address, tx.now, hlc],
+            )?;
+            tx.outbox("warehouse", &id, &hlc)?;
+            get_warehouse(tx.conn, &id)
+        })
+    }
+
+    pub fn update_warehouse(&mut self, id: &str, input: &WarehouseInput) -> Result<Warehouse> {
+        let w = ValidWarehouse::parse(input)?;
+        self.write(|tx| {
+            let current = get_warehouse(tx.conn, id)?;
+            w.ensure_unique(tx.conn, &current.company_id, Some(id))?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE warehouses SET name = ?2, code = ?3, address = ?4, updated_hlc = ?5 WHERE id = ?1",
+                params![id, w.name, w.code, w.address, hlc],
+            )?;
+            tx.outbox("warehouse", id, &hlc)?;
+            get_warehouse(tx.conn, id)
+        })
+    }
+
+    /// Archived warehouses keep their stock and history but take no new stock.
+    pub fn set_warehouse_archived(&mut self, id: &str, archived: bool) -> Result<Warehouse> {
+        self.write(|tx| {
+            get_warehouse(tx.conn, id)?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE warehouses SET archived = ?2, updated_hlc = ?3 WHERE id = ?1",
+                params![id, archived, hlc],
+            )?;
+            tx.outbox("warehouse", id, &hlc)?;
+            get_warehouse(tx.conn, id)
+        })
+    }
+
+    // ----- product types -----
+
+    pub fn list_product_types(&self, company_id: &str) -> Result<Vec<ProductType>> {
+        get_company(&self.conn, company_id)?;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {PRODUCT_TYPE_COLUMNS} FROM product_types t
+             WHERE t.company_id = ?1 ORDER BY t.name COLLATE NOCASE"
+        ))?;
+        let rows = stmt.query_map([company_id], product_type_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// A product type of the company by id or name.
+    pub fn find_product_type(&self, company_id: &str, name_or_id: &str) -> Result<ProductType> {
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {PRODUCT_TYPE_COLUMNS} FROM product_types t
+                     WHERE t.company_id = ?1 AND (t.id = ?2 OR t.name = ?3 COLLATE NOCASE)
+                     ORDER BY t.id = ?2 DESC LIMIT 1"
+                ),
+                (company_id, name_or_id, name_or_id.trim()),
+                product_type_from_row,
+            )
+            .optional()?
+            .ok_or_else(|| Error::not_found(Entity::ProductType, name_or_id))
+    }
+
+    pub fn create_product_type(
+        &mut self,
+        company_id: &str,
+        input: &ProductTypeInput,
+    ) -> Result<ProductType> {
+        let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
+        let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
+        self.write(|tx| {
+            get_company(tx.conn, company_id)?;
+            ensure_product_type_name_free(tx.conn, company_id, &name, None)?;
+            let id = new_id();
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "INSERT INTO product_types (id, company_id, name, default_threshold, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![id, company_id, name, default_threshold, hlc],
+            )?;
+            tx.outbox("product_type", &id, &hlc)?;
+            get_product_type(tx.conn, &id)
+        })
+    }
+
+    pub fn update_product_type(
+        &mut self,
+        id: &str,
+        input: &ProductTypeInput,
+    ) -> Result<ProductType> {
+        let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
+        let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
+        self.write(|tx| {
+            let current = get_product_type(tx.conn, id)?;
+            ensure_product_type_name_free(tx.conn, &current.company_id, &name, Some(id))?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE product_types SET name = ?2, default_threshold = ?3, updated_hlc = ?4 WHERE id = ?1",
+                params![id, name, default_threshold, hlc],
+            )?;
+            tx.outbox("product_type", id, &hlc)?;
+            get_product_type(tx.conn, id)
+        })
+    }
+
+    // ----- products -----
+
+    pub fn get_product(&self, id: &str) -> Result<Product> {
+        get_product(&self.conn, id)
+    }
+
+    /// A product of the company by SKU (ignoring case).
+    pub fn find_product_by_sku(&self, company_id: &str, sku: &str) -> Result<Product> {
+        let id: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT id FROM products WHERE company_id = ?1 AND sku = ?2",
+                (company_id, sku.trim()),
+                |r| r.get(0),
+            )
+            .optional()?;
+        match id {
+            Some(id) => get_product(&self.conn, &id),
+            None => Err(Error::not_found(Entity::Product, sku)),
+        }
+    }
+
+    /// Creates a product and, in the same transaction, its opening stock: one ledger movement
+    /// per warehouse with a quantity, and a stock level row for every warehouse listed.
+    pub fn create_product(&mut self, company_id: &str, input: &ProductInput) -> Result<Product> {
+        let p = ValidProduct::parse(input)?;
+        let mut seen = HashSet::new();
+        for line in &input.initial_stock {
+            if line.quantity < 0 {
+                return Err(Error::validation(
+                    "initial_stock",
+                    "an initial quantity cannot be negative",
+                ));
+            }
+            if line.quantity > MAX_QUANTITY {
+                return Err(Error::validation(
+                    "initial_stock",
+                    format!("an initial quantity cannot exceed {MAX_QUANTITY}"),
+                ));
+            }
+            if !seen.insert(line.warehouse_id.as_str()) {
+                return Err(Error::validation(
+                    "initial_stock",
+                    "each warehouse can appear only once in the initial stock",
+                ));
+            }
+        }
+        self.write(|tx| {
+            get_company(tx.conn, company_id)?;
+            p.check_references(tx.conn, company_id)?;
+            p.ensure_unique(tx.conn, company_id, None)?;
+            let opening: Vec<(Warehouse, i64)> = input
+                .initial_stock
+                .iter()
+                .map(|line| {
+                    let w = warehouse_of_company(tx.conn, company_id, &line.warehouse_id)?;
+                    if w.archived {
+                        return Err(Error::validation(
+                            "initial_stock",
+                            format!("warehouse {} is archived and takes no stock", w.name),
+                        ));
+                    }
+                    Ok((w, line.quantity))
+                })
+                .collect::<Result<_>>()?;
+
+            let id = new_id();
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "INSERT INTO products (id, company_id, sku, name, barcode, price, product_type_id,
+                     threshold, created_at, updated_at, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+                params![
+                    id,
+                    company_id,
+                    p.sku,
+                    p.name,
+                    p.barcode,
+                    p.price.to_string(),
+                    p.product_type_id,
+                    p.threshold,
+                    tx.now,
+                    hlc
+                ],
+            )?;
+            tx.outbox("product", &id, &hlc)?;
+            p.write_warehouse_thresholds(tx, &id)?;
+            for (warehouse, quantity) in opening {
+                stock::ensure_level(tx.conn, &id, &warehouse.id)?;
+                if quantity > 0 {
+                    stock::record(
+                        tx,
+                        &NewMovement {
+                            company_id,
+                            product_id: &id,
+                            warehouse_id: &warehouse.id,
+                            kind: MovementKind::Opening,
+                            quantity,
+                            reason: None,
+                            reference: None,
+                        },
+                    )?;
+                }
+            }
+            get_product(tx.conn, &id)
+        })
+    }
+
+    /// Edits a product's catalog fields. Stock is never edited here: `initial_stock` is ignored.
+    pub fn update_product(&mut self, id: &str, input: &ProductInput) -> Result<Product> {
+        let p = ValidProduct::parse(input)?;
+        self.write(|tx| {
+            let current = get_product(tx.conn, id)?;
+            p.check_references(tx.conn, &current.company_id)?;
+            p.ensure_unique(tx.conn, &current.company_id, Some(id))?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE products SET sku = ?2, name = ?3, barcode = ?4, price = ?5,
+                     product_type_id = ?6, threshold = ?7, updated_at = ?8, updated_hlc = ?9
+                 WHERE id = ?1",
+                params![
+                    id,
+                    p.sku,
+                    p.name,
+                    p.barcode,
+                    p.price.to_string(),
+                    p.product_type_id,
+                    p.threshold,
+                    tx.now,
+                    hlc
+                ],
+            )?;
+            tx.outbox("product", id, &hlc)?;
+            p.write_warehouse_thresholds(tx, id)?;
+            get_product(tx.conn, id)
+        })
+    }
+
+    /// Archived products leave the lists and take no new sales; their history stays.
+    pub fn set_product_archived(&mut self, id: &str, archived: bool) -> Result<Product> {
+        self.write(|tx| {
+            get_product(tx.conn, id)?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE products SET archived = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
+                params![id, archived, tx.now, hlc],
+            )?;
+            tx.outbox("product", id, &hlc)?;
+            get_product(tx.conn, id)
+        })
+    }
+}
+
+pub(crate) fn get_company(conn: &Connection, id: &str) -> Result<Company> {
+    conn.query_row(
+        &format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE id = ?1"),
+        [id],
+        company_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Company, id))
+}
+
+fn get_warehouse(conn: &Connection, id: &str) -> Result<Warehouse> {
+    conn.query_row(
+        &format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE id = ?1"),
+        [id],
+        warehouse_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
+}
+
+/// A warehouse that must belong to `company_id`: one of another company is not found here.
+pub(crate) fn warehouse_of_company(
+    conn: &Connection,
+    company_id: &str,
+    id: &str,
+) -> Result<Warehouse> {
+    get_warehouse(conn, id)
+        .ok()
+        .filter(|w| w.company_id == company_id)
+        .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
+}
+
+fn get_product_type(conn: &Connection, id: &str) -> Result<ProductType> {
+    conn.query_row(
+        &format!("SELECT {PRODUCT_TYPE_COLUMNS} FROM product_types t WHERE t.id = ?1"),
+        [id],
+        product_type_from_row,
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::ProductType, id))
+}
+
+pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
+    let mut product = conn
+        .query_row(
+            &format!(
+                "SELECT {PRODUCT_COLUMNS} FROM products p
+                 LEFT JOIN product_types t ON t.id = p.product_type_id WHERE p.id = ?1"
+            ),
+            [id],
+            |r| {
+                Ok(Product {
+                    id: r.get(0)?,
+                    company_id: r.get(1)?,
+                    sku: r.get(2)?,
+                    name: r.get(3)?,
+                    barcode: r.get(4)?,
+                    price: decimal_column(r, 5)?,
+                    product_type_id: r.get(6)?,
+                    product_type_name: r.get(7)?,
+                    threshold: r.get(8)?,
+                    archived: r.get(9)?,
+                    created_at: r.get(10)?,
+                    updated_at: r.get(11)?,
+                    warehouse_thresholds: Vec::new(),
+                    stock: Vec::new(),
+                })
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Product, id))?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT x.warehouse_id, x.threshold FROM product_warehouse_thresholds x
+         JOIN warehouses w ON w.id = x.warehouse_id
+         WHERE x.product_id = ?1 ORDER BY w.name COLLATE NOCASE",
+    )?;
+    product.warehouse_thresholds = stmt
+        .query_map([id], |r| {
+            Ok(WarehouseThreshold {
+                warehouse_id: r.get(0)?,
+                threshold: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    product.stock = stock::levels_of_product(conn, id)?;
+    Ok(product)
+}
+
+fn ensure_company_name_free(conn: &Connection, name: &str, except: Option<&str>) -> Result<()> {
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM companies WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2)",
+        (name, except),
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::Conflict {
+            entity: Entity::Company,
+            field: "name".into(),
+            value: name.into(),
+        });
+    }
+    Ok(())
+}
+
+fn ensure_product_type_name_free(
+    conn: &Connection,
+    company_id: &str,
+    name: &str,
+    except: Option<&str>,
+) -> Result<()> {
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM product_types
+                        WHERE company_id = ?1 AND name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
+        (company_id, name, except),
+        |r| r.get(0),
+    )?;
+    if taken {
+        return Err(Error::Conflict {
+            entity: Entity::ProductType,
+            field: "name".into(),
+            value: name.into(),
+        });
+    }
+    Ok(())
+}
+
+struct ValidWarehouse {
+    name: String,
+    code: Option<String>,
+    address: Option<String>,
+}
+
+impl ValidWarehouse {
+    fn parse(input: &WarehouseInput) -> Result<Self> {
+        Ok(ValidWarehouse {
+            name: validate::required("name", "Warehouse name", &input.name, MAX_NAME)?,
+            code: validate::optional("code", "Warehouse code", input.code.as_deref(), MAX_CODE)?,
+            address: validate::optional(
+                "address",
+                "Address",
+                input.address.as_deref(),
+                MAX_ADDRESS,
+            )?,
+        })
+    }
+
+    fn ensure_unique(
+        &self,
+        conn: &Connection,
+        company_id: &str,
+        except: Option<&str>,
+    ) -> Result<()> {
+        let clash = |column: &str, value: &str| -> Result<bool> {
+            Ok(conn.query_row(
+                &format!(
+                    "SELECT EXISTS (SELECT 1 FROM warehouses
+                     WHERE company_id = ?1 AND {column} = ?2 COLLATE NOCASE AND id IS NOT ?3)"
+                ),
+                (company_id, value, except),
+                |r| r.get(0),
+            )?)
+        };
+        if clash("name", &self.name)? {
+            return Err(Error::Conflict {
+                entity: Entity::Warehouse,
+                field: "name".into(),
+                value: self.name.clone(),
+            });
+        }
+        if let Some(code) = &self.code {
+            if clash("code", code)? {
+                return Err(Error::Conflict {
+                    entity: Entity::Warehouse,
+                    field: "code".into(),
+                    value: code.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+struct ValidProduct {
+    sku: String,
+    name: String,
+    price: Decimal,
+    barcode: Option<String>,
+    product_type_id: Option<String>,
+    threshold: Option<i64>,
+    warehouse_thresholds: Vec<WarehouseThreshold>,
+}
+
+impl ValidProduct {
+    fn parse(input: &ProductInput) -> Result<Self> {
+        let sku = validate::code("sku", "SKU", &input.sku)?;
+        let name = validate::required("name", "Product name", &input.name, MAX_NAME)?;
+        let price = parse_money("price", &input.price)?;
+        let barcode = match input
+            .barcode
+            .as_deref()
+            .map(str::trim)
+            .filter(|b| !b.is_empty())
+        {
+            Some(b) => Some(validate::code("barcode", "Barcode", b)?),
+            None => None,
+        };
+        let threshold = input
+            .threshold
+            .map(|t| validate::threshold("threshold", t))
+            .transpose()?;
+        let mut seen = HashSet::new();
+        for wt in &input.warehouse_thresholds {
+            validate::threshold("warehouse_thresholds", wt.threshold)?;
+            if !seen.insert(wt.warehouse_id.as_str()) {
+                return Err(Error::validation(
+                    "warehouse_thresholds",
+                    "each warehouse can have only one threshold",
+                ));
+            }
+        }
+        Ok(ValidProduct {
+            sku,
+            name,
+            price,
+            barcode,
+            product_type_id: input
+                .product_type_id
+                .clone()
+                .filter(|id| !id.trim().is_empty()),
+            threshold,
+            warehouse_thresholds: input.warehouse_thresholds.clone(),
+        })
+    }
+
+    /// The product type and the warehouses named must be the company's own.
+    fn check_references(&self, conn: &Connection, company_id: &str) -> Result<()> {
+        if let Some(type_id) = &self.product_type_id {
+            let t = get_product_type(conn, type_id)?;
+            if t.company_id != company_id {
+                return Err(Error::not_found(Entity::ProductType, type_id));
+            }
+        }
+        for wt in &self.warehouse_thresholds {
+            warehouse_of_company(conn, company_id, &wt.warehouse_id)?;
+        }
+        Ok(())
+    }
+
+    fn ensure_unique(
+        &self,
+        conn: &Connection,
+        company_id: &str,
+        except: Option<&str>,
+    ) -> Result<()> {
+        let sku_taken: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM products WHERE company_id = ?1 AND sku = ?2 AND id IS NOT ?3)",
+            (company_id, &self.sku, except),
+            |r| r.get(0),
+        )?;
+        if sku_taken {
+            return Err(Error::Conflict {
+                entity: Entity::Product,
+                field: "sku".into(),
+                value: self.sku.clone(),
+            });
+        }
+        if let Some(barcode) = &self.barcode {
+            let taken: bool = conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM products WHERE company_id = ?1 AND barcode = ?2 AND id IS NOT ?3)",
+                (company_id, barcode, except),
+                |r| r.get(0),
+            )?;
+            if taken {
+                return Err(Error::Conflict {
+                    entity: Entity::Product,
+                    field: "barcode".into(),
+                    value: barcode.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces the product's per-warehouse thresholds with the ones given.
+    fn write_warehouse_thresholds(&self, tx: &mut Tx<'_>, product_id: &str) -> Result<()> {
+        tx.conn.execute(
+            "DELETE FROM product_warehouse_thresholds WHERE product_id = ?1",
+            [product_id],
+        )?;
+        for wt in &self.warehouse_thresholds {
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "INSERT INTO product_warehouse_thresholds (product_id, warehouse_id, threshold, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![product_id, wt.warehouse_id, wt.threshold, hlc],
+            )?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,194 @@
+//! Opening the local database and running writes.
+//!
+//! Every connection gets the same pragmas; the schema comes from `migrations/`, embedded at
+//! build time. Every write runs in an immediate transaction (the write lock is taken at BEGIN,
+//! so the checks a write makes cannot be invalidated by another process before it commits) and
+//! is stamped by the device's hybrid logical clock.
+
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use include_dir::{include_dir, Dir};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite_migration::Migrations;
+
+use crate::error::{Error, Result};
+use crate::hlc::Hlc;
+
+static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
+
+/// The local schema, one migration per folder of `migrations/`.
+pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
+    Migrations::from_directory(&MIGRATIONS_DIR).expect("migrations/ is embedded and well formed")
+});
+
+/// How long a write waits for another process (the CLI beside the app) to release the lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// One open database file.
+pub struct Store {
+    pub(crate) conn: Connection,
+    device_id: String,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating the file and its folder if absent, and brings its
+    /// schema up to date. A database written by a newer StockFlow is refused before anything is
+    /// written to it.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref().to_path_buf();
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+        let mut conn = Connection::open(&path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+
+        let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        let supported = schema_version();
+        if found > supported {
+            return Err(Error::DatabaseTooNew { found, supported });
+        }
+
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let mode: String =
+            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            tracing::warn!(%mode, "the database could not switch to WAL");
+        }
+        // A sale acknowledged on screen survives a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+
+        MIGRATIONS.to_latest(&mut conn)?;
+        let device_id = ensure_device(&mut conn)?;
+        tracing::info!(path = %path.display(), %device_id, "database open");
+        Ok(Store {
+            conn,
+            device_id,
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// This installation's id: part of every HLC and recorded on every movement.
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// Runs `f` in an immediate transaction: committed if it returns `Ok`, rolled back (nothing
+    /// written) if it returns an error.
+    pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut w = Tx::begin(&tx, &self.device_id)?;
+        let out = f(&mut w)?;
+        w.save_clock()?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// The number of migrations this build knows: the highest `user_version` it can open.
+pub fn schema_version() -> i64 {
+    MIGRATIONS_DIR.dirs().count() as i64
+}
+
+fn ensure_device(conn: &mut Connection) -> Result<String> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let existing: Option<String> = tx
+        .query_row("SELECT device_id FROM device", [], |r| r.get(0))
+        .optional()?;
+    let device_id = match existing {
+        Some(id) => id,
+        None => {
+            let id = uuid::Uuid::now_v7().simple().to_string();
+            tx.execute(
+                "INSERT INTO device (singleton, device_id, hlc_wall_ms, hlc_counter, created_at)
+                 VALUES (1, ?1, 0, 0, ?2)",
+                (&id, now_rfc3339()),
+            )?;
+            id
+        }
+    };
+    tx.commit()?;
+    Ok(device_id)
+}
+
+pub(crate) fn now_rfc3339() -> String {
+    Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+pub(crate) fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// A write in progress: the transaction, the time it runs at and the device's clock.
+pub(crate) struct Tx<'c> {
+    pub conn: &'c Transaction<'c>,
+    device_id: &'c str,
+    last: (i64, u32),
+    ticked: bool,
+    /// When the write happens, the same for every row it touches.
+    pub now: String,
+}
+
+impl<'c> Tx<'c> {
+    fn begin(conn: &'c Transaction<'c>, device_id: &'c str) -> Result<Tx<'c>> {
+        // Read under the write lock: a CLI run beside the app shares the clock safely.
+        let last = conn.query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(Tx {
+            conn,
+            device_id,
+            last,
+            ticked: false,
+            now: now_rfc3339(),
+        })
+    }
+
+    pub fn device_id(&self) -> &str {
+        self.device_id
+    }
+
+    /// A fresh HLC value for one change: each change of a write gets its own, in order.
+    pub fn stamp(&mut self) -> String {
+        let hlc = Hlc::tick(
+            self.last.0,
+            self.last.1,
+            Utc::now().timestamp_millis(),
+            self.device_id,
+        );
+        self.last = (hlc.wall_ms, hlc.counter);
+        self.ticked = true;
+        hlc.to_string()
+    }
+
+    /// Records that `entity` `id` changed at `hlc` and must be pushed when the device syncs.
+    pub fn outbox(&self, entity: &str, id: &str, hlc: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO outbox (entity, entity_id, hlc) VALUES (?1, ?2, ?3)",
+            (entity, id, hlc),
+        )?;
+        Ok(())
+    }
+
+    fn save_clock(&self) -> Result<()> {
+        if self.ticked {
+            self.conn.execute(
+                "UPDATE device SET hlc_wall_ms = ?1, hlc_counter = ?2",
+                self.last,
+            )?;
+        }
+        Ok(())
+    }
+}

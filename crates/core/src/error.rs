@@ -1,0 +1,130 @@
+//! The one error type of the core. Each variant is something a caller handles differently:
+//! show it on a field, say what is missing, name what collides, refuse a sale.
+
+use std::fmt;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad input: `field` names the input at fault, `reason` says what is wrong in words a
+    /// shop owner understands.
+    #[error("{reason}")]
+    Validation { field: String, reason: String },
+
+    #[error("{entity} not found: {id}")]
+    NotFound { entity: Entity, id: String },
+
+    /// A uniqueness rule: `field` is the input that collides, `value` what was asked for.
+    #[error("{}", conflict_message(*entity, field, value))]
+    Conflict {
+        entity: Entity,
+        field: String,
+        value: String,
+    },
+
+    #[error("not enough stock of {sku} in {warehouse}: {requested} requested, {on_hand} on hand")]
+    InsufficientStock {
+        sku: String,
+        warehouse: String,
+        requested: i64,
+        on_hand: i64,
+    },
+
+    #[error("you are not allowed to {action}")]
+    Forbidden { action: String },
+
+    /// The file was written by a newer StockFlow; it is left untouched.
+    #[error(
+        "this database was written by a newer version of StockFlow (schema {found}, this version knows up to {supported}); update StockFlow to open it"
+    )]
+    DatabaseTooNew { found: i64, supported: i64 },
+
+    #[error("storage error: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("database migration failed: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+
+    #[error("cannot open the database at {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What a [`Error::NotFound`] or [`Error::Conflict`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entity {
+    Company,
+    Warehouse,
+    ProductType,
+    Product,
+}
+
+impl fmt::Display for Entity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Entity::Company => "company",
+            Entity::Warehouse => "warehouse",
+            Entity::ProductType => "product type",
+            Entity::Product => "product",
+        })
+    }
+}
+
+fn conflict_message(entity: Entity, field: &str, value: &str) -> String {
+    let scope = match entity {
+        Entity::Company => "",
+        _ => " in this company",
+    };
+    match field {
+        "name" => format!("a {entity} named \"{value}\" already exists{scope}"),
+        "sku" => format!("SKU \"{value}\" is already used by another product{scope}"),
+        "barcode" => format!("barcode \"{value}\" is already used by another product{scope}"),
+        _ => format!("a {entity} with {field} \"{value}\" already exists{scope}"),
+    }
+}
+
+impl Error {
+    pub fn validation(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Validation {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn not_found(entity: Entity, id: impl Into<String>) -> Self {
+        Error::NotFound {
+            entity,
+            id: id.into(),
+        }
+    }
+
+    /// The stable, snake_case code callers switch on (IPC, CLI JSON). Never rename one.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Validation { .. } => "validation",
+            Error::NotFound { .. } => "not_found",
+            Error::Conflict { .. } => "conflict",
+            Error::InsufficientStock { .. } => "insufficient_stock",
+            Error::Forbidden { .. } => "forbidden",
+            Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::Storage(_) | Error::Migration(_) | Error::Io { .. } => "internal",
+        }
+    }
+
+    /// The input field at fault, when there is one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } | Error::Conflict { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// Whether the message may be shown to a user as it is. Storage details are for the log.
+    pub fn is_internal(&self) -> bool {
+        self.code() == "internal"
+    }
+}

@@ -1,0 +1,19 @@
+//! StockFlow's domain and its local storage: the rules of an inventory (catalog, stock ledger,
+//! thresholds) over one SQLite file. No Tauri and no HTTP here: the desktop shell and the CLI
+//! call these functions and only translate their inputs and errors.
+
+mod catalog;
+mod db;
+mod error;
+mod hlc;
+mod model;
+mod money;
+mod search;
+mod stock;
+mod validate;
+
+pub use db::{Store, MIGRATIONS};
+pub use error::{Entity, Error, Result};
+pub use hlc::Hlc;
+pub use model::*;
+pub use money::parse_money;

@@ -1,0 +1,249 @@
+//! The domain types that leave the core: what the app's commands return and accept, what the
+//! CLI prints. They are not row types: the storage modules read rows and build these.
+//!
+//! These types are serialized across the IPC boundary and printed by `stockflow-cli --json`,
+//! which users script against: rename nothing, only add.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ts")]
+use ts_rs::TS;
+
+/// The low-stock threshold a company starts with (DESIGN §3: the last fallback).
+pub const DEFAULT_COMPANY_THRESHOLD: i64 = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Company {
+    pub id: String,
+    pub name: String,
+    /// Threshold for products with neither their own threshold nor a product type default.
+    pub default_threshold: i64,
+    /// Whether a sale may take on hand below zero.
+    pub allow_backorders: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CompanyInput {
+    pub name: String,
+    /// `None` keeps the current value (or [`DEFAULT_COMPANY_THRESHOLD`] for a new company).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub default_threshold: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub allow_backorders: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Warehouse {
+    pub id: String,
+    pub company_id: String,
+    pub name: String,
+    pub code: Option<String>,
+    pub address: Option<String>,
+    pub archived: bool,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct WarehouseInput {
+    pub name: String,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub code: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProductType {
+    pub id: String,
+    pub company_id: String,
+    pub name: String,
+    pub default_threshold: i64,
+    /// Active products of this type.
+    pub product_count: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProductTypeInput {
+    pub name: String,
+    pub default_threshold: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct WarehouseThreshold {
+    pub warehouse_id: String,
+    pub threshold: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct InitialStock {
+    pub warehouse_id: String,
+    pub quantity: i64,
+}
+
+/// A product with everything its edit form shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Product {
+    pub id: String,
+    pub company_id: String,
+    pub sku: String,
+    pub name: String,
+    pub barcode: Option<String>,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub price: Decimal,
+    pub product_type_id: Option<String>,
+    pub product_type_name: Option<String>,
+    /// The product's own threshold, before warehouse overrides.
+    pub threshold: Option<i64>,
+    pub warehouse_thresholds: Vec<WarehouseThreshold>,
+    pub archived: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    /// On hand per warehouse where the product is stocked.
+    pub stock: Vec<StockLevel>,
+}
+
+/// Creating a product; the same shape edits one (`initial_stock` is then ignored: stock
+/// changes only through movements).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProductInput {
+    pub sku: String,
+    pub name: String,
+    /// A decimal string such as `19.99`: validated by the core, never parsed as a float.
+    pub price: String,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub barcode: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub product_type_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub threshold: Option<i64>,
+    #[serde(default)]
+    pub warehouse_thresholds: Vec<WarehouseThreshold>,
+    #[serde(default)]
+    pub initial_stock: Vec<InitialStock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProductListItem {
+    pub id: String,
+    pub sku: String,
+    pub name: String,
+    pub barcode: Option<String>,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub price: Decimal,
+    pub product_type_id: Option<String>,
+    pub product_type_name: Option<String>,
+    pub archived: bool,
+    /// On hand summed over the company's warehouses.
+    pub on_hand: i64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ArchivedFilter {
+    #[default]
+    Active,
+    Archived,
+    All,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum ProductSort {
+    #[default]
+    Name,
+    Sku,
+    Price,
+    OnHand,
+    Updated,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProductQuery {
+    pub company_id: String,
+    /// Matches a SKU or barcode prefix, or a word of the name starting with each word typed.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub search: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub product_type_id: Option<String>,
+    #[serde(default)]
+    pub archived: ArchivedFilter,
+    #[serde(default)]
+    pub sort: ProductSort,
+    #[serde(default)]
+    pub descending: bool,
+    /// Page size, 1..=500; 0 means the default (50).
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ProductPage {
+    pub items: Vec<ProductListItem>,
+    /// Every product matching the query, all pages together.
+    pub total: i64,
+}
+
+/// On hand of one product in one warehouse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StockLevel {
+    pub warehouse_id: String,
+    pub warehouse_name: String,
+    pub on_hand: i64,
+}
+
+/// A row of the stock screen and of `stockflow-cli stock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StockRow {
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    pub warehouse_id: String,
+    pub warehouse: String,
+    pub on_hand: i64,
+    /// What can be sold now (kits: computed from their components).
+    pub available: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StockQuery {
+    pub company_id: String,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub warehouse_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub sku: Option<String>,
+}
