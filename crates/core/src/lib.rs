@@ -7,6 +7,7 @@ mod db;
 mod error;
 mod hlc;
 mod model;
+pub mod paths;
 mod money;
 mod search;
 mod stock;

@@ -1,0 +1,353 @@
+//! `stockflow-cli`: the same core as the app, from a terminal (DESIGN §8).
+//!
+//! Its commands, flags, JSON field names and exit codes are a public interface that users
+//! script against: extend, never rename. Exit status: 0 done, 1 refused by a rule (nothing
+//! written), 2 a usage mistake.
+
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use stockflow_core::*;
+
+use output::{Out, Table};
+
+#[derive(Parser)]
+#[command(name = "stockflow-cli", version, about = "StockFlow inventory from a terminal")]
+struct Cli {
+    /// The database file (default: $STOCKFLOW_DB, else the app's own database).
+    #[arg(long, global = true, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Print results (and errors) as JSON on stdout.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Companies: the businesses this database keeps stock for.
+    #[command(subcommand)]
+    Company(CompanyCmd),
+    /// Warehouses of a company.
+    #[command(subcommand)]
+    Warehouse(WarehouseCmd),
+    /// Product types of a company, each with a default low-stock threshold.
+    #[command(name = "type", subcommand)]
+    ProductType(TypeCmd),
+    /// Products of a company.
+    #[command(subcommand)]
+    Product(ProductCmd),
+    /// Stock on hand per product and warehouse.
+    Stock(StockArgs),
+}
+
+#[derive(Subcommand)]
+enum CompanyCmd {
+    Add { name: String },
+    List,
+}
+
+#[derive(Args)]
+struct CompanyArg {
+    /// Company name or id.
+    #[arg(long, value_name = "C")]
+    company: String,
+}
+
+#[derive(Subcommand)]
+enum WarehouseCmd {
+    Add {
+        #[command(flatten)]
+        company: CompanyArg,
+        name: String,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+    },
+    List {
+        #[command(flatten)]
+        company: CompanyArg,
+        /// Include archived warehouses.
+        #[arg(long)]
+        all: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TypeCmd {
+    Add {
+        #[command(flatten)]
+        company: CompanyArg,
+        name: String,
+        /// Default low-stock threshold for products of this type.
+        #[arg(long, value_name = "N")]
+        threshold: i64,
+    },
+    List {
+        #[command(flatten)]
+        company: CompanyArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProductCmd {
+    Add {
+        #[command(flatten)]
+        company: CompanyArg,
+        #[arg(long)]
+        sku: String,
+        #[arg(long)]
+        name: String,
+        /// Unit price, a decimal such as 19.99.
+        #[arg(long, value_name = "P", allow_hyphen_values = true)]
+        price: String,
+        /// Product type name or id.
+        #[arg(long = "type", value_name = "T")]
+        product_type: Option<String>,
+        #[arg(long, value_name = "B")]
+        barcode: Option<String>,
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        threshold: Option<i64>,
+        /// Opening stock, repeatable: WAREHOUSE=QTY.
+        #[arg(long = "stock", value_name = "WAREHOUSE=QTY", value_parser = parse_assignment)]
+        stock: Vec<(String, i64)>,
+    },
+    List {
+        #[command(flatten)]
+        company: CompanyArg,
+        #[arg(long, value_name = "TEXT")]
+        search: Option<String>,
+        /// Only products of this type (name or id).
+        #[arg(long = "type", value_name = "T")]
+        product_type: Option<String>,
+        /// Archived products instead of active ones.
+        #[arg(long)]
+        archived: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+}
+
+#[derive(Args)]
+struct StockArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    /// Warehouse name, code or id.
+    #[arg(long, value_name = "W")]
+    warehouse: Option<String>,
+    #[arg(long)]
+    sku: Option<String>,
+}
+
+/// `NAME=QTY` with an integer quantity (the sign is kept so the core can refuse it).
+fn parse_assignment(text: &str) -> Result<(String, i64), String> {
+    let (name, qty) = text
+        .rsplit_once('=')
+        .ok_or_else(|| format!("expected NAME=QTY, got \"{text}\""))?;
+    let qty = qty
+        .trim()
+        .parse()
+        .map_err(|_| format!("the quantity in \"{text}\" is not a whole number"))?;
+    if name.trim().is_empty() {
+        return Err(format!("the name in \"{text}\" is empty"));
+    }
+    Ok((name.trim().to_owned(), qty))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let out = Out { json: cli.json };
+    let path = cli.db.clone().unwrap_or_else(paths::default_db_path);
+    let result = Store::open(&path).and_then(|mut store| run(&mut store, cli.command, &out));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            out.error(&e);
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
+    match command {
+        Command::Company(CompanyCmd::Add { name }) => {
+            let c = store.create_company(&CompanyInput {
+                name,
+                ..Default::default()
+            })?;
+            out.created(&c, format!("Created company {} ({})", c.name, c.id));
+        }
+        Command::Company(CompanyCmd::List) => {
+            let companies = store.list_companies()?;
+            let mut t = Table::new(["name", "default threshold", "id"]);
+            for c in &companies {
+                t.row([c.name.clone(), c.default_threshold.to_string(), c.id.clone()]);
+            }
+            out.list(&companies, t);
+        }
+        Command::Warehouse(WarehouseCmd::Add {
+            company,
+            name,
+            code,
+            address,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let w = store.create_warehouse(&company.id, &WarehouseInput { name, code, address })?;
+            out.created(&w, format!("Created warehouse {} in {} ({})", w.name, company.name, w.id));
+        }
+        Command::Warehouse(WarehouseCmd::List { company, all }) => {
+            let company = store.find_company(&company.company)?;
+            let warehouses = store.list_warehouses(&company.id, all)?;
+            let mut t = Table::new(["name", "code", "address", "status", "id"]);
+            for w in &warehouses {
+                t.row([
+                    w.name.clone(),
+                    w.code.clone().unwrap_or_default(),
+                    w.address.clone().unwrap_or_default(),
+                    if w.archived { "archived" } else { "active" }.into(),
+                    w.id.clone(),
+                ]);
+            }
+            out.list(&warehouses, t);
+        }
+        Command::ProductType(TypeCmd::Add {
+            company,
+            name,
+            threshold,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let t = store.create_product_type(
+                &company.id,
+                &ProductTypeInput {
+                    name,
+                    default_threshold: threshold,
+                },
+            )?;
+            out.created(&t, format!("Created product type {} (threshold {})", t.name, t.default_threshold));
+        }
+        Command::ProductType(TypeCmd::List { company }) => {
+            let company = store.find_company(&company.company)?;
+            let types = store.list_product_types(&company.id)?;
+            let mut t = Table::new(["name", "default threshold", "products", "id"]);
+            for pt in &types {
+                t.row([
+                    pt.name.clone(),
+                    pt.default_threshold.to_string(),
+                    pt.product_count.to_string(),
+                    pt.id.clone(),
+                ]);
+            }
+            out.list(&types, t);
+        }
+        Command::Product(ProductCmd::Add {
+            company,
+            sku,
+            name,
+            price,
+            product_type,
+            barcode,
+            threshold,
+            stock,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let product_type_id = product_type
+                .map(|t| store.find_product_type(&company.id, &t).map(|t| t.id))
+                .transpose()?;
+            let initial_stock = stock
+                .iter()
+                .map(|(warehouse, quantity)| {
+                    Ok(InitialStock {
+                        warehouse_id: store.find_warehouse(&company.id, warehouse)?.id,
+                        quantity: *quantity,
+                    })
+                })
+                .collect::<Result<_>>()?;
+            let p = store.create_product(
+                &company.id,
+                &ProductInput {
+                    sku,
+                    name,
+                    price,
+                    barcode,
+                    product_type_id,
+                    threshold,
+                    warehouse_thresholds: Vec::new(),
+                    initial_stock,
+                },
+            )?;
+            let on_hand: i64 = p.stock.iter().map(|s| s.on_hand).sum();
+            out.created(&p, format!("Created product {} \"{}\" at {}, {} on hand", p.sku, p.name, p.price, on_hand));
+        }
+        Command::Product(ProductCmd::List {
+            company,
+            search,
+            product_type,
+            archived,
+            limit,
+            offset,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let product_type_id = product_type
+                .map(|t| store.find_product_type(&company.id, &t).map(|t| t.id))
+                .transpose()?;
+            let page = store.list_products(&ProductQuery {
+                company_id: company.id,
+                search,
+                product_type_id,
+                archived: if archived { ArchivedFilter::Archived } else { ArchivedFilter::Active },
+                sort: ProductSort::Sku,
+                descending: false,
+                limit,
+                offset,
+            })?;
+            let mut t = Table::new(["sku", "name", "type", "price", "on hand"]);
+            for p in &page.items {
+                t.row([
+                    p.sku.clone(),
+                    p.name.clone(),
+                    p.product_type_name.clone().unwrap_or_default(),
+                    p.price.to_string(),
+                    p.on_hand.to_string(),
+                ]);
+            }
+            let shown = page.items.len();
+            out.page(&page, t, format!("{shown} of {} products", page.total));
+        }
+        Command::Stock(StockArgs {
+            company,
+            warehouse,
+            sku,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let warehouse_id = warehouse
+                .map(|w| store.find_warehouse(&company.id, &w).map(|w| w.id))
+                .transpose()?;
+            if let Some(sku) = &sku {
+                store.find_product_by_sku(&company.id, sku)?;
+            }
+            let rows = store.list_stock(&StockQuery {
+                company_id: company.id,
+                warehouse_id,
+                sku,
+            })?;
+            let mut t = Table::new(["sku", "warehouse", "on_hand", "available"]);
+            for r in &rows {
+                t.row([
+                    r.sku.clone(),
+                    r.warehouse.clone(),
+                    r.on_hand.to_string(),
+                    r.available.to_string(),
+                ]);
+            }
+            out.list(&rows, t);
+        }
+    }
+    Ok(())
+}

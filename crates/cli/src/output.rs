@@ -1,0 +1,103 @@
+//! What the CLI prints: JSON on stdout with `--json`, else aligned tables and plain sentences.
+
+use serde::Serialize;
+use serde_json::json;
+use stockflow_core::Error;
+
+pub struct Out {
+    pub json: bool,
+}
+
+impl Out {
+    /// A new or changed record: the record as JSON, or one sentence.
+    pub fn created<T: Serialize>(&self, value: &T, sentence: String) {
+        if self.json {
+            print_json(value);
+        } else {
+            println!("{sentence}");
+        }
+    }
+
+    /// A list: a JSON array, or a table.
+    pub fn list<T: Serialize>(&self, values: &[T], table: Table) {
+        if self.json {
+            print_json(&values);
+        } else {
+            table.print();
+        }
+    }
+
+    /// A page of a longer list: the page as JSON (items and total), or a table and a summary.
+    pub fn page<T: Serialize>(&self, page: &T, table: Table, summary: String) {
+        if self.json {
+            print_json(page);
+        } else {
+            table.print();
+            println!("{summary}");
+        }
+    }
+
+    /// A refusal: `{"error":{"code","message","field"?}}` on stdout with `--json`, else a
+    /// sentence on stderr. Storage details are printed too: this is the support tool.
+    pub fn error(&self, e: &Error) {
+        if self.json {
+            let mut error = json!({ "code": e.code(), "message": e.to_string() });
+            if let Some(field) = e.field() {
+                error["field"] = json!(field);
+            }
+            print_json(&json!({ "error": error }));
+        } else {
+            eprintln!("error: {e}");
+        }
+    }
+}
+
+fn print_json<T: Serialize + ?Sized>(value: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).expect("our types serialize")
+    );
+}
+
+pub struct Table {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    pub fn new<const N: usize>(header: [&str; N]) -> Table {
+        Table {
+            header: header.iter().map(|h| h.to_string()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    pub fn row<const N: usize>(&mut self, cells: [String; N]) {
+        self.rows.push(cells.into());
+    }
+
+    fn print(&self) {
+        if self.rows.is_empty() {
+            println!("(none)");
+            return;
+        }
+        let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let line = |cells: &[String]| {
+            let padded: Vec<String> = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:<w$}"))
+                .collect();
+            println!("{}", padded.join("  ").trim_end());
+        };
+        line(&self.header);
+        for row in &self.rows {
+            line(row);
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! The command line as a script sees it: JSON on stdout, exit codes 0 / 1 / 2, errors as
+//! `{"error":{"code","message","field"?}}`, and nothing written by a refused command.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+struct Run {
+    status: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.stdout))
+    }
+}
+
+struct Db {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl Db {
+    fn new() -> Db {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stockflow.db");
+        Db { _dir: dir, path }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        run_with(&self.path, args)
+    }
+
+    /// Runs with `--json` and expects success.
+    fn ok(&self, args: &[&str]) -> Value {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let r = self.run(&all);
+        assert_eq!(r.status, 0, "{args:?} failed: {}{}", r.stdout, r.stderr);
+        r.json()
+    }
+
+    fn product_count(&self) -> i64 {
+        products_in(&self.path)
+    }
+}
+
+fn run_with(db: &Path, args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_stockflow-cli"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("STOCKFLOW_DB")
+        .output()
+        .unwrap();
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// Products in the file, counted through the CLI itself (all companies are listed first).
+fn products_in(db: &Path) -> i64 {
+    let companies: Value = serde_json::from_str(&run_with(db, &["--json", "company", "list"]).stdout).unwrap();
+    companies
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_str().unwrap();
+            let page: Value = serde_json::from_str(
+                &run_with(db, &["--json", "product", "list", "--company", id]).stdout,
+            )
+            .unwrap();
+            page["total"].as_i64().unwrap()
+        })
+        .sum()
+}
+
+fn setup() -> Db {
+    let db = Db::new();
+    db.ok(&["company", "add", "Acme"]);
+    db.ok(&["warehouse", "add", "--company", "Acme", "Main", "--code", "MAIN"]);
+    db.ok(&["warehouse", "add", "--company", "acme", "Back room"]);
+    db
+}
+
+#[test]
+fn a_catalog_built_from_the_command_line_reads_back_as_json() {
+    let db = setup();
+    db.ok(&["type", "add", "--company", "Acme", "Perishable", "--threshold", "50"]);
+    let p = db.ok(&[
+        "product", "add", "--company", "Acme", "--sku", "MUG-1", "--name", "Blue mug",
+        "--price", "12.50", "--type", "perishable", "--barcode", "5012345", "--threshold", "4",
+        "--stock", "Main=7", "--stock", "Back room=0",
+    ]);
+    assert_eq!(p["sku"], "MUG-1");
+    assert_eq!(p["price"], "12.50", "decimals are strings, exactly as typed");
+    assert_eq!(p["product_type_name"], "Perishable");
+    assert_eq!(p["threshold"], 4);
+
+    let stock = db.ok(&["stock", "--company", "Acme"]);
+    let rows: Vec<_> = stock
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| json!([r["sku"], r["warehouse"], r["on_hand"], r["available"]]))
+        .collect();
+    assert_eq!(rows, [json!(["MUG-1", "Back room", 0, 0]), json!(["MUG-1", "Main", 7, 7])]);
+
+    let one = db.ok(&["stock", "--company", "Acme", "--warehouse", "MAIN", "--sku", "mug-1"]);
+    assert_eq!(one.as_array().unwrap().len(), 1, "filter by warehouse code and SKU");
+
+    let page = db.ok(&["product", "list", "--company", "Acme", "--search", "blue"]);
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["on_hand"], 7);
+
+    let warehouses = db.ok(&["warehouse", "list", "--company", "Acme"]);
+    assert_eq!(warehouses.as_array().unwrap().len(), 2);
+    let companies = db.ok(&["company", "list"]);
+    assert_eq!(companies[0]["name"], "Acme");
+    assert_eq!(companies[0]["default_threshold"], 10);
+}
+
+#[test]
+fn refusals_exit_1_with_the_error_json_and_write_nothing() {
+    let db = setup();
+    db.ok(&["product", "add", "--company", "Acme", "--sku", "A", "--name", "A", "--price", "1"]);
+    let cases: &[(&[&str], &str, Option<&str>)] = &[
+        (&["--sku", "a", "--name", "Dup", "--price", "1"], "conflict", Some("sku")),
+        (&["--sku", "B", "--name", "B", "--price", "abc"], "validation", Some("price")),
+        (&["--sku", "B", "--name", "B", "--price", "-1"], "validation", Some("price")),
+        (&["--sku", "B", "--name", "B", "--price", "1.23456"], "validation", Some("price")),
+        (&["--sku", "B", "--name", "B", "--price", "1e30"], "validation", Some("price")),
+        (&["--sku", " ", "--name", "B", "--price", "1"], "validation", Some("sku")),
+        (&["--sku", "B", "--name", "B", "--price", "1", "--stock", "Main=-2"], "validation", Some("initial_stock")),
+        (&["--sku", "B", "--name", "B", "--price", "1", "--stock", "Nowhere=2"], "not_found", None),
+        (&["--sku", "B", "--name", "B", "--price", "1", "--type", "Nope"], "not_found", None),
+    ];
+    for (extra, code, field) in cases {
+        let mut args = vec!["--json", "product", "add", "--company", "Acme"];
+        args.extend_from_slice(extra);
+        let r = db.run(&args);
+        assert_eq!(r.status, 1, "{extra:?} should be refused with exit 1: {}{}", r.stdout, r.stderr);
+        let err = &r.json()["error"];
+        assert_eq!(err["code"], *code, "{extra:?}: {err}");
+        assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
+        match field {
+            Some(f) => assert_eq!(err["field"], *f, "{extra:?}"),
+            None => assert!(err.get("field").is_none(), "no field for {code}: {err}"),
+        }
+    }
+    assert_eq!(db.product_count(), 1, "no refused command added a product");
+
+    let unknown_company = db.run(&["--json", "warehouse", "list", "--company", "Globex"]);
+    assert_eq!(unknown_company.status, 1);
+    assert_eq!(unknown_company.json()["error"]["code"], "not_found");
+}
+
+#[test]
+fn without_json_a_refusal_is_a_sentence_on_stderr() {
+    let db = setup();
+    let r = db.run(&["company", "add", "ACME"]);
+    assert_eq!(r.status, 1);
+    assert!(r.stdout.is_empty());
+    assert!(r.stderr.contains("already exists"), "{}", r.stderr);
+}
+
+#[test]
+fn usage_mistakes_exit_2() {
+    let db = setup();
+    for args in [
+        &["product", "add", "--company", "Acme", "--sku", "X"][..],
+        &["product", "add", "--company", "Acme", "--sku", "X", "--name", "X", "--price", "1", "--stock", "Main"],
+        &["product", "add", "--company", "Acme", "--sku", "X", "--name", "X", "--price", "1", "--stock", "Main=many"],
+        &["no-such-command"],
+        &["stock"],
+    ] {
+        let r = db.run(args);
+        assert_eq!(r.status, 2, "{args:?} is a usage mistake: {}", r.stderr);
+    }
+}
+
+#[test]
+fn the_database_comes_from_stockflow_db_when_no_flag_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("from-env.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_stockflow-cli"))
+        .args(["--json", "company", "add", "Env Co"])
+        .env("STOCKFLOW_DB", &path)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(path.exists(), "STOCKFLOW_DB names the file the CLI writes");
+}

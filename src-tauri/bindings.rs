@@ -1,0 +1,35 @@
+//! TypeScript declarations of every IPC payload, generated from the Rust types with ts-rs into
+//! `ui/src/lib/bindings.ts`. A test fails when the committed file drifts from the types;
+//! `STOCKFLOW_WRITE_BINDINGS=1 cargo test --test commands bindings` rewrites it.
+
+use ts_rs::{Config, TS};
+
+macro_rules! declarations {
+    ($cfg:expr; $($t:ty),* $(,)?) => {{
+        let mut decls = vec![$(format!("export {}", <$t as TS>::decl($cfg))),*];
+        decls.sort();
+        decls
+    }};
+}
+
+/// The contents `ui/src/lib/bindings.ts` must have.
+pub fn typescript() -> String {
+    use crate::ipc::{AppInfo, IpcError};
+    use stockflow_core::*;
+    let cfg = Config::default();
+    let decls = declarations!(&cfg;
+        AppInfo, IpcError,
+        Company, CompanyInput, Warehouse, WarehouseInput, ProductType, ProductTypeInput,
+        Product, ProductInput, ProductListItem, ProductPage, ProductQuery, ProductSort,
+        ArchivedFilter, WarehouseThreshold, InitialStock, StockLevel, StockRow, StockQuery,
+    );
+    let mut out = String::from(
+        "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\
+         // run `STOCKFLOW_WRITE_BINDINGS=1 cargo test --test commands bindings` instead.\n\n",
+    );
+    for d in decls {
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}

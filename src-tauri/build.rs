@@ -1,0 +1,32 @@
+//! Every command the UI may invoke is listed here and granted in `capabilities/`: a command
+//! missing from either is refused at run time.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_companies",
+    "create_company",
+    "update_company",
+    "list_warehouses",
+    "create_warehouse",
+    "update_warehouse",
+    "set_warehouse_archived",
+    "list_product_types",
+    "create_product_type",
+    "update_product_type",
+    "list_products",
+    "get_product",
+    "create_product",
+    "update_product",
+    "set_product_archived",
+    "list_stock",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build: check tauri.conf.json, the icons and the capabilities");
+}

@@ -1,0 +1,48 @@
+//! Errors across the IPC boundary (DESIGN §5): `{code, message, field?}` with stable snake_case
+//! codes. Storage details go to the log, never to the UI. The JSON is pinned by tests.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct IpcError {
+    #[ts(
+        type = "\"validation\" | \"not_found\" | \"conflict\" | \"insufficient_stock\" | \"forbidden\" | \"database_too_new\" | \"internal\""
+    )]
+    pub code: String,
+    /// A sentence for the user.
+    pub message: String,
+    /// The input field at fault (snake_case, as in the payload), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
+}
+
+impl From<stockflow_core::Error> for IpcError {
+    fn from(e: stockflow_core::Error) -> Self {
+        let message = if e.is_internal() {
+            tracing::error!(error = %e, "command failed");
+            "Something went wrong while reading or saving data. Nothing was changed; the details are in the log file.".to_owned()
+        } else {
+            let mut m = e.to_string();
+            if let Some(first) = m.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            m
+        };
+        IpcError {
+            code: e.code().to_owned(),
+            message,
+            field: e.field().map(str::to_owned),
+        }
+    }
+}
+
+/// What the settings screen shows about this installation.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    pub version: String,
+    pub db_path: String,
+    pub device_id: String,
+    pub log_dir: String,
+}

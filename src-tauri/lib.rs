@@ -1,0 +1,66 @@
+//! The desktop shell: plugins, state, logging and the commands the UI invokes. Business rules
+//! live in `stockflow-core`; a command here parses its arguments, calls one core function and
+//! maps the error (see `ipc.rs`).
+
+pub mod bindings;
+mod commands;
+pub mod ipc;
+mod logging;
+pub mod state;
+
+use tauri::Manager;
+
+pub use state::AppState;
+
+/// The commands and the state, without plugins or windows: what the command-layer tests run
+/// on the mock runtime, and what [`run`] builds on.
+pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
+    tauri::Builder::<R>::new()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::app::app_info,
+            commands::catalog::list_companies,
+            commands::catalog::create_company,
+            commands::catalog::update_company,
+            commands::catalog::list_warehouses,
+            commands::catalog::create_warehouse,
+            commands::catalog::update_warehouse,
+            commands::catalog::set_warehouse_archived,
+            commands::catalog::list_product_types,
+            commands::catalog::create_product_type,
+            commands::catalog::update_product_type,
+            commands::catalog::list_products,
+            commands::catalog::get_product,
+            commands::catalog::create_product,
+            commands::catalog::update_product,
+            commands::catalog::set_product_archived,
+            commands::catalog::list_stock,
+        ])
+}
+
+/// The configuration, icons, capabilities and UI assets compiled into the binary.
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!("tauri.conf.json")
+}
+
+pub fn run() {
+    let logs = logging::init();
+    let state = AppState::open_default(logs.dir.clone());
+    builder::<tauri::Wry>(state)
+        // First, so that a second launch hands over and exits before opening anything.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
+        .run(context())
+        .unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the application stopped with an error");
+            std::process::exit(1);
+        });
+    drop(logs);
+}

@@ -1,0 +1,229 @@
+//! The command layer as the UI reaches it: real IPC requests (argument names in camelCase,
+//! payloads in JSON, the capability check) on Tauri's mock runtime, against a real database
+//! file. Pins the error JSON and the generated TypeScript bindings.
+
+use std::path::Path;
+
+use serde_json::{json, Value};
+use stockflow_app::AppState;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{MockRuntime, INVOKE_KEY};
+use tauri::webview::InvokeRequest;
+use tauri::{Manager, WebviewWindow};
+
+struct App {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+impl App {
+    fn new() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        App::on(dir.path().join("stockflow.db"), dir)
+    }
+
+    fn on(db: impl AsRef<Path>, dir: tempfile::TempDir) -> App {
+        let state = AppState::open(db.as_ref().to_path_buf(), None);
+        let app = stockflow_app::builder::<MockRuntime>(state)
+            .build(stockflow_app::context())
+            .expect("the app builds on the mock runtime");
+        let window = match app.get_webview_window("main") {
+            Some(w) => w,
+            None => tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+                .build()
+                .unwrap(),
+        };
+        App {
+            _app: app,
+            window,
+            _dir: dir,
+        }
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        tauri::test::get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "http://tauri.localhost".parse().unwrap(),
+                body: InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args.clone())
+            .unwrap_or_else(|e| panic!("{cmd} {args} was refused: {e}"))
+    }
+
+    fn err(&self, cmd: &str, args: Value) -> Value {
+        match self.invoke(cmd, args.clone()) {
+            Ok(v) => panic!("{cmd} {args} should be refused, got {v}"),
+            Err(e) => e,
+        }
+    }
+
+    /// A company with one warehouse, "Main": (company id, warehouse id).
+    fn company_with_warehouse(&self) -> (String, String) {
+        let c = self.ok("create_company", json!({"input": {"name": "Acme"}}));
+        let company = c["id"].as_str().unwrap().to_owned();
+        let w = self.ok(
+            "create_warehouse",
+            json!({"companyId": company, "input": {"name": "Main"}}),
+        );
+        (company, w["id"].as_str().unwrap().to_owned())
+    }
+}
+
+#[test]
+fn a_product_created_through_ipc_is_listed_with_its_stock() {
+    let app = App::new();
+    let (company, main) = app.company_with_warehouse();
+    let p = app.ok(
+        "create_product",
+        json!({"companyId": company, "input": {
+            "sku": "MUG-1", "name": "Blue mug", "price": "19.99",
+            "initial_stock": [{"warehouse_id": main, "quantity": 7}],
+            "warehouse_thresholds": []
+        }}),
+    );
+    assert_eq!(p["price"], "19.99", "money crosses IPC as an exact decimal string");
+    assert_eq!(p["stock"], json!([{"warehouse_id": main, "warehouse_name": "Main", "on_hand": 7}]));
+
+    let page = app.ok(
+        "list_products",
+        json!({"query": {"company_id": company, "search": "mug"}}),
+    );
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["items"][0]["sku"], "MUG-1");
+    assert_eq!(page["items"][0]["on_hand"], 7);
+
+    let stock = app.ok("list_stock", json!({"query": {"company_id": company}}));
+    assert_eq!(stock[0]["on_hand"], 7);
+    let info = app.ok("app_info", json!({}));
+    assert!(info["db_path"].as_str().unwrap().ends_with("stockflow.db"));
+}
+
+#[test]
+fn error_json_is_pinned() {
+    let app = App::new();
+    let (company, main) = app.company_with_warehouse();
+    let product = |sku: &str, price: &str| {
+        json!({"companyId": company, "input": {"sku": sku, "name": "Mug", "price": price}})
+    };
+    app.ok("create_product", product("MUG-1", "3"));
+
+    assert_eq!(
+        app.err("create_product", product("mug-1", "3")),
+        json!({"code": "conflict", "message": "SKU \"mug-1\" is already used by another product in this company", "field": "sku"})
+    );
+    assert_eq!(
+        app.err("create_product", product("NEW", "1.23456")),
+        json!({"code": "validation", "message": "Price can have at most 4 decimal places", "field": "price"})
+    );
+    assert_eq!(
+        app.err("create_product", product("NEW", "abc")),
+        json!({"code": "validation", "message": "Price must be a number such as 19.99, not \"abc\"", "field": "price"})
+    );
+    assert_eq!(
+        app.err("create_product", product(" ", "1")),
+        json!({"code": "validation", "message": "SKU is required", "field": "sku"})
+    );
+    assert_eq!(
+        app.err("list_warehouses", json!({"companyId": "nope", "includeArchived": false})),
+        json!({"code": "not_found", "message": "Company not found: nope"}),
+        "no field key when no field is at fault"
+    );
+    let negative = json!({"companyId": company, "input": {"sku": "NEW", "name": "N", "price": "1",
+        "initial_stock": [{"warehouse_id": main, "quantity": -1}]}});
+    assert_eq!(
+        app.err("create_product", negative),
+        json!({"code": "validation", "message": "An initial quantity cannot be negative", "field": "initial_stock"})
+    );
+
+    let page = app.ok("list_products", json!({"query": {"company_id": company}}));
+    assert_eq!(page["total"], 1, "no refused command wrote a product");
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_reported_to_the_ui_not_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("future.db");
+    rusqlite_free_future_db(&db);
+    let app = App::on(&db, dir);
+    let err = app.err("list_companies", json!({}));
+    assert_eq!(err["code"], "database_too_new");
+    assert!(err["message"].as_str().unwrap().contains("newer version of StockFlow"));
+}
+
+/// Writes a SQLite file whose schema version is from the future, with the CLI-free core
+/// dependency only: the header's user_version is at byte offset 60.
+fn rusqlite_free_future_db(path: &Path) {
+    let _ = stockflow_core::Store::open(path).unwrap();
+    let mut bytes = std::fs::read(path).unwrap();
+    bytes[60..64].copy_from_slice(&999u32.to_be_bytes());
+    std::fs::write(path, bytes).unwrap();
+    for ext in ["db-wal", "db-shm"] {
+        let _ = std::fs::remove_file(path.with_extension(ext));
+    }
+}
+
+#[test]
+fn storage_failures_reach_the_ui_without_their_details() {
+    let dir = tempfile::tempdir().unwrap();
+    // A folder where the database file should be: opening fails in the storage layer.
+    let db = dir.path().join("is-a-folder.db");
+    std::fs::create_dir(&db).unwrap();
+    let app = App::on(&db, dir);
+    let err = app.err("list_companies", json!({}));
+    assert_eq!(err["code"], "internal");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("Nothing was changed"), "{message}");
+    assert!(!message.contains("is-a-folder"), "no paths or SQLite text in the UI: {message}");
+}
+
+#[test]
+fn the_window_may_call_our_commands_and_nothing_else() {
+    let app = App::new();
+    app.ok("list_companies", json!({}));
+    let refused = app.err("plugin:event|listen", json!({"event": "x", "target": {"kind": "Any"}, "handler": 0}));
+    assert!(
+        refused.to_string().contains("not allowed"),
+        "a permission not granted in the capability is refused: {refused}"
+    );
+}
+
+#[test]
+fn the_config_and_the_core_agree_on_the_app_identifier_and_security() {
+    let config: Value =
+        serde_json::from_str(include_str!("../tauri.conf.json")).expect("tauri.conf.json parses");
+    assert_eq!(
+        config["identifier"],
+        stockflow_core::paths::APP_IDENTIFIER,
+        "the CLI's default database must be the app's"
+    );
+    let csp = &config["app"]["security"]["csp"];
+    assert_eq!(csp["default-src"], "'self'", "a strict content security policy");
+    assert_eq!(csp["script-src"], "'self'");
+}
+
+#[test]
+fn typescript_bindings_match_the_rust_types() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/bindings.ts");
+    let expected = stockflow_app::bindings::typescript();
+    if std::env::var_os("STOCKFLOW_WRITE_BINDINGS").is_some() {
+        std::fs::write(&path, &expected).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == expected,
+        "ui/src/lib/bindings.ts is out of date with the Rust types: run \
+         `STOCKFLOW_WRITE_BINDINGS=1 cargo test --test commands bindings` and commit it"
+    );
+}
