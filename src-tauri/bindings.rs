@@ -16,7 +16,9 @@ macro_rules! declarations {
 pub fn typescript() -> String {
     use crate::ipc::{AppInfo, IpcError};
     use stockflow_core::*;
-    let cfg = Config::default();
+    // Quantities and thresholds are i64 in Rust but bounded far below 2^53 by the core's
+    // validation, and JSON carries them as plain numbers: `number`, not `bigint`.
+    let cfg = Config::default().with_large_int("number");
     let decls = declarations!(&cfg;
         AppInfo, IpcError,
         Company, CompanyInput, Warehouse, WarehouseInput, ProductType, ProductTypeInput,

@@ -12,10 +12,13 @@ use tauri::Manager;
 
 pub use state::AppState;
 
-/// The commands and the state, without plugins or windows: what the command-layer tests run
-/// on the mock runtime, and what [`run`] builds on.
-pub fn builder<R: tauri::Runtime>(state: AppState) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
+/// Adds the state and the commands, no plugins: what the command-layer tests run on the mock
+/// runtime's builder, and what [`run`] builds on.
+pub fn with_commands<R: tauri::Runtime>(
+    builder: tauri::Builder<R>,
+    state: AppState,
+) -> tauri::Builder<R> {
+    builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
@@ -46,7 +49,7 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 pub fn run() {
     let logs = logging::init();
     let state = AppState::open_default(logs.dir.clone());
-    builder::<tauri::Wry>(state)
+    with_commands(tauri::Builder::default(), state)
         // First, so that a second launch hands over and exits before opening anything.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             if let Some(window) = app.get_webview_window("main") {

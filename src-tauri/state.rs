@@ -41,7 +41,9 @@ impl AppState {
         let store = self.store.as_ref().map_err(Clone::clone)?;
         // A panic in an earlier command cannot leave a half-done write: transactions roll back
         // on drop. The store itself is still usable.
-        let mut store = store.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut store = store
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         f(&mut store).map_err(IpcError::from)
     }
 }

@@ -25,7 +25,7 @@ impl App {
 
     fn on(db: impl AsRef<Path>, dir: tempfile::TempDir) -> App {
         let state = AppState::open(db.as_ref().to_path_buf(), None);
-        let app = stockflow_app::builder::<MockRuntime>(state)
+        let app = stockflow_app::with_commands(tauri::test::mock_builder(), state)
             .build(stockflow_app::context())
             .expect("the app builds on the mock runtime");
         let window = match app.get_webview_window("main") {
@@ -48,7 +48,8 @@ impl App {
                 cmd: cmd.into(),
                 callback: CallbackFn(0),
                 error: CallbackFn(1),
-                url: "http://tauri.localhost".parse().unwrap(),
+                // The origin the app's own pages have on Linux and macOS.
+                url: "tauri://localhost".parse().unwrap(),
                 body: InvokeBody::Json(args),
                 headers: Default::default(),
                 invoke_key: INVOKE_KEY.to_string(),
@@ -93,8 +94,14 @@ fn a_product_created_through_ipc_is_listed_with_its_stock() {
             "warehouse_thresholds": []
         }}),
     );
-    assert_eq!(p["price"], "19.99", "money crosses IPC as an exact decimal string");
-    assert_eq!(p["stock"], json!([{"warehouse_id": main, "warehouse_name": "Main", "on_hand": 7}]));
+    assert_eq!(
+        p["price"], "19.99",
+        "money crosses IPC as an exact decimal string"
+    );
+    assert_eq!(
+        p["stock"],
+        json!([{"warehouse_id": main, "warehouse_name": "Main", "on_hand": 7}])
+    );
 
     let page = app.ok(
         "list_products",
@@ -114,9 +121,7 @@ fn a_product_created_through_ipc_is_listed_with_its_stock() {
 fn error_json_is_pinned() {
     let app = App::new();
     let (company, main) = app.company_with_warehouse();
-    let product = |sku: &str, price: &str| {
-        json!({"companyId": company, "input": {"sku": sku, "name": "Mug", "price": price}})
-    };
+    let product = |sku: &str, price: &str| json!({"companyId": company, "input": {"sku": sku, "name": "Mug", "price": price}});
     app.ok("create_product", product("MUG-1", "3"));
 
     assert_eq!(
@@ -136,7 +141,10 @@ fn error_json_is_pinned() {
         json!({"code": "validation", "message": "SKU is required", "field": "sku"})
     );
     assert_eq!(
-        app.err("list_warehouses", json!({"companyId": "nope", "includeArchived": false})),
+        app.err(
+            "list_warehouses",
+            json!({"companyId": "nope", "includeArchived": false})
+        ),
         json!({"code": "not_found", "message": "Company not found: nope"}),
         "no field key when no field is at fault"
     );
@@ -159,7 +167,10 @@ fn a_database_from_a_newer_version_is_reported_to_the_ui_not_opened() {
     let app = App::on(&db, dir);
     let err = app.err("list_companies", json!({}));
     assert_eq!(err["code"], "database_too_new");
-    assert!(err["message"].as_str().unwrap().contains("newer version of StockFlow"));
+    assert!(err["message"]
+        .as_str()
+        .unwrap()
+        .contains("newer version of StockFlow"));
 }
 
 /// Writes a SQLite file whose schema version is from the future, with the CLI-free core
@@ -185,14 +196,20 @@ fn storage_failures_reach_the_ui_without_their_details() {
     assert_eq!(err["code"], "internal");
     let message = err["message"].as_str().unwrap();
     assert!(message.contains("Nothing was changed"), "{message}");
-    assert!(!message.contains("is-a-folder"), "no paths or SQLite text in the UI: {message}");
+    assert!(
+        !message.contains("is-a-folder"),
+        "no paths or SQLite text in the UI: {message}"
+    );
 }
 
 #[test]
 fn the_window_may_call_our_commands_and_nothing_else() {
     let app = App::new();
     app.ok("list_companies", json!({}));
-    let refused = app.err("plugin:event|listen", json!({"event": "x", "target": {"kind": "Any"}, "handler": 0}));
+    let refused = app.err(
+        "plugin:event|listen",
+        json!({"event": "x", "target": {"kind": "Any"}, "handler": 0}),
+    );
     assert!(
         refused.to_string().contains("not allowed"),
         "a permission not granted in the capability is refused: {refused}"
@@ -209,7 +226,10 @@ fn the_config_and_the_core_agree_on_the_app_identifier_and_security() {
         "the CLI's default database must be the app's"
     );
     let csp = &config["app"]["security"]["csp"];
-    assert_eq!(csp["default-src"], "'self'", "a strict content security policy");
+    assert_eq!(
+        csp["default-src"], "'self'",
+        "a strict content security policy"
+    );
     assert_eq!(csp["script-src"], "'self'");
 }
 

@@ -17,7 +17,11 @@ pub fn create_company(state: State<'_, AppState>, input: CompanyInput) -> Reply<
 }
 
 #[tauri::command]
-pub fn update_company(state: State<'_, AppState>, id: String, input: CompanyInput) -> Reply<Company> {
+pub fn update_company(
+    state: State<'_, AppState>,
+    id: String,
+    input: CompanyInput,
+) -> Reply<Company> {
     state.with(|s| s.update_company(&id, &input))
 }
 
@@ -40,17 +44,28 @@ pub fn create_warehouse(
 }
 
 #[tauri::command]
-pub fn update_warehouse(state: State<'_, AppState>, id: String, input: WarehouseInput) -> Reply<Warehouse> {
+pub fn update_warehouse(
+    state: State<'_, AppState>,
+    id: String,
+    input: WarehouseInput,
+) -> Reply<Warehouse> {
     state.with(|s| s.update_warehouse(&id, &input))
 }
 
 #[tauri::command]
-pub fn set_warehouse_archived(state: State<'_, AppState>, id: String, archived: bool) -> Reply<Warehouse> {
+pub fn set_warehouse_archived(
+    state: State<'_, AppState>,
+    id: String,
+    archived: bool,
+) -> Reply<Warehouse> {
     state.with(|s| s.set_warehouse_archived(&id, archived))
 }
 
 #[tauri::command]
-pub fn list_product_types(state: State<'_, AppState>, company_id: String) -> Reply<Vec<ProductType>> {
+pub fn list_product_types(
+    state: State<'_, AppState>,
+    company_id: String,
+) -> Reply<Vec<ProductType>> {
     state.with(|s| s.list_product_types(&company_id))
 }
 
@@ -64,7 +79,11 @@ pub fn create_product_type(
 }
 
 #[tauri::command]
-pub fn update_product_type(state: State<'_, AppState>, id: String, input: ProductTypeInput) -> Reply<ProductType> {
+pub fn update_product_type(
+    state: State<'_, AppState>,
+    id: String,
+    input: ProductTypeInput,
+) -> Reply<ProductType> {
     state.with(|s| s.update_product_type(&id, &input))
 }
 
@@ -79,17 +98,29 @@ pub fn get_product(state: State<'_, AppState>, id: String) -> Reply<Product> {
 }
 
 #[tauri::command]
-pub fn create_product(state: State<'_, AppState>, company_id: String, input: ProductInput) -> Reply<Product> {
+pub fn create_product(
+    state: State<'_, AppState>,
+    company_id: String,
+    input: ProductInput,
+) -> Reply<Product> {
     state.with(|s| s.create_product(&company_id, &input))
 }
 
 #[tauri::command]
-pub fn update_product(state: State<'_, AppState>, id: String, input: ProductInput) -> Reply<Product> {
+pub fn update_product(
+    state: State<'_, AppState>,
+    id: String,
+    input: ProductInput,
+) -> Reply<Product> {
     state.with(|s| s.update_product(&id, &input))
 }
 
 #[tauri::command]
-pub fn set_product_archived(state: State<'_, AppState>, id: String, archived: bool) -> Reply<Product> {
+pub fn set_product_archived(
+    state: State<'_, AppState>,
+    id: String,
+    archived: bool,
+) -> Reply<Product> {
     state.with(|s| s.set_product_archived(&id, archived))
 }
 

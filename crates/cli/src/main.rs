@@ -15,7 +15,11 @@ use stockflow_core::*;
 use output::{Out, Table};
 
 #[derive(Parser)]
-#[command(name = "stockflow-cli", version, about = "StockFlow inventory from a terminal")]
+#[command(
+    name = "stockflow-cli",
+    version,
+    about = "StockFlow inventory from a terminal"
+)]
 struct Cli {
     /// The database file (default: $STOCKFLOW_DB, else the app's own database).
     #[arg(long, global = true, value_name = "FILE")]
@@ -188,7 +192,11 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
             let companies = store.list_companies()?;
             let mut t = Table::new(["name", "default threshold", "id"]);
             for c in &companies {
-                t.row([c.name.clone(), c.default_threshold.to_string(), c.id.clone()]);
+                t.row([
+                    c.name.clone(),
+                    c.default_threshold.to_string(),
+                    c.id.clone(),
+                ]);
             }
             out.list(&companies, t);
         }
@@ -199,8 +207,21 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
             address,
         }) => {
             let company = store.find_company(&company.company)?;
-            let w = store.create_warehouse(&company.id, &WarehouseInput { name, code, address })?;
-            out.created(&w, format!("Created warehouse {} in {} ({})", w.name, company.name, w.id));
+            let w = store.create_warehouse(
+                &company.id,
+                &WarehouseInput {
+                    name,
+                    code,
+                    address,
+                },
+            )?;
+            out.created(
+                &w,
+                format!(
+                    "Created warehouse {} in {} ({})",
+                    w.name, company.name, w.id
+                ),
+            );
         }
         Command::Warehouse(WarehouseCmd::List { company, all }) => {
             let company = store.find_company(&company.company)?;
@@ -230,7 +251,13 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
                     default_threshold: threshold,
                 },
             )?;
-            out.created(&t, format!("Created product type {} (threshold {})", t.name, t.default_threshold));
+            out.created(
+                &t,
+                format!(
+                    "Created product type {} (threshold {})",
+                    t.name, t.default_threshold
+                ),
+            );
         }
         Command::ProductType(TypeCmd::List { company }) => {
             let company = store.find_company(&company.company)?;
@@ -283,7 +310,13 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
                 },
             )?;
             let on_hand: i64 = p.stock.iter().map(|s| s.on_hand).sum();
-            out.created(&p, format!("Created product {} \"{}\" at {}, {} on hand", p.sku, p.name, p.price, on_hand));
+            out.created(
+                &p,
+                format!(
+                    "Created product {} \"{}\" at {}, {} on hand",
+                    p.sku, p.name, p.price, on_hand
+                ),
+            );
         }
         Command::Product(ProductCmd::List {
             company,
@@ -301,7 +334,11 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
                 company_id: company.id,
                 search,
                 product_type_id,
-                archived: if archived { ArchivedFilter::Archived } else { ArchivedFilter::Active },
+                archived: if archived {
+                    ArchivedFilter::Archived
+                } else {
+                    ArchivedFilter::Active
+                },
                 sort: ProductSort::Sku,
                 descending: false,
                 limit,

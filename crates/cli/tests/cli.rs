@@ -66,7 +66,8 @@ fn run_with(db: &Path, args: &[&str]) -> Run {
 
 /// Products in the file, counted through the CLI itself (all companies are listed first).
 fn products_in(db: &Path) -> i64 {
-    let companies: Value = serde_json::from_str(&run_with(db, &["--json", "company", "list"]).stdout).unwrap();
+    let companies: Value =
+        serde_json::from_str(&run_with(db, &["--json", "company", "list"]).stdout).unwrap();
     companies
         .as_array()
         .unwrap()
@@ -85,7 +86,15 @@ fn products_in(db: &Path) -> i64 {
 fn setup() -> Db {
     let db = Db::new();
     db.ok(&["company", "add", "Acme"]);
-    db.ok(&["warehouse", "add", "--company", "Acme", "Main", "--code", "MAIN"]);
+    db.ok(&[
+        "warehouse",
+        "add",
+        "--company",
+        "Acme",
+        "Main",
+        "--code",
+        "MAIN",
+    ]);
     db.ok(&["warehouse", "add", "--company", "acme", "Back room"]);
     db
 }
@@ -93,14 +102,42 @@ fn setup() -> Db {
 #[test]
 fn a_catalog_built_from_the_command_line_reads_back_as_json() {
     let db = setup();
-    db.ok(&["type", "add", "--company", "Acme", "Perishable", "--threshold", "50"]);
+    db.ok(&[
+        "type",
+        "add",
+        "--company",
+        "Acme",
+        "Perishable",
+        "--threshold",
+        "50",
+    ]);
     let p = db.ok(&[
-        "product", "add", "--company", "Acme", "--sku", "MUG-1", "--name", "Blue mug",
-        "--price", "12.50", "--type", "perishable", "--barcode", "5012345", "--threshold", "4",
-        "--stock", "Main=7", "--stock", "Back room=0",
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "MUG-1",
+        "--name",
+        "Blue mug",
+        "--price",
+        "12.50",
+        "--type",
+        "perishable",
+        "--barcode",
+        "5012345",
+        "--threshold",
+        "4",
+        "--stock",
+        "Main=7",
+        "--stock",
+        "Back room=0",
     ]);
     assert_eq!(p["sku"], "MUG-1");
-    assert_eq!(p["price"], "12.50", "decimals are strings, exactly as typed");
+    assert_eq!(
+        p["price"], "12.50",
+        "decimals are strings, exactly as typed"
+    );
     assert_eq!(p["product_type_name"], "Perishable");
     assert_eq!(p["threshold"], 4);
 
@@ -111,10 +148,28 @@ fn a_catalog_built_from_the_command_line_reads_back_as_json() {
         .iter()
         .map(|r| json!([r["sku"], r["warehouse"], r["on_hand"], r["available"]]))
         .collect();
-    assert_eq!(rows, [json!(["MUG-1", "Back room", 0, 0]), json!(["MUG-1", "Main", 7, 7])]);
+    assert_eq!(
+        rows,
+        [
+            json!(["MUG-1", "Back room", 0, 0]),
+            json!(["MUG-1", "Main", 7, 7])
+        ]
+    );
 
-    let one = db.ok(&["stock", "--company", "Acme", "--warehouse", "MAIN", "--sku", "mug-1"]);
-    assert_eq!(one.as_array().unwrap().len(), 1, "filter by warehouse code and SKU");
+    let one = db.ok(&[
+        "stock",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "MAIN",
+        "--sku",
+        "mug-1",
+    ]);
+    assert_eq!(
+        one.as_array().unwrap().len(),
+        1,
+        "filter by warehouse code and SKU"
+    );
 
     let page = db.ok(&["product", "list", "--company", "Acme", "--search", "blue"]);
     assert_eq!(page["total"], 1);
@@ -130,23 +185,87 @@ fn a_catalog_built_from_the_command_line_reads_back_as_json() {
 #[test]
 fn refusals_exit_1_with_the_error_json_and_write_nothing() {
     let db = setup();
-    db.ok(&["product", "add", "--company", "Acme", "--sku", "A", "--name", "A", "--price", "1"]);
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "A",
+        "--name",
+        "A",
+        "--price",
+        "1",
+    ]);
     let cases: &[(&[&str], &str, Option<&str>)] = &[
-        (&["--sku", "a", "--name", "Dup", "--price", "1"], "conflict", Some("sku")),
-        (&["--sku", "B", "--name", "B", "--price", "abc"], "validation", Some("price")),
-        (&["--sku", "B", "--name", "B", "--price", "-1"], "validation", Some("price")),
-        (&["--sku", "B", "--name", "B", "--price", "1.23456"], "validation", Some("price")),
-        (&["--sku", "B", "--name", "B", "--price", "1e30"], "validation", Some("price")),
-        (&["--sku", " ", "--name", "B", "--price", "1"], "validation", Some("sku")),
-        (&["--sku", "B", "--name", "B", "--price", "1", "--stock", "Main=-2"], "validation", Some("initial_stock")),
-        (&["--sku", "B", "--name", "B", "--price", "1", "--stock", "Nowhere=2"], "not_found", None),
-        (&["--sku", "B", "--name", "B", "--price", "1", "--type", "Nope"], "not_found", None),
+        (
+            &["--sku", "a", "--name", "Dup", "--price", "1"],
+            "conflict",
+            Some("sku"),
+        ),
+        (
+            &["--sku", "B", "--name", "B", "--price", "abc"],
+            "validation",
+            Some("price"),
+        ),
+        (
+            &["--sku", "B", "--name", "B", "--price", "-1"],
+            "validation",
+            Some("price"),
+        ),
+        (
+            &["--sku", "B", "--name", "B", "--price", "1.23456"],
+            "validation",
+            Some("price"),
+        ),
+        (
+            &["--sku", "B", "--name", "B", "--price", "1e30"],
+            "validation",
+            Some("price"),
+        ),
+        (
+            &["--sku", " ", "--name", "B", "--price", "1"],
+            "validation",
+            Some("sku"),
+        ),
+        (
+            &[
+                "--sku", "B", "--name", "B", "--price", "1", "--stock", "Main=-2",
+            ],
+            "validation",
+            Some("initial_stock"),
+        ),
+        (
+            &[
+                "--sku",
+                "B",
+                "--name",
+                "B",
+                "--price",
+                "1",
+                "--stock",
+                "Nowhere=2",
+            ],
+            "not_found",
+            None,
+        ),
+        (
+            &[
+                "--sku", "B", "--name", "B", "--price", "1", "--type", "Nope",
+            ],
+            "not_found",
+            None,
+        ),
     ];
     for (extra, code, field) in cases {
         let mut args = vec!["--json", "product", "add", "--company", "Acme"];
         args.extend_from_slice(extra);
         let r = db.run(&args);
-        assert_eq!(r.status, 1, "{extra:?} should be refused with exit 1: {}{}", r.stdout, r.stderr);
+        assert_eq!(
+            r.status, 1,
+            "{extra:?} should be refused with exit 1: {}{}",
+            r.stdout, r.stderr
+        );
         let err = &r.json()["error"];
         assert_eq!(err["code"], *code, "{extra:?}: {err}");
         assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -176,8 +295,34 @@ fn usage_mistakes_exit_2() {
     let db = setup();
     for args in [
         &["product", "add", "--company", "Acme", "--sku", "X"][..],
-        &["product", "add", "--company", "Acme", "--sku", "X", "--name", "X", "--price", "1", "--stock", "Main"],
-        &["product", "add", "--company", "Acme", "--sku", "X", "--name", "X", "--price", "1", "--stock", "Main=many"],
+        &[
+            "product",
+            "add",
+            "--company",
+            "Acme",
+            "--sku",
+            "X",
+            "--name",
+            "X",
+            "--price",
+            "1",
+            "--stock",
+            "Main",
+        ],
+        &[
+            "product",
+            "add",
+            "--company",
+            "Acme",
+            "--sku",
+            "X",
+            "--name",
+            "X",
+            "--price",
+            "1",
+            "--stock",
+            "Main=many",
+        ],
         &["no-such-command"],
         &["stock"],
     ] {

@@ -318,91 +318,35 @@ impl Store {
     /// per warehouse with a quantity, and a stock level row for every warehouse listed.
     pub fn create_product(&mut self, company_id: &str, input: &ProductInput) -> Result<Product> {
         let p = ValidProduct::parse(input)?;
-        let mut seen = HashSet::new();
-        for line in &input.initial_stock {
-            if line.quantity < 0 {
-                return Err(Error::validation(
-                    "initial_stock",
-                    "an initial quantity cannot be negative",
-                ));
-            }
-            if line.quantity > MAX_QUANTITY {
-                return Err(Error::validation(
-                    "initial_stock",
-                    format!("an initial quantity cannot exceed {MAX_QUANTITY}"),
-                ));
-            }
-            if !seen.insert(line.warehouse_id.as_str()) {
-                return Err(Error::validation(
-                    "initial_stock",
-                    "each warehouse can appear only once in the initial stock",
-                ));
-            }
-        }
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
-            p.check_references(tx.conn, company_id)?;
-            p.ensure_unique(tx.conn, company_id, None)?;
-            let opening: Vec<(Warehouse, i64)> = input
-                .initial_stock
-                .iter()
-                .map(|line| {
-                    let w = warehouse_of_company(tx.conn, company_id, &line.warehouse_id)?;
-                    if w.archived {
-                        return Err(Error::validation(
-                            "initial_stock",
-                            format!("warehouse {} is archived and takes no stock", w.name),
-                        ));
-                    }
-                    Ok((w, line.quantity))
-                })
-                .collect::<Result<_>>()?;
-
-            let id = new_id();
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO products (id, company_id, sku, name, barcode, price, product_type_id,
-                     threshold, created_at, updated_at, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
-                params![
-                    id,
-                    company_id,
-                    p.sku,
-                    p.name,
-                    p.barcode,
-                    p.price.to_string(),
-                    p.product_type_id,
-                    p.threshold,
-                    tx.now,
-                    hlc
-                ],
-            )?;
-            tx.outbox("product", &id, &hlc)?;
-            p.write_warehouse_thresholds(tx, &id)?;
-            for (warehouse, quantity) in opening {
-                stock::ensure_level(tx.conn, &id, &warehouse.id)?;
-                if quantity > 0 {
-                    stock::record(
-                        tx,
-                        &NewMovement {
-                            company_id,
-                            product_id: &id,
-                            warehouse_id: &warehouse.id,
-                            kind: MovementKind::Opening,
-                            quantity,
-                            reason: None,
-                            reference: None,
-                        },
-                    )?;
-                }
-            }
+            let id = insert_product(tx, company_id, &p)?;
             get_product(tx.conn, &id)
+        })
+    }
+
+    /// Creates many products in one transaction, all or nothing: the first refused product
+    /// aborts the whole batch. Returns how many were created.
+    pub fn create_products(&mut self, company_id: &str, inputs: &[ProductInput]) -> Result<usize> {
+        let products = inputs
+            .iter()
+            .map(ValidProduct::parse)
+            .collect::<Result<Vec<_>>>()?;
+        self.write(|tx| {
+            get_company(tx.conn, company_id)?;
+            for p in &products {
+                insert_product(tx, company_id, p)?;
+            }
+            Ok(products.len())
         })
     }
 
     /// Edits a product's catalog fields. Stock is never edited here: `initial_stock` is ignored.
     pub fn update_product(&mut self, id: &str, input: &ProductInput) -> Result<Product> {
-        let p = ValidProduct::parse(input)?;
+        let p = ValidProduct::parse(&ProductInput {
+            initial_stock: Vec::new(),
+            ..input.clone()
+        })?;
         self.write(|tx| {
             let current = get_product(tx.conn, id)?;
             p.check_references(tx.conn, &current.company_id)?;
@@ -443,6 +387,66 @@ impl Store {
             get_product(tx.conn, id)
         })
     }
+}
+
+fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result<String> {
+    p.check_references(tx.conn, company_id)?;
+    p.ensure_unique(tx.conn, company_id, None)?;
+    let opening: Vec<(Warehouse, i64)> = p
+        .initial_stock
+        .iter()
+        .map(|line| {
+            let w = warehouse_of_company(tx.conn, company_id, &line.warehouse_id)?;
+            if w.archived {
+                return Err(Error::validation(
+                    "initial_stock",
+                    format!("warehouse {} is archived and takes no stock", w.name),
+                ));
+            }
+            Ok((w, line.quantity))
+        })
+        .collect::<Result<_>>()?;
+
+    let id = new_id();
+    let hlc = tx.stamp();
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO products (id, company_id, sku, name, barcode, price, product_type_id,
+                 threshold, created_at, updated_at, updated_hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+        )?
+        .execute(params![
+            id,
+            company_id,
+            p.sku,
+            p.name,
+            p.barcode,
+            p.price.to_string(),
+            p.product_type_id,
+            p.threshold,
+            tx.now,
+            hlc
+        ])?;
+    tx.outbox("product", &id, &hlc)?;
+    p.write_warehouse_thresholds(tx, &id)?;
+    for (warehouse, quantity) in opening {
+        stock::ensure_level(tx.conn, &id, &warehouse.id)?;
+        if quantity > 0 {
+            stock::record(
+                tx,
+                &NewMovement {
+                    company_id,
+                    product_id: &id,
+                    warehouse_id: &warehouse.id,
+                    kind: MovementKind::Opening,
+                    quantity,
+                    reason: None,
+                    reference: None,
+                },
+            )?;
+        }
+    }
+    Ok(id)
 }
 
 pub(crate) fn get_company(conn: &Connection, id: &str) -> Result<Company> {
@@ -636,6 +640,8 @@ struct ValidProduct {
     product_type_id: Option<String>,
     threshold: Option<i64>,
     warehouse_thresholds: Vec<WarehouseThreshold>,
+    /// Only used when creating: stock changes through movements afterwards.
+    initial_stock: Vec<InitialStock>,
 }
 
 impl ValidProduct {
@@ -666,6 +672,27 @@ impl ValidProduct {
                 ));
             }
         }
+        let mut stocked = HashSet::new();
+        for line in &input.initial_stock {
+            if line.quantity < 0 {
+                return Err(Error::validation(
+                    "initial_stock",
+                    "an initial quantity cannot be negative",
+                ));
+            }
+            if line.quantity > MAX_QUANTITY {
+                return Err(Error::validation(
+                    "initial_stock",
+                    format!("an initial quantity cannot exceed {MAX_QUANTITY}"),
+                ));
+            }
+            if !stocked.insert(line.warehouse_id.as_str()) {
+                return Err(Error::validation(
+                    "initial_stock",
+                    "each warehouse can appear only once in the initial stock",
+                ));
+            }
+        }
         Ok(ValidProduct {
             sku,
             name,
@@ -677,6 +704,7 @@ impl ValidProduct {
                 .filter(|id| !id.trim().is_empty()),
             threshold,
             warehouse_thresholds: input.warehouse_thresholds.clone(),
+            initial_stock: input.initial_stock.clone(),
         })
     }
 

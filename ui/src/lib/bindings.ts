@@ -1,0 +1,79 @@
+// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:
+// run `STOCKFLOW_WRITE_BINDINGS=1 cargo test --test commands bindings` instead.
+
+export type AppInfo = { version: string, db_path: string, device_id: string, log_dir: string, };
+export type ArchivedFilter = "active" | "archived" | "all";
+export type Company = { id: string, name: string, 
+/**
+ * Threshold for products with neither their own threshold nor a product type default.
+ */
+default_threshold: number, 
+/**
+ * Whether a sale may take on hand below zero.
+ */
+allow_backorders: boolean, created_at: string, };
+export type CompanyInput = { name: string, 
+/**
+ * `None` keeps the current value (or [`DEFAULT_COMPANY_THRESHOLD`] for a new company).
+ */
+default_threshold?: number, allow_backorders?: boolean, };
+export type InitialStock = { warehouse_id: string, quantity: number, };
+export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "forbidden" | "database_too_new" | "internal", 
+/**
+ * A sentence for the user.
+ */
+message: string, 
+/**
+ * The input field at fault (snake_case, as in the payload), when there is one.
+ */
+field?: string, };
+export type Product = { id: string, company_id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, 
+/**
+ * The product's own threshold, before warehouse overrides.
+ */
+threshold: number | null, warehouse_thresholds: Array<WarehouseThreshold>, archived: boolean, created_at: string, updated_at: string, 
+/**
+ * On hand per warehouse where the product is stocked.
+ */
+stock: Array<StockLevel>, };
+export type ProductInput = { sku: string, name: string, 
+/**
+ * A decimal string such as `19.99`: validated by the core, never parsed as a float.
+ */
+price: string, barcode?: string, product_type_id?: string, threshold?: number, warehouse_thresholds: Array<WarehouseThreshold>, initial_stock: Array<InitialStock>, };
+export type ProductListItem = { id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, archived: boolean, 
+/**
+ * On hand summed over the company's warehouses.
+ */
+on_hand: number, };
+export type ProductPage = { items: Array<ProductListItem>, 
+/**
+ * Every product matching the query, all pages together.
+ */
+total: number, };
+export type ProductQuery = { company_id: string, 
+/**
+ * Matches a SKU or barcode prefix, or a word of the name starting with each word typed.
+ */
+search?: string, product_type_id?: string, archived: ArchivedFilter, sort: ProductSort, descending: boolean, 
+/**
+ * Page size, 1..=500; 0 means the default (50).
+ */
+limit: number, offset: number, };
+export type ProductSort = "name" | "sku" | "price" | "on_hand" | "updated";
+export type ProductType = { id: string, company_id: string, name: string, default_threshold: number, 
+/**
+ * Active products of this type.
+ */
+product_count: number, };
+export type ProductTypeInput = { name: string, default_threshold: number, };
+export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
+export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
+export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 
+/**
+ * What can be sold now (kits: computed from their components).
+ */
+available: number, };
+export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
+export type WarehouseInput = { name: string, code?: string, address?: string, };
+export type WarehouseThreshold = { warehouse_id: string, threshold: number, };
