@@ -65,8 +65,10 @@ CREATE TABLE products (
 -- prefix searches too.
 CREATE UNIQUE INDEX products_company_sku ON products (company_id, sku);
 CREATE UNIQUE INDEX products_company_barcode ON products (company_id, barcode) WHERE barcode IS NOT NULL;
-CREATE INDEX products_company_name ON products (company_id, name COLLATE NOCASE);
-CREATE INDEX products_type ON products (product_type_id) WHERE product_type_id IS NOT NULL;
+-- The product list: active (or archived) products of a company by name, and counts of them,
+-- straight from the index; the same per product type.
+CREATE INDEX products_company_name ON products (company_id, archived, name COLLATE NOCASE);
+CREATE INDEX products_type ON products (product_type_id, archived, company_id) WHERE product_type_id IS NOT NULL;
 
 -- Word-prefix search on product names, kept in step with `products` by triggers.
 CREATE VIRTUAL TABLE products_fts USING fts5 (

@@ -14,6 +14,8 @@ use crate::model::{ArchivedFilter, ProductListItem, ProductPage, ProductQuery, P
 
 pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 500;
+/// Above this many matches, the first page is found faster by walking the sort index.
+const BROAD_SEARCH: i64 = 2_000;
 
 impl Store {
     pub fn list_products(&self, query: &ProductQuery) -> Result<ProductPage> {
@@ -24,14 +26,26 @@ impl Store {
             format!("?{}", params.len())
         };
 
-        let mut from = String::new();
+        // The filters every plan shares.
+        let mut filters = String::from(" WHERE p.company_id = ?1");
+        match query.archived {
+            ArchivedFilter::Active => filters.push_str(" AND p.archived = 0"),
+            ArchivedFilter::Archived => filters.push_str(" AND p.archived = 1"),
+            ArchivedFilter::All => {}
+        }
+        if let Some(type_id) = query.product_type_id.as_deref().filter(|t| !t.is_empty()) {
+            let t = bind(Value::Text(type_id.to_owned()));
+            filters.push_str(&format!(" AND p.product_type_id = {t}"));
+        }
+
         let search = query.search.as_deref().map(str::trim).unwrap_or("");
-        if !search.is_empty() {
+        let hits = (!search.is_empty()).then(|| {
             let lo = bind(Value::Text(search.to_owned()));
             let hi = bind(Value::Text(format!("{search}{}", char::MAX)));
             let mut hits = format!(
-                "SELECT seq FROM products WHERE company_id = ?1 AND sku >= {lo} AND sku < {hi}
-                 UNION SELECT seq FROM products WHERE company_id = ?1 AND barcode >= {lo} AND barcode < {hi}"
+                "WITH hits(seq) AS (
+                     SELECT seq FROM products WHERE company_id = ?1 AND sku >= {lo} AND sku < {hi}
+                     UNION SELECT seq FROM products WHERE company_id = ?1 AND barcode >= {lo} AND barcode < {hi}"
             );
             if let Some(fts) = fts_prefix_query(search) {
                 let fts = bind(Value::Text(fts));
@@ -39,30 +53,36 @@ impl Store {
                     " UNION SELECT rowid FROM products_fts WHERE products_fts MATCH {fts}"
                 ));
             }
-            from.push_str(&format!("WITH hits(seq) AS ({hits}) "));
+            hits.push_str(") ");
+            hits
+        });
+        let joins = "LEFT JOIN product_types t ON t.id = p.product_type_id";
+        // Two plans for a search. Read the hits and look each product up (CROSS JOIN fixes that
+        // order in SQLite): best when the hits are few. Or walk the sort index and keep rows
+        // that are hits: best for the first page of a search matching most of the catalog.
+        let by_hits = |columns: &str, joins: &str| {
+            match &hits {
+            Some(with) => format!(
+                "{with}SELECT {columns} FROM hits CROSS JOIN products p ON p.seq = hits.seq {joins}{filters}"
+            ),
+            None => format!("SELECT {columns} FROM products p {joins}{filters}"),
         }
-        from.push_str(
-            "SELECT {columns} FROM products p LEFT JOIN product_types t ON t.id = p.product_type_id",
-        );
-        if !search.is_empty() {
-            from.push_str(" JOIN hits ON hits.seq = p.seq");
+        };
+        let by_index = |columns: &str, joins: &str| {
+            match &hits {
+            Some(with) => format!(
+                "{with}SELECT {columns} FROM products p {joins}{filters} AND p.seq IN (SELECT seq FROM hits)"
+            ),
+            None => format!("SELECT {columns} FROM products p {joins}{filters}"),
         }
-        from.push_str(" WHERE p.company_id = ?1");
-        match query.archived {
-            ArchivedFilter::Active => from.push_str(" AND p.archived = 0"),
-            ArchivedFilter::Archived => from.push_str(" AND p.archived = 1"),
-            ArchivedFilter::All => {}
-        }
-        if let Some(type_id) = query.product_type_id.as_deref().filter(|t| !t.is_empty()) {
-            let t = bind(Value::Text(type_id.to_owned()));
-            from.push_str(&format!(" AND p.product_type_id = {t}"));
-        }
+        };
 
-        let total: i64 = self.conn.query_row(
-            &from.replace("{columns}", "COUNT(*)"),
-            rusqlite::params_from_iter(&params),
-            |r| r.get(0),
-        )?;
+        // No join for the count: SQLite does not always drop an unused LEFT JOIN, and the
+        // count is then read from the index alone.
+        let total: i64 = self
+            .conn
+            .prepare_cached(&by_hits("COUNT(*)", ""))?
+            .query_row(rusqlite::params_from_iter(&params), |r| r.get(0))?;
 
         let dir = if query.descending { "DESC" } else { "ASC" };
         let order = match query.sort {
@@ -77,13 +97,16 @@ impl Store {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
+        let columns = "p.id, p.sku, p.name, p.barcode, p.price, p.product_type_id, t.name, p.archived,
+             (SELECT COALESCE(SUM(s.on_hand), 0) FROM stock_levels s WHERE s.product_id = p.id) AS on_hand";
+        let indexed_sort = matches!(query.sort, ProductSort::Name | ProductSort::Sku);
+        let source = if indexed_sort && total > BROAD_SEARCH {
+            by_index(columns, joins)
+        } else {
+            by_hits(columns, joins)
+        };
         let sql = format!(
-            "{} ORDER BY {order} LIMIT {limit} OFFSET {}",
-            from.replace(
-                "{columns}",
-                "p.id, p.sku, p.name, p.barcode, p.price, p.product_type_id, t.name, p.archived,
-                 (SELECT COALESCE(SUM(s.on_hand), 0) FROM stock_levels s WHERE s.product_id = p.id) AS on_hand"
-            ),
+            "{source} ORDER BY {order} LIMIT {limit} OFFSET {}",
             query.offset
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
