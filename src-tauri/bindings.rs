@@ -21,7 +21,7 @@ pub fn typescript() -> String {
     let cfg = Config::default().with_large_int("number");
     let decls = declarations!(&cfg;
         AppInfo, IpcError,
-        Company, CompanyInput, Warehouse, WarehouseInput, ProductType, ProductTypeInput,
+        Company, CompanyInput, CompanySummary, Warehouse, WarehouseInput, ProductType, ProductTypeInput,
         Product, ProductInput, ProductListItem, ProductPage, ProductQuery, ProductSort,
         ArchivedFilter, WarehouseThreshold, InitialStock, StockLevel, StockRow, StockQuery,
     );

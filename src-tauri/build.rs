@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "list_companies",
     "create_company",
     "update_company",
+    "company_summary",
     "list_warehouses",
     "create_warehouse",
     "update_warehouse",

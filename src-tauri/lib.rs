@@ -25,6 +25,7 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::catalog::list_companies,
             commands::catalog::create_company,
             commands::catalog::update_company,
+            commands::catalog::company_summary,
             commands::catalog::list_warehouses,
             commands::catalog::create_warehouse,
             commands::catalog::update_warehouse,

@@ -26,6 +26,11 @@ pub fn update_company(
 }
 
 #[tauri::command]
+pub fn company_summary(state: State<'_, AppState>, company_id: String) -> Reply<CompanySummary> {
+    state.with(|s| s.company_summary(&company_id))
+}
+
+#[tauri::command]
 pub fn list_warehouses(
     state: State<'_, AppState>,
     company_id: String,

@@ -247,3 +247,23 @@ pub struct StockQuery {
     #[serde(default)]
     pub sku: Option<String>,
 }
+
+/// The dashboard's figures for one company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CompanySummary {
+    /// Active products.
+    pub products: i64,
+    /// Active warehouses.
+    pub warehouses: i64,
+    pub product_types: i64,
+    /// Units on hand of active products, over all warehouses (a negative on hand, possible
+    /// with backorders, counts as zero).
+    pub units_on_hand: i64,
+    /// On hand times price, summed exactly (negative on hand counts as zero).
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub retail_value: Decimal,
+    /// (product, warehouse) rows of active products with nothing on hand.
+    pub out_of_stock: i64,
+}

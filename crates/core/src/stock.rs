@@ -8,7 +8,9 @@ use rusqlite::{params, Connection};
 
 use crate::db::{new_id, Store, Tx};
 use crate::error::Result;
-use crate::model::{StockLevel, StockQuery, StockRow};
+use rust_decimal::Decimal;
+
+use crate::model::{CompanySummary, StockLevel, StockQuery, StockRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MovementKind {
@@ -97,6 +99,45 @@ pub(crate) fn levels_of_product(conn: &Connection, product_id: &str) -> Result<V
 }
 
 impl Store {
+    /// The dashboard's figures: one pass over the company's stock levels.
+    pub fn company_summary(&self, company_id: &str) -> Result<CompanySummary> {
+        crate::catalog::get_company(&self.conn, company_id)?;
+        let count = |sql: &str| -> Result<i64> {
+            Ok(self
+                .conn
+                .prepare_cached(sql)?
+                .query_row([company_id], |r| r.get(0))?)
+        };
+        let products =
+            count("SELECT COUNT(*) FROM products WHERE company_id = ?1 AND archived = 0")?;
+        let warehouses =
+            count("SELECT COUNT(*) FROM warehouses WHERE company_id = ?1 AND archived = 0")?;
+        let product_types = count("SELECT COUNT(*) FROM product_types WHERE company_id = ?1")?;
+
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.price, SUM(MAX(s.on_hand, 0)), SUM(s.on_hand <= 0)
+             FROM products p JOIN stock_levels s ON s.product_id = p.id
+             WHERE p.company_id = ?1 AND p.archived = 0
+             GROUP BY p.seq",
+        )?;
+        let mut rows = stmt.query([company_id])?;
+        let (mut units_on_hand, mut retail_value, mut out_of_stock) = (0i64, Decimal::ZERO, 0i64);
+        while let Some(r) = rows.next()? {
+            let units: i64 = r.get(1)?;
+            units_on_hand += units;
+            retail_value += crate::catalog::decimal_column(r, 0)? * Decimal::from(units);
+            out_of_stock += r.get::<_, i64>(2)?;
+        }
+        Ok(CompanySummary {
+            products,
+            warehouses,
+            product_types,
+            units_on_hand,
+            retail_value,
+            out_of_stock,
+        })
+    }
+
     /// On hand per product and warehouse of a company, optionally for one warehouse or SKU,
     /// ordered by SKU then warehouse name. Archived products are left out.
     pub fn list_stock(&self, query: &StockQuery) -> Result<Vec<StockRow>> {

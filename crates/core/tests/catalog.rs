@@ -610,3 +610,46 @@ fn names_resolve_for_the_command_line() {
         "not_found"
     );
 }
+
+#[test]
+fn the_company_summary_adds_up_stock_and_its_value_exactly() {
+    let mut fx = Fixture::with_company("Acme");
+    let main = fx.warehouse("Main");
+    let back = fx.warehouse("Back");
+    let stock = |qty: &[(&str, i64)]| -> Vec<InitialStock> {
+        qty.iter()
+            .map(|(w, q)| InitialStock {
+                warehouse_id: w.to_string(),
+                quantity: *q,
+            })
+            .collect()
+    };
+    let mut a = product("A", "A", "0.10");
+    a.initial_stock = stock(&[(&main, 3), (&back, 0)]);
+    let mut b = product("B", "B", "19.99");
+    b.initial_stock = stock(&[(&main, 7)]);
+    fx.store.create_product(&fx.company, &a).unwrap();
+    fx.store.create_product(&fx.company, &b).unwrap();
+    let archived = fx
+        .store
+        .create_product(
+            &fx.company,
+            &ProductInput {
+                initial_stock: stock(&[(&main, 100)]),
+                ..product("C", "C", "5")
+            },
+        )
+        .unwrap();
+    fx.store.set_product_archived(&archived.id, true).unwrap();
+
+    let s = fx.store.company_summary(&fx.company).unwrap();
+    assert_eq!(
+        (s.products, s.warehouses, s.units_on_hand, s.out_of_stock),
+        (2, 2, 10, 1)
+    );
+    assert_eq!(
+        s.retail_value.to_string(),
+        "140.23",
+        "3 x 0.10 + 7 x 19.99, exactly; archived left out"
+    );
+}

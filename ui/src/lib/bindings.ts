@@ -17,6 +17,28 @@ export type CompanyInput = { name: string,
  * `None` keeps the current value (or [`DEFAULT_COMPANY_THRESHOLD`] for a new company).
  */
 default_threshold?: number, allow_backorders?: boolean, };
+export type CompanySummary = { 
+/**
+ * Active products.
+ */
+products: number, 
+/**
+ * Active warehouses.
+ */
+warehouses: number, product_types: number, 
+/**
+ * Units on hand of active products, over all warehouses (a negative on hand, possible
+ * with backorders, counts as zero).
+ */
+units_on_hand: number, 
+/**
+ * On hand times price, summed exactly (negative on hand counts as zero).
+ */
+retail_value: string, 
+/**
+ * (product, warehouse) rows of active products with nothing on hand.
+ */
+out_of_stock: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
 export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "forbidden" | "database_too_new" | "internal", 
 /**

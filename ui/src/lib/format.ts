@@ -1,0 +1,31 @@
+// Display helpers. Quantities are integers; prices are decimal strings shown as given.
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+export function formatCount(n: number): string {
+  return integer.format(n);
+}
+
+/** "1–50 of 1,234" */
+export function formatRange(offset: number, shown: number, total: number): string {
+  if (total === 0 || shown === 0) return `0 of ${formatCount(total)}`;
+  return `${formatCount(offset + 1)}–${formatCount(offset + shown)} of ${formatCount(total)}`;
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleDateString(undefined, { year: "numeric", month: "short", day: "numeric" });
+}
+
+/** A decimal string with thousands separators and at least two decimals: "1234.5" -> "1,234.50".
+ * Done on the text, never through a float, so every digit shown is the stored one. */
+export function formatMoney(value: string): string {
+  const negative = value.startsWith("-");
+  const [whole, frac = ""] = (negative ? value.slice(1) : value).split(".");
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${negative ? "-" : ""}${grouped}.${frac.padEnd(2, "0")}`;
+}

@@ -1,0 +1,129 @@
+// The one place the UI talks to the Rust shell. Every command has one typed function here;
+// nothing else imports `invoke`.
+import { invoke } from "@tauri-apps/api/core";
+import type {
+  AppInfo,
+  Company,
+  CompanyInput,
+  CompanySummary,
+  IpcError as IpcErrorPayload,
+  Product,
+  ProductInput,
+  ProductPage,
+  ProductQuery,
+  ProductType,
+  ProductTypeInput,
+  StockQuery,
+  StockRow,
+  Warehouse,
+  WarehouseInput,
+} from "./bindings";
+
+export type IpcErrorCode =
+  | "validation"
+  | "not_found"
+  | "conflict"
+  | "insufficient_stock"
+  | "forbidden"
+  | "database_too_new"
+  | "internal";
+
+const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
+  "validation",
+  "not_found",
+  "conflict",
+  "insufficient_stock",
+  "forbidden",
+  "database_too_new",
+  "internal",
+]);
+
+/** A refused command. `message` is a sentence that is safe to show to the user. */
+export class IpcError extends Error {
+  readonly code: IpcErrorCode;
+  /** The input field at fault, snake_case as in the payload (e.g. `sku`, `initial_stock`). */
+  readonly field?: string;
+  readonly command: string;
+
+  constructor(command: string, code: IpcErrorCode, message: string, field?: string) {
+    super(message);
+    this.name = "IpcError";
+    this.command = command;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+function isPayload(value: unknown): value is IpcErrorPayload {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as IpcErrorPayload).code === "string" &&
+    typeof (value as IpcErrorPayload).message === "string"
+  );
+}
+
+/** Turns whatever `invoke` rejected with into an IpcError. */
+export function toIpcError(command: string, raw: unknown): IpcError {
+  if (raw instanceof IpcError) return raw;
+  if (isPayload(raw)) {
+    const code = KNOWN_CODES.has(raw.code) ? (raw.code as IpcErrorCode) : "internal";
+    return new IpcError(command, code, raw.message, raw.field ?? undefined);
+  }
+  // Tauri itself rejects with a bare string (unknown command, bad arguments, missing
+  // permission); outside Tauri `invoke` throws a TypeError. Neither is the user's fault.
+  const detail = typeof raw === "string" ? raw : raw instanceof Error ? raw.message : String(raw);
+  console.error(`[ipc] ${command} failed:`, raw);
+  return new IpcError(
+    command,
+    "internal",
+    `Something went wrong while talking to StockFlow (${command}): ${detail}`,
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw toIpcError(command, raw);
+  }
+}
+
+// Argument names are camelCase here: Tauri maps `company_id` in Rust to `companyId` in JS.
+// Fields inside payload structs stay snake_case, as in bindings.ts.
+
+export const appInfo = () => call<AppInfo>("app_info");
+
+export const listCompanies = () => call<Company[]>("list_companies");
+export const createCompany = (input: CompanyInput) => call<Company>("create_company", { input });
+export const updateCompany = (id: string, input: CompanyInput) =>
+  call<Company>("update_company", { id, input });
+
+export const listWarehouses = (companyId: string, includeArchived: boolean) =>
+  call<Warehouse[]>("list_warehouses", { companyId, includeArchived });
+export const createWarehouse = (companyId: string, input: WarehouseInput) =>
+  call<Warehouse>("create_warehouse", { companyId, input });
+export const updateWarehouse = (id: string, input: WarehouseInput) =>
+  call<Warehouse>("update_warehouse", { id, input });
+export const setWarehouseArchived = (id: string, archived: boolean) =>
+  call<Warehouse>("set_warehouse_archived", { id, archived });
+
+export const listProductTypes = (companyId: string) =>
+  call<ProductType[]>("list_product_types", { companyId });
+export const createProductType = (companyId: string, input: ProductTypeInput) =>
+  call<ProductType>("create_product_type", { companyId, input });
+export const updateProductType = (id: string, input: ProductTypeInput) =>
+  call<ProductType>("update_product_type", { id, input });
+
+export const listProducts = (query: ProductQuery) => call<ProductPage>("list_products", { query });
+export const getProduct = (id: string) => call<Product>("get_product", { id });
+export const createProduct = (companyId: string, input: ProductInput) =>
+  call<Product>("create_product", { companyId, input });
+export const updateProduct = (id: string, input: ProductInput) =>
+  call<Product>("update_product", { id, input });
+export const setProductArchived = (id: string, archived: boolean) =>
+  call<Product>("set_product_archived", { id, archived });
+
+export const listStock = (query: StockQuery) => call<StockRow[]>("list_stock", { query });
+export const companySummary = (companyId: string) =>
+  call<CompanySummary>("company_summary", { companyId });
