@@ -24,6 +24,9 @@ pub fn typescript() -> String {
         Company, CompanyInput, CompanySummary, Warehouse, WarehouseInput, ProductType, ProductTypeInput,
         Product, ProductInput, ProductListItem, ProductPage, ProductQuery, ProductSort,
         ArchivedFilter, WarehouseThreshold, InitialStock, StockLevel, StockRow, StockQuery,
+        MovementKind, QuantityLine, ReceiptInput, AdjustmentInput, TransferInput, MovementResult,
+        AdjustmentReason, SaleLineInput, SaleInput, SaleLine, Sale, SaleSummary, SaleQuery, SalePage,
+        ReturnInput, KitComponent, Movement, HistoryQuery, MovementPage, DailySales,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -20,6 +20,20 @@ const COMMANDS: &[&str] = &[
     "update_product",
     "set_product_archived",
     "list_stock",
+    "find_product_by_code",
+    "receive_stock",
+    "adjust_stock",
+    "transfer_stock",
+    "list_adjustment_reasons",
+    "add_adjustment_reason",
+    "remove_adjustment_reason",
+    "record_sale",
+    "get_sale",
+    "list_sales",
+    "record_return",
+    "set_kit_components",
+    "list_movements",
+    "daily_sales",
 ];
 
 fn main() {

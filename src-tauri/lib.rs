@@ -39,6 +39,20 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::catalog::update_product,
             commands::catalog::set_product_archived,
             commands::catalog::list_stock,
+            commands::catalog::find_product_by_code,
+            commands::stock::receive_stock,
+            commands::stock::adjust_stock,
+            commands::stock::transfer_stock,
+            commands::stock::list_adjustment_reasons,
+            commands::stock::add_adjustment_reason,
+            commands::stock::remove_adjustment_reason,
+            commands::stock::record_sale,
+            commands::stock::get_sale,
+            commands::stock::list_sales,
+            commands::stock::record_return,
+            commands::stock::set_kit_components,
+            commands::stock::list_movements,
+            commands::stock::daily_sales,
         ])
 }
 

@@ -133,3 +133,12 @@ pub fn set_product_archived(
 pub fn list_stock(state: State<'_, AppState>, query: StockQuery) -> Reply<Vec<StockRow>> {
     state.with(|s| s.list_stock(&query))
 }
+
+#[tauri::command]
+pub fn find_product_by_code(
+    state: State<'_, AppState>,
+    company_id: String,
+    code: String,
+) -> Reply<Product> {
+    state.with(|s| s.find_product_by_code(&company_id, &code))
+}

@@ -10,7 +10,7 @@ use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::money::parse_money;
-use crate::stock::{self, MovementKind, NewMovement};
+use crate::stock::{self, NewMovement};
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at";
@@ -107,6 +107,11 @@ impl Store {
                 params![id, name, default_threshold, allow_backorders, tx.now, hlc],
             )?;
             tx.outbox("company", &id, &hlc)?;
+            for reason in stock::DEFAULT_REASONS {
+                let hlc = tx.stamp();
+                let reason_id = stock::insert_reason(tx, &id, reason, &hlc)?;
+                tx.outbox("adjustment_reason", &reason_id, &hlc)?;
+            }
             get_company(tx.conn, &id)
         })
     }
@@ -314,6 +319,24 @@ impl Store {
         }
     }
 
+    /// The product a scanner or a typed code names: an exact barcode, else an exact SKU
+    /// (ignoring case). Archived products are found too; callers decide what to do with them.
+    pub fn find_product_by_code(&self, company_id: &str, code: &str) -> Result<Product> {
+        let code = code.trim();
+        let id: Option<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM products WHERE company_id = ?1 AND (barcode = ?2 OR sku = ?2)
+                 ORDER BY barcode = ?2 DESC LIMIT 1",
+            )?
+            .query_row((company_id, code), |r| r.get(0))
+            .optional()?;
+        match id {
+            Some(id) => get_product(&self.conn, &id),
+            None => Err(Error::not_found(Entity::Product, code)),
+        }
+    }
+
     /// Creates a product and, in the same transaction, its opening stock: one ledger movement
     /// per warehouse with a quantity, and a stock level row for every warehouse listed.
     pub fn create_product(&mut self, company_id: &str, input: &ProductInput) -> Result<Product> {
@@ -442,6 +465,8 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
                     quantity,
                     reason: None,
                     reference: None,
+                    note: None,
+                    occurred_at: None,
                 },
             )?;
         }
@@ -515,6 +540,8 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
                     updated_at: r.get(11)?,
                     warehouse_thresholds: Vec::new(),
                     stock: Vec::new(),
+                    is_kit: false,
+                    components: Vec::new(),
                 })
             },
         )
@@ -534,7 +561,13 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    product.stock = stock::levels_of_product(conn, id)?;
+    product.components = crate::kits::components(conn, id)?;
+    product.is_kit = !product.components.is_empty();
+    product.stock = if product.is_kit {
+        stock::kit_levels(conn, &product.company_id, id)?
+    } else {
+        stock::levels_of_product(conn, id)?
+    };
     Ok(product)
 }
 

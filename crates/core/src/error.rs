@@ -61,6 +61,8 @@ pub enum Entity {
     Warehouse,
     ProductType,
     Product,
+    Reason,
+    Sale,
 }
 
 impl fmt::Display for Entity {
@@ -70,6 +72,8 @@ impl fmt::Display for Entity {
             Entity::Warehouse => "warehouse",
             Entity::ProductType => "product type",
             Entity::Product => "product",
+            Entity::Reason => "adjustment reason",
+            Entity::Sale => "sale",
         })
     }
 }

@@ -5,10 +5,13 @@
 mod catalog;
 mod db;
 mod error;
+mod history;
 mod hlc;
+mod kits;
 mod model;
 mod money;
 pub mod paths;
+mod sales;
 mod search;
 mod stock;
 mod validate;

@@ -114,8 +114,12 @@ pub struct Product {
     pub archived: bool,
     pub created_at: String,
     pub updated_at: String,
-    /// On hand per warehouse where the product is stocked.
+    /// On hand per warehouse where the product is stocked (for a kit: what its components
+    /// allow, per warehouse).
     pub stock: Vec<StockLevel>,
+    /// A kit holds no stock of its own: selling one takes its components.
+    pub is_kit: bool,
+    pub components: Vec<KitComponent>,
 }
 
 /// Creating a product; the same shape edits one (`initial_stock` is then ignored: stock
@@ -155,8 +159,9 @@ pub struct ProductListItem {
     pub product_type_id: Option<String>,
     pub product_type_name: Option<String>,
     pub archived: bool,
-    /// On hand summed over the company's warehouses.
+    /// On hand summed over the company's warehouses (0 for a kit).
     pub on_hand: i64,
+    pub is_kit: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,6 +239,7 @@ pub struct StockRow {
     pub on_hand: i64,
     /// What can be sold now (kits: computed from their components).
     pub available: i64,
+    pub is_kit: bool,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -266,4 +272,276 @@ pub struct CompanySummary {
     pub retail_value: Decimal,
     /// (product, warehouse) rows of active products with nothing on hand.
     pub out_of_stock: i64,
+}
+
+// ----- the stock ledger -----
+
+/// What a stock movement records. Serialized names are stable (CLI `--kind`, history filters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum MovementKind {
+    /// The quantity a product starts with in a warehouse.
+    Opening,
+    Receipt,
+    Sale,
+    Return,
+    /// A correction with a reason (damaged, lost, found...).
+    Adjustment,
+    TransferOut,
+    TransferIn,
+    /// An absolute count: "there were N at this time" (DESIGN §2).
+    Count,
+}
+
+/// One product and a quantity: a line of a receipt, transfer, sale return or kit recipe.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct QuantityLine {
+    pub product_id: String,
+    pub quantity: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReceiptInput {
+    pub warehouse_id: String,
+    pub lines: Vec<QuantityLine>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Quantities are signed: `-3` takes three away, `5` adds five.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AdjustmentInput {
+    pub warehouse_id: String,
+    /// One of the company's adjustment reasons.
+    pub reason: String,
+    pub lines: Vec<QuantityLine>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct TransferInput {
+    pub from_warehouse_id: String,
+    pub to_warehouse_id: String,
+    pub lines: Vec<QuantityLine>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// Counted quantities, absolute, as of `counted_at` (default: now).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct CountInput {
+    pub warehouse_id: String,
+    pub lines: Vec<QuantityLine>,
+    /// RFC 3339; absent means now.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub counted_at: Option<String>,
+}
+
+/// What a movement write did: the movements it appended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MovementResult {
+    pub movements: Vec<Movement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AdjustmentReason {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SaleLineInput {
+    /// A product or a kit.
+    pub product_id: String,
+    pub quantity: i64,
+    /// Decimal string; absent means the product's price.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub unit_price: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SaleInput {
+    pub warehouse_id: String,
+    pub lines: Vec<SaleLineInput>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SaleLine {
+    pub id: String,
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    pub is_kit: bool,
+    pub quantity: i64,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub unit_price: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub line_total: Decimal,
+    /// Units of this line already returned.
+    pub returned: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Sale {
+    pub id: String,
+    pub company_id: String,
+    pub warehouse_id: String,
+    pub warehouse_name: String,
+    pub sold_at: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub total: Decimal,
+    pub note: Option<String>,
+    pub lines: Vec<SaleLine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SaleSummary {
+    pub id: String,
+    pub warehouse_name: String,
+    pub sold_at: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub total: Decimal,
+    pub lines: i64,
+    pub units: i64,
+    pub units_returned: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SaleQuery {
+    pub company_id: String,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub warehouse_id: Option<String>,
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SalePage {
+    pub items: Vec<SaleSummary>,
+    pub total: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ReturnInput {
+    pub sale_id: String,
+    /// Products as sold on the sale (a kit returns as a kit).
+    pub lines: Vec<QuantityLine>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct KitComponent {
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    /// Units of the component in one kit.
+    pub quantity: i64,
+}
+
+/// One row of the stock ledger as history shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Movement {
+    pub id: String,
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    pub warehouse_id: String,
+    pub warehouse_name: String,
+    pub kind: MovementKind,
+    /// Signed change of on hand; for a count, the quantity counted.
+    pub quantity: i64,
+    pub reason: Option<String>,
+    pub reference_kind: Option<String>,
+    pub reference_id: Option<String>,
+    pub note: Option<String>,
+    pub occurred_at: String,
+    pub user_id: Option<String>,
+    pub device_id: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct HistoryQuery {
+    pub company_id: String,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub product_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub warehouse_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub kind: Option<MovementKind>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// RFC 3339, inclusive.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub from: Option<String>,
+    /// RFC 3339, exclusive.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub to: Option<String>,
+    /// 0 means the default page (50).
+    #[serde(default)]
+    pub limit: u32,
+    #[serde(default)]
+    pub offset: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct MovementPage {
+    pub items: Vec<Movement>,
+    /// Whether there are older movements after this page.
+    pub has_more: bool,
+}
+
+/// Units sold net of returns on one day (UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DailySales {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    pub units: i64,
 }

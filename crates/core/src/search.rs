@@ -12,8 +12,8 @@ use crate::db::Store;
 use crate::error::Result;
 use crate::model::{ArchivedFilter, ProductListItem, ProductPage, ProductQuery, ProductSort};
 
-pub const DEFAULT_PAGE: u32 = 50;
-pub const MAX_PAGE: u32 = 500;
+pub(crate) const DEFAULT_PAGE: u32 = 50;
+pub(crate) const MAX_PAGE: u32 = 500;
 /// Above this many matches, the first page is found faster by walking the sort index.
 const BROAD_SEARCH: i64 = 2_000;
 
@@ -98,7 +98,8 @@ impl Store {
             n => n.min(MAX_PAGE),
         };
         let columns = "p.id, p.sku, p.name, p.barcode, p.price, p.product_type_id, t.name, p.archived,
-             (SELECT COALESCE(SUM(s.on_hand), 0) FROM stock_levels s WHERE s.product_id = p.id) AS on_hand";
+             (SELECT COALESCE(SUM(s.on_hand), 0) FROM stock_levels s WHERE s.product_id = p.id) AS on_hand,
+             EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)";
         let indexed_sort = matches!(query.sort, ProductSort::Name | ProductSort::Sku);
         let source = if indexed_sort && total > BROAD_SEARCH {
             by_index(columns, joins)
@@ -122,6 +123,7 @@ impl Store {
                     product_type_name: r.get(6)?,
                     archived: r.get(7)?,
                     on_hand: r.get(8)?,
+                    is_kit: r.get(9)?,
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

@@ -4,25 +4,51 @@
 //! `stock_levels` is kept in the same transaction as every movement; [`Store::ledger_levels`]
 //! recomputes it from the ledger alone, and tests hold the two equal.
 
-use rusqlite::{params, Connection};
+use std::collections::BTreeMap;
 
-use crate::db::{new_id, Store, Tx};
-use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
-use crate::model::{CompanySummary, StockLevel, StockQuery, StockRow};
+use crate::catalog::{get_company, warehouse_of_company};
+use crate::db::{new_id, Store, Tx};
+use crate::error::{Entity, Error, Result};
+use crate::model::{
+    AdjustmentInput, AdjustmentReason, CompanySummary, CountInput, MovementKind, MovementResult,
+    QuantityLine, ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
+};
+use crate::validate::{self, MAX_NAME, MAX_QUANTITY};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum MovementKind {
-    /// The quantity a product starts with in a warehouse when it is created or imported.
-    Opening,
-}
+/// The adjustment reasons every company starts with.
+pub const DEFAULT_REASONS: [&str; 5] = ["damaged", "lost", "found", "expired", "correction"];
+const MAX_NOTE: usize = 1_000;
 
 impl MovementKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             MovementKind::Opening => "opening",
+            MovementKind::Receipt => "receipt",
+            MovementKind::Sale => "sale",
+            MovementKind::Return => "return",
+            MovementKind::Adjustment => "adjustment",
+            MovementKind::TransferOut => "transfer_out",
+            MovementKind::TransferIn => "transfer_in",
+            MovementKind::Count => "count",
         }
+    }
+
+    pub fn parse(text: &str) -> Option<MovementKind> {
+        [
+            MovementKind::Opening,
+            MovementKind::Receipt,
+            MovementKind::Sale,
+            MovementKind::Return,
+            MovementKind::Adjustment,
+            MovementKind::TransferOut,
+            MovementKind::TransferIn,
+            MovementKind::Count,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
     }
 }
 
@@ -31,24 +57,34 @@ pub(crate) struct NewMovement<'a> {
     pub product_id: &'a str,
     pub warehouse_id: &'a str,
     pub kind: MovementKind,
-    /// Signed change of on hand.
+    /// Signed change of on hand; for a count, the absolute quantity counted.
     pub quantity: i64,
     pub reason: Option<&'a str>,
     /// What the movement belongs to: (kind, id), e.g. ("sale", id).
     pub reference: Option<(&'a str, &'a str)>,
+    pub note: Option<&'a str>,
+    /// When it happened; `None` is the write's own time.
+    pub occurred_at: Option<&'a str>,
 }
 
-/// Appends a movement to the ledger and applies it to the stock level, in the caller's
+/// Appends a movement to the ledger and brings the stock level in line, in the caller's
 /// transaction. Returns the movement's id.
+///
+/// DESIGN §2: on hand is the latest count (by time, then HLC) plus every other movement after
+/// it. A count therefore sets the level from the ledger; a movement older than the latest count
+/// (a sale synced or imported late) is absorbed by it and leaves the level alone.
 pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
     let id = new_id();
     let hlc = tx.stamp();
+    let occurred_at = m.occurred_at.unwrap_or(&tx.now).to_owned();
     let (reference_kind, reference_id) = m.reference.unzip();
-    tx.conn.execute(
-        "INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
-             reason, reference_kind, reference_id, occurred_at, hlc, user_id, device_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, NULL, ?12)",
-        params![
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                 reason, reference_kind, reference_id, note, occurred_at, hlc, user_id, device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13)",
+        )?
+        .execute(params![
             id,
             m.company_id,
             m.product_id,
@@ -58,18 +94,53 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
             m.reason,
             reference_kind,
             reference_id,
-            tx.now,
+            m.note,
+            occurred_at,
             hlc,
             tx.device_id()
-        ],
-    )?;
-    tx.conn.execute(
-        "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
-         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
-        params![m.product_id, m.warehouse_id, m.quantity],
-    )?;
+        ])?;
+    if m.kind == MovementKind::Count {
+        set_level_from_ledger(tx.conn, m.product_id, m.warehouse_id)?;
+    } else {
+        let absorbed: bool = tx
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM stock_movements
+                 WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'
+                   AND (occurred_at, hlc) > (?3, ?4))",
+            )?
+            .query_row(
+                params![m.product_id, m.warehouse_id, occurred_at, hlc],
+                |r| r.get(0),
+            )?;
+        let delta = if absorbed { 0 } else { m.quantity };
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
+            )?
+            .execute(params![m.product_id, m.warehouse_id, delta])?;
+    }
     tx.outbox("stock_movement", &id, &hlc)?;
     Ok(id)
+}
+
+/// Recomputes one stock level from the ledger (the per-pair form of [`Store::ledger_levels`]).
+fn set_level_from_ledger(conn: &Connection, product_id: &str, warehouse_id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "WITH pair AS (SELECT * FROM stock_movements WHERE product_id = ?1 AND warehouse_id = ?2),
+              last_count AS (SELECT quantity, occurred_at, hlc FROM pair WHERE kind = 'count'
+                             ORDER BY occurred_at DESC, hlc DESC LIMIT 1)
+         INSERT INTO stock_levels (product_id, warehouse_id, on_hand)
+         SELECT ?1, ?2,
+                COALESCE((SELECT quantity FROM last_count), 0)
+                + COALESCE((SELECT SUM(m.quantity) FROM pair m WHERE m.kind <> 'count'
+                            AND NOT EXISTS (SELECT 1 FROM last_count c
+                                            WHERE (c.occurred_at, c.hlc) >= (m.occurred_at, m.hlc))), 0)
+         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
+    )?
+    .execute((product_id, warehouse_id))?;
+    Ok(())
 }
 
 /// Marks the product as stocked in the warehouse (a level row at zero) if it is not yet.
@@ -80,6 +151,451 @@ pub(crate) fn ensure_level(conn: &Connection, product_id: &str, warehouse_id: &s
         (product_id, warehouse_id),
     )?;
     Ok(())
+}
+
+pub(crate) fn on_hand(conn: &Connection, product_id: &str, warehouse_id: &str) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT on_hand FROM stock_levels WHERE product_id = ?1 AND warehouse_id = ?2",
+        )?
+        .query_row((product_id, warehouse_id), |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// A product of the company that can hold stock, as a movement needs it.
+pub(crate) struct StockedProduct {
+    pub id: String,
+    pub sku: String,
+    pub price: Decimal,
+    pub archived: bool,
+    pub is_kit: bool,
+}
+
+pub(crate) fn product_of_company(
+    conn: &Connection,
+    company_id: &str,
+    id: &str,
+) -> Result<StockedProduct> {
+    conn.prepare_cached(
+        "SELECT p.id, p.sku, p.price, p.archived,
+                EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)
+         FROM products p WHERE p.id = ?1 AND p.company_id = ?2",
+    )?
+    .query_row((id, company_id), |r| {
+        Ok(StockedProduct {
+            id: r.get(0)?,
+            sku: r.get(1)?,
+            price: crate::catalog::decimal_column(r, 2)?,
+            archived: r.get(3)?,
+            is_kit: r.get(4)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Product, id))
+}
+
+/// A warehouse of the company that takes stock (not archived).
+pub(crate) fn open_warehouse(
+    conn: &Connection,
+    company_id: &str,
+    id: &str,
+    field: &str,
+) -> Result<Warehouse> {
+    let w = warehouse_of_company(conn, company_id, id)?;
+    if w.archived {
+        return Err(Error::validation(
+            field,
+            format!("warehouse {} is archived and takes no stock", w.name),
+        ));
+    }
+    Ok(w)
+}
+
+/// Checks that the lines name at least one product, each with a quantity allowed by `sign`, and
+/// adds up the quantity per product (a product on two lines counts once, with both).
+pub(crate) fn sum_lines(lines: &[QuantityLine], sign: Sign) -> Result<BTreeMap<String, i64>> {
+    if lines.is_empty() {
+        return Err(Error::validation("lines", "add at least one product"));
+    }
+    let mut total: BTreeMap<String, i64> = BTreeMap::new();
+    for line in lines {
+        let ok = match sign {
+            Sign::Positive => line.quantity > 0,
+            Sign::NonZero => line.quantity != 0,
+            Sign::NonNegative => line.quantity >= 0,
+        };
+        if !ok {
+            let want = match sign {
+                Sign::Positive => "more than zero",
+                Sign::NonZero => "a positive or negative number, not zero",
+                Sign::NonNegative => "zero or more",
+            };
+            return Err(Error::validation(
+                "quantity",
+                format!("a quantity must be {want}"),
+            ));
+        }
+        if line.quantity.abs() > MAX_QUANTITY {
+            return Err(Error::validation(
+                "quantity",
+                format!("a quantity cannot exceed {MAX_QUANTITY}"),
+            ));
+        }
+        *total.entry(line.product_id.clone()).or_default() += line.quantity;
+    }
+    Ok(total)
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Sign {
+    Positive,
+    NonZero,
+    NonNegative,
+}
+
+/// Refuses to take on hand below zero unless the company allows backorders.
+pub(crate) fn ensure_available(
+    conn: &Connection,
+    company_id: &str,
+    product: &StockedProduct,
+    warehouse: &Warehouse,
+    taking: i64,
+) -> Result<()> {
+    if taking <= 0 || get_company(conn, company_id)?.allow_backorders {
+        return Ok(());
+    }
+    let on_hand = on_hand(conn, &product.id, &warehouse.id)?;
+    if on_hand < taking {
+        return Err(Error::InsufficientStock {
+            sku: product.sku.clone(),
+            warehouse: warehouse.name.clone(),
+            requested: taking,
+            on_hand,
+        });
+    }
+    Ok(())
+}
+
+fn note(input: Option<&str>) -> Result<Option<String>> {
+    validate::optional("note", "Note", input, MAX_NOTE)
+}
+
+/// A stock-holding product for a movement: of the company, not a kit, and (unless `allow_archived`)
+/// not archived.
+fn stocked(conn: &Connection, company_id: &str, id: &str) -> Result<StockedProduct> {
+    let p = product_of_company(conn, company_id, id)?;
+    if p.is_kit {
+        return Err(Error::validation(
+            "product_id",
+            format!(
+                "{} is a kit: it holds no stock of its own; move its components instead",
+                p.sku
+            ),
+        ));
+    }
+    if p.archived {
+        return Err(Error::validation(
+            "product_id",
+            format!("{} is archived", p.sku),
+        ));
+    }
+    Ok(p)
+}
+
+impl Store {
+    /// Stock received without a purchase order.
+    pub fn receive_stock(
+        &mut self,
+        company_id: &str,
+        input: &ReceiptInput,
+    ) -> Result<MovementResult> {
+        let lines = sum_lines(&input.lines, Sign::Positive)?;
+        let note = note(input.note.as_deref())?;
+        self.write(|tx| {
+            let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
+            let reference = new_id();
+            let mut ids = Vec::new();
+            for (product_id, quantity) in &lines {
+                let p = stocked(tx.conn, company_id, product_id)?;
+                ids.push(record(
+                    tx,
+                    &NewMovement {
+                        company_id,
+                        product_id: &p.id,
+                        warehouse_id: &w.id,
+                        kind: MovementKind::Receipt,
+                        quantity: *quantity,
+                        reason: None,
+                        reference: Some(("receipt", &reference)),
+                        note: note.as_deref(),
+                        occurred_at: None,
+                    },
+                )?);
+            }
+            crate::history::movement_result(tx.conn, &ids)
+        })
+    }
+
+    /// A correction of on hand with one of the company's reasons; quantities are signed.
+    pub fn adjust_stock(
+        &mut self,
+        company_id: &str,
+        input: &AdjustmentInput,
+    ) -> Result<MovementResult> {
+        let lines = sum_lines(&input.lines, Sign::NonZero)?;
+        let note = note(input.note.as_deref())?;
+        self.write(|tx| {
+            let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
+            let reason = reason_of_company(tx.conn, company_id, &input.reason)?;
+            let reference = new_id();
+            let mut ids = Vec::new();
+            for (product_id, quantity) in &lines {
+                let p = stocked(tx.conn, company_id, product_id)?;
+                ensure_available(tx.conn, company_id, &p, &w, -quantity)?;
+                ids.push(record(
+                    tx,
+                    &NewMovement {
+                        company_id,
+                        product_id: &p.id,
+                        warehouse_id: &w.id,
+                        kind: MovementKind::Adjustment,
+                        quantity: *quantity,
+                        reason: Some(&reason),
+                        reference: Some(("adjustment", &reference)),
+                        note: note.as_deref(),
+                        occurred_at: None,
+                    },
+                )?);
+            }
+            crate::history::movement_result(tx.conn, &ids)
+        })
+    }
+
+    /// Moves stock between two warehouses of the company: out and in, in one transaction.
+    pub fn transfer_stock(
+        &mut self,
+        company_id: &str,
+        input: &TransferInput,
+    ) -> Result<MovementResult> {
+        let lines = sum_lines(&input.lines, Sign::Positive)?;
+        if input.from_warehouse_id == input.to_warehouse_id {
+            return Err(Error::validation(
+                "to_warehouse_id",
+                "choose two different warehouses",
+            ));
+        }
+        let note = note(input.note.as_deref())?;
+        self.write(|tx| {
+            let from = open_warehouse(
+                tx.conn,
+                company_id,
+                &input.from_warehouse_id,
+                "from_warehouse_id",
+            )?;
+            let to = open_warehouse(
+                tx.conn,
+                company_id,
+                &input.to_warehouse_id,
+                "to_warehouse_id",
+            )?;
+            let reference = new_id();
+            let mut ids = Vec::new();
+            for (product_id, quantity) in &lines {
+                let p = stocked(tx.conn, company_id, product_id)?;
+                ensure_available(tx.conn, company_id, &p, &from, *quantity)?;
+                for (warehouse, kind, signed) in [
+                    (&from, MovementKind::TransferOut, -quantity),
+                    (&to, MovementKind::TransferIn, *quantity),
+                ] {
+                    ids.push(record(
+                        tx,
+                        &NewMovement {
+                            company_id,
+                            product_id: &p.id,
+                            warehouse_id: &warehouse.id,
+                            kind,
+                            quantity: signed,
+                            reason: None,
+                            reference: Some(("transfer", &reference)),
+                            note: note.as_deref(),
+                            occurred_at: None,
+                        },
+                    )?);
+                }
+            }
+            crate::history::movement_result(tx.conn, &ids)
+        })
+    }
+
+    /// Records counted quantities as absolute count events as of `counted_at` (DESIGN §2):
+    /// movements after that time still apply on top of the count.
+    pub fn record_count(&mut self, company_id: &str, input: &CountInput) -> Result<MovementResult> {
+        let lines = sum_lines(&input.lines, Sign::NonNegative)?;
+        let counted_at = input
+            .counted_at
+            .as_deref()
+            .map(|t| crate::validate::timestamp("counted_at", t))
+            .transpose()?;
+        self.write(|tx| {
+            let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
+            let reference = new_id();
+            let mut ids = Vec::new();
+            for (product_id, counted) in &lines {
+                let p = stocked(tx.conn, company_id, product_id)?;
+                ids.push(record(
+                    tx,
+                    &NewMovement {
+                        company_id,
+                        product_id: &p.id,
+                        warehouse_id: &w.id,
+                        kind: MovementKind::Count,
+                        quantity: *counted,
+                        reason: None,
+                        reference: Some(("count", &reference)),
+                        note: None,
+                        occurred_at: counted_at.as_deref(),
+                    },
+                )?);
+            }
+            crate::history::movement_result(tx.conn, &ids)
+        })
+    }
+
+    pub fn list_adjustment_reasons(&self, company_id: &str) -> Result<Vec<AdjustmentReason>> {
+        get_company(&self.conn, company_id)?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM adjustment_reasons WHERE company_id = ?1 AND archived = 0
+             ORDER BY name COLLATE NOCASE",
+        )?;
+        let rows = stmt.query_map([company_id], |r| {
+            Ok(AdjustmentReason {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Adds a reason to the company's list (or brings back one that was removed).
+    pub fn add_adjustment_reason(
+        &mut self,
+        company_id: &str,
+        name: &str,
+    ) -> Result<AdjustmentReason> {
+        let name = validate::required("name", "Reason", name, MAX_NAME)?;
+        self.write(|tx| {
+            get_company(tx.conn, company_id)?;
+            let existing: Option<(String, bool)> = tx
+                .conn
+                .query_row(
+                    "SELECT id, archived FROM adjustment_reasons WHERE company_id = ?1 AND name = ?2 COLLATE NOCASE",
+                    (company_id, &name),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            let hlc = tx.stamp();
+            let id = match existing {
+                Some((_, false)) => {
+                    return Err(Error::Conflict { entity: Entity::Reason, field: "name".into(), value: name })
+                }
+                Some((id, true)) => {
+                    tx.conn.execute(
+                        "UPDATE adjustment_reasons SET archived = 0, updated_hlc = ?2 WHERE id = ?1",
+                        (&id, &hlc),
+                    )?;
+                    id
+                }
+                None => insert_reason(tx, company_id, &name, &hlc)?,
+            };
+            tx.outbox("adjustment_reason", &id, &hlc)?;
+            let name = tx.conn.query_row("SELECT name FROM adjustment_reasons WHERE id = ?1", [&id], |r| r.get(0))?;
+            Ok(AdjustmentReason { id, name })
+        })
+    }
+
+    /// Removes a reason from the list offered for new adjustments; history keeps it.
+    pub fn remove_adjustment_reason(&mut self, company_id: &str, id: &str) -> Result<()> {
+        self.write(|tx| {
+            let changed = tx.conn.execute(
+                "UPDATE adjustment_reasons SET archived = 1, updated_hlc = ?3
+                 WHERE id = ?1 AND company_id = ?2 AND archived = 0",
+                (id, company_id, tx.stamp()),
+            )?;
+            if changed == 0 {
+                return Err(Error::not_found(Entity::Reason, id));
+            }
+            let hlc = tx.stamp();
+            tx.outbox("adjustment_reason", id, &hlc)
+        })
+    }
+}
+
+pub(crate) fn insert_reason(
+    tx: &Tx<'_>,
+    company_id: &str,
+    name: &str,
+    hlc: &str,
+) -> Result<String> {
+    // Derived, not random: two devices adding "damaged" offline converge on one row.
+    let id = format!("{company_id}:{}", name.to_lowercase());
+    tx.conn.execute(
+        "INSERT INTO adjustment_reasons (id, company_id, name, updated_hlc) VALUES (?1, ?2, ?3, ?4)",
+        (&id, company_id, name, hlc),
+    )?;
+    Ok(id)
+}
+
+/// The reason as the company spells it, if it is one of its active reasons.
+fn reason_of_company(conn: &Connection, company_id: &str, reason: &str) -> Result<String> {
+    conn.query_row(
+        "SELECT name FROM adjustment_reasons WHERE company_id = ?1 AND name = ?2 COLLATE NOCASE AND archived = 0",
+        (company_id, reason.trim()),
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| {
+        Error::validation(
+            "reason",
+            format!("\"{}\" is not one of this company's adjustment reasons", reason.trim()),
+        )
+    })
+}
+
+/// A kit's availability in each active warehouse where one of its components is stocked,
+/// as [`StockLevel`]s whose `on_hand` is the number of whole kits the components allow.
+pub(crate) fn kit_levels(
+    conn: &Connection,
+    company_id: &str,
+    kit_id: &str,
+) -> Result<Vec<StockLevel>> {
+    let leaves: Vec<String> = crate::kits::expand(conn, kit_id, 1)?.into_keys().collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT w.id, w.name FROM warehouses w
+         WHERE w.company_id = ?1 AND w.archived = 0 ORDER BY w.name COLLATE NOCASE",
+    )?;
+    let warehouses: Vec<(String, String)> = stmt
+        .query_map([company_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut out = Vec::new();
+    for (warehouse_id, warehouse_name) in warehouses {
+        let mut stocked = false;
+        for leaf in &leaves {
+            stocked |= conn
+                .prepare_cached(
+                    "SELECT 1 FROM stock_levels WHERE product_id = ?1 AND warehouse_id = ?2",
+                )?
+                .exists((leaf, &warehouse_id))?;
+        }
+        if stocked {
+            out.push(StockLevel {
+                on_hand: crate::kits::available(conn, kit_id, &warehouse_id)?,
+                warehouse_id,
+                warehouse_name,
+            });
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn levels_of_product(conn: &Connection, product_id: &str) -> Result<Vec<StockLevel>> {
@@ -171,10 +687,55 @@ impl Store {
                     warehouse: r.get(4)?,
                     on_hand,
                     available: on_hand.max(0),
+                    is_kit: false,
                 })
             },
         )?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut out: Vec<StockRow> = rows.collect::<rusqlite::Result<_>>()?;
+        out.extend(self.kit_rows(query)?);
+        out.sort_by(|a, b| {
+            (a.sku.to_lowercase(), a.warehouse.to_lowercase())
+                .cmp(&(b.sku.to_lowercase(), b.warehouse.to_lowercase()))
+        });
+        Ok(out)
+    }
+
+    /// A row per active kit and active warehouse where any of its components is stocked.
+    fn kit_rows(&self, query: &StockQuery) -> Result<Vec<StockRow>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.id, p.sku, p.name FROM products p
+             WHERE p.company_id = ?1 AND p.archived = 0 AND (?2 IS NULL OR p.sku = ?2)
+               AND EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)",
+        )?;
+        let kits: Vec<(String, String, String)> = stmt
+            .query_map(
+                params![query.company_id, query.sku.as_deref().map(str::trim)],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut out = Vec::new();
+        for (id, sku, name) in kits {
+            for level in kit_levels(&self.conn, &query.company_id, &id)? {
+                if query
+                    .warehouse_id
+                    .as_ref()
+                    .is_some_and(|w| *w != level.warehouse_id)
+                {
+                    continue;
+                }
+                out.push(StockRow {
+                    product_id: id.clone(),
+                    sku: sku.clone(),
+                    product_name: name.clone(),
+                    warehouse_id: level.warehouse_id,
+                    warehouse: level.warehouse_name,
+                    on_hand: 0,
+                    available: level.on_hand,
+                    is_kit: true,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Stock levels as the ledger alone says they are: per (product, warehouse), the latest

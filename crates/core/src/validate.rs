@@ -74,3 +74,19 @@ fn single_line(field: &str, label: &str, value: &str, max: usize) -> Result<()> 
     }
     Ok(())
 }
+
+/// An RFC 3339 time, returned in the canonical UTC form the database stores and compares as
+/// text: `2024-05-01T09:30:00.000Z`.
+pub fn timestamp(field: &str, value: &str) -> Result<String> {
+    chrono::DateTime::parse_from_rfc3339(value.trim())
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        })
+        .map_err(|_| {
+            Error::validation(
+                field,
+                format!("\"{value}\" is not a date and time such as 2024-05-01T09:30:00Z"),
+            )
+        })
+}

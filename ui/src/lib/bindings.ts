@@ -1,6 +1,12 @@
 // Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:
 // run `STOCKFLOW_WRITE_BINDINGS=1 cargo test --test commands bindings` instead.
 
+export type AdjustmentInput = { warehouse_id: string, 
+/**
+ * One of the company's adjustment reasons.
+ */
+reason: string, lines: Array<QuantityLine>, note?: string, };
+export type AdjustmentReason = { id: string, name: string, };
 export type AppInfo = { version: string, db_path: string, device_id: string, log_dir: string, };
 export type ArchivedFilter = "active" | "archived" | "all";
 export type Company = { id: string, name: string, 
@@ -39,6 +45,24 @@ retail_value: string,
  * (product, warehouse) rows of active products with nothing on hand.
  */
 out_of_stock: number, };
+export type DailySales = { 
+/**
+ * `YYYY-MM-DD`.
+ */
+day: string, units: number, };
+export type HistoryQuery = { company_id: string, product_id?: string, warehouse_id?: string, kind?: MovementKind, reason?: string, user_id?: string, 
+/**
+ * RFC 3339, inclusive.
+ */
+from?: string, 
+/**
+ * RFC 3339, exclusive.
+ */
+to?: string, 
+/**
+ * 0 means the default page (50).
+ */
+limit: number, offset: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
 export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "forbidden" | "database_too_new" | "internal", 
 /**
@@ -49,15 +73,37 @@ message: string,
  * The input field at fault (snake_case, as in the payload), when there is one.
  */
 field?: string, };
+export type KitComponent = { product_id: string, sku: string, name: string, 
+/**
+ * Units of the component in one kit.
+ */
+quantity: number, };
+export type Movement = { id: string, product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse_name: string, kind: MovementKind, 
+/**
+ * Signed change of on hand; for a count, the quantity counted.
+ */
+quantity: number, reason: string | null, reference_kind: string | null, reference_id: string | null, note: string | null, occurred_at: string, user_id: string | null, device_id: string, };
+export type MovementKind = "opening" | "receipt" | "sale" | "return" | "adjustment" | "transfer_out" | "transfer_in" | "count";
+export type MovementPage = { items: Array<Movement>, 
+/**
+ * Whether there are older movements after this page.
+ */
+has_more: boolean, };
+export type MovementResult = { movements: Array<Movement>, };
 export type Product = { id: string, company_id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, 
 /**
  * The product's own threshold, before warehouse overrides.
  */
 threshold: number | null, warehouse_thresholds: Array<WarehouseThreshold>, archived: boolean, created_at: string, updated_at: string, 
 /**
- * On hand per warehouse where the product is stocked.
+ * On hand per warehouse where the product is stocked (for a kit: what its components
+ * allow, per warehouse).
  */
-stock: Array<StockLevel>, };
+stock: Array<StockLevel>, 
+/**
+ * A kit holds no stock of its own: selling one takes its components.
+ */
+is_kit: boolean, components: Array<KitComponent>, };
 export type ProductInput = { sku: string, name: string, 
 /**
  * A decimal string such as `19.99`: validated by the core, never parsed as a float.
@@ -65,9 +111,9 @@ export type ProductInput = { sku: string, name: string,
 price: string, barcode?: string, product_type_id?: string, threshold?: number, warehouse_thresholds: Array<WarehouseThreshold>, initial_stock: Array<InitialStock>, };
 export type ProductListItem = { id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, archived: boolean, 
 /**
- * On hand summed over the company's warehouses.
+ * On hand summed over the company's warehouses (0 for a kit).
  */
-on_hand: number, };
+on_hand: number, is_kit: boolean, };
 export type ProductPage = { items: Array<ProductListItem>, 
 /**
  * Every product matching the query, all pages together.
@@ -89,13 +135,40 @@ export type ProductType = { id: string, company_id: string, name: string, defaul
  */
 product_count: number, };
 export type ProductTypeInput = { name: string, default_threshold: number, };
+export type QuantityLine = { product_id: string, quantity: number, };
+export type ReceiptInput = { warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
+export type ReturnInput = { sale_id: string, 
+/**
+ * Products as sold on the sale (a kit returns as a kit).
+ */
+lines: Array<QuantityLine>, note?: string, };
+export type Sale = { id: string, company_id: string, warehouse_id: string, warehouse_name: string, sold_at: string, total: string, note: string | null, lines: Array<SaleLine>, };
+export type SaleInput = { warehouse_id: string, lines: Array<SaleLineInput>, note?: string, };
+export type SaleLine = { id: string, product_id: string, sku: string, product_name: string, is_kit: boolean, quantity: number, unit_price: string, line_total: string, 
+/**
+ * Units of this line already returned.
+ */
+returned: number, };
+export type SaleLineInput = { 
+/**
+ * A product or a kit.
+ */
+product_id: string, quantity: number, 
+/**
+ * Decimal string; absent means the product's price.
+ */
+unit_price?: string, };
+export type SalePage = { items: Array<SaleSummary>, total: number, };
+export type SaleQuery = { company_id: string, warehouse_id?: string, limit: number, offset: number, };
+export type SaleSummary = { id: string, warehouse_name: string, sold_at: string, total: string, lines: number, units: number, units_returned: number, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
 export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 
 /**
  * What can be sold now (kits: computed from their components).
  */
-available: number, };
+available: number, is_kit: boolean, };
+export type TransferInput = { from_warehouse_id: string, to_warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
 export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
 export type WarehouseInput = { name: string, code?: string, address?: string, };
 export type WarehouseThreshold = { warehouse_id: string, threshold: number, };

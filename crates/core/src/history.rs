@@ -1,0 +1,149 @@
+//! Reading the ledger: history pages, the movements a write made, daily sales.
+
+use chrono::{Duration, NaiveDate, Utc};
+use rusqlite::types::Value;
+use rusqlite::{Connection, Row};
+
+use crate::catalog::{get_company, get_product};
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::{
+    DailySales, HistoryQuery, Movement, MovementKind, MovementPage, MovementResult,
+};
+use crate::search::{DEFAULT_PAGE, MAX_PAGE};
+
+const MOVEMENT_COLUMNS: &str = "m.id, m.product_id, p.sku, p.name, m.warehouse_id, w.name, m.kind,
+    m.quantity, m.reason, m.reference_kind, m.reference_id, m.note, m.occurred_at, m.user_id,
+    m.device_id";
+const MOVEMENT_JOINS: &str = "JOIN products p ON p.id = m.product_id
+    JOIN warehouses w ON w.id = m.warehouse_id";
+
+fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
+    let kind: String = r.get(6)?;
+    Ok(Movement {
+        id: r.get(0)?,
+        product_id: r.get(1)?,
+        sku: r.get(2)?,
+        product_name: r.get(3)?,
+        warehouse_id: r.get(4)?,
+        warehouse_name: r.get(5)?,
+        kind: MovementKind::parse(&kind).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                6,
+                rusqlite::types::Type::Text,
+                format!("unknown movement kind {kind}").into(),
+            )
+        })?,
+        quantity: r.get(7)?,
+        reason: r.get(8)?,
+        reference_kind: r.get(9)?,
+        reference_id: r.get(10)?,
+        note: r.get(11)?,
+        occurred_at: r.get(12)?,
+        user_id: r.get(13)?,
+        device_id: r.get(14)?,
+    })
+}
+
+/// The movements with these ids, in the order given.
+pub(crate) fn movement_result(conn: &Connection, ids: &[String]) -> Result<MovementResult> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS} WHERE m.id = ?1"
+    ))?;
+    let movements = ids
+        .iter()
+        .map(|id| stmt.query_row([id], movement_from_row))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(MovementResult { movements })
+}
+
+impl Store {
+    /// The ledger, newest first (by the time movements happened), filtered and paged.
+    pub fn list_movements(&self, query: &HistoryQuery) -> Result<MovementPage> {
+        get_company(&self.conn, &query.company_id)?;
+        let mut params: Vec<Value> = vec![Value::Text(query.company_id.clone())];
+        let mut filters = String::from("m.company_id = ?1");
+        let mut filter = |sql: &str, value: String| {
+            params.push(Value::Text(value));
+            filters.push_str(&format!(" AND {sql} ?{}", params.len()));
+        };
+        if let Some(p) = &query.product_id {
+            filter("m.product_id =", p.clone());
+        }
+        if let Some(w) = &query.warehouse_id {
+            filter("m.warehouse_id =", w.clone());
+        }
+        if let Some(k) = query.kind {
+            filter("m.kind =", k.as_str().to_owned());
+        }
+        if let Some(r) = query.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+            filter("m.reason COLLATE NOCASE =", r.trim().to_owned());
+        }
+        if let Some(u) = &query.user_id {
+            filter("m.user_id =", u.clone());
+        }
+        if let Some(from) = &query.from {
+            filter(
+                "m.occurred_at >=",
+                crate::validate::timestamp("from", from)?,
+            );
+        }
+        if let Some(to) = &query.to {
+            filter("m.occurred_at <", crate::validate::timestamp("to", to)?);
+        }
+        let limit = match query.limit {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        // One row more than the page tells whether there is a next page without counting
+        // millions of rows.
+        let sql = format!(
+            "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS}
+             WHERE {filters} ORDER BY m.occurred_at DESC, m.seq DESC LIMIT {} OFFSET {}",
+            limit + 1,
+            query.offset
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut items: Vec<Movement> = stmt
+            .query_map(rusqlite::params_from_iter(&params), movement_from_row)?
+            .collect::<rusqlite::Result<_>>()?;
+        let has_more = items.len() > limit as usize;
+        items.truncate(limit as usize);
+        Ok(MovementPage { items, has_more })
+    }
+
+    /// Units sold net of returns per UTC day over the `days` days ending today, oldest first,
+    /// zeros included; a kit's sales count for its components. One warehouse or all.
+    pub fn daily_sales(
+        &self,
+        product_id: &str,
+        warehouse_id: Option<&str>,
+        days: u32,
+    ) -> Result<Vec<DailySales>> {
+        get_product(&self.conn, product_id)?;
+        if !(1..=3_660).contains(&days) {
+            return Err(Error::validation("days", "choose between 1 and 3660 days"));
+        }
+        let today = Utc::now().date_naive();
+        let first = today - Duration::days(i64::from(days) - 1);
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT day, SUM(units) FROM sales_daily
+             WHERE product_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND day >= ?3
+             GROUP BY day",
+        )?;
+        let sold: std::collections::HashMap<String, i64> = stmt
+            .query_map((product_id, warehouse_id, first.to_string()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(first
+            .iter_days()
+            .take_while(|d| *d <= today)
+            .map(|d: NaiveDate| {
+                let day = d.to_string();
+                let units = sold.get(&day).copied().unwrap_or(0);
+                DailySales { day, units }
+            })
+            .collect())
+    }
+}

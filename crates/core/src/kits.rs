@@ -1,0 +1,163 @@
+//! Kits (bundles): products made of other products. A kit holds no stock of its own; its
+//! availability in a warehouse is what its components allow, and selling one takes its
+//! components. Kits may contain kits; a kit can never contain itself.
+
+use std::collections::{BTreeMap, HashSet};
+
+use rusqlite::{params, Connection};
+
+use crate::db::Store;
+use crate::error::{Error, Result};
+use crate::model::{KitComponent, Product, QuantityLine};
+use crate::stock::{product_of_company, sum_lines, Sign};
+
+/// Kits nested deeper than this are refused: a recipe that deep is a mistake.
+const MAX_DEPTH: usize = 8;
+
+pub(crate) fn components(conn: &Connection, kit_id: &str) -> Result<Vec<KitComponent>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT k.component_id, p.sku, p.name, k.quantity FROM kit_components k
+         JOIN products p ON p.id = k.component_id
+         WHERE k.kit_id = ?1 ORDER BY p.sku",
+    )?;
+    let rows = stmt.query_map([kit_id], |r| {
+        Ok(KitComponent {
+            product_id: r.get(0)?,
+            sku: r.get(1)?,
+            name: r.get(2)?,
+            quantity: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The stock-holding products and quantities that `quantity` units of `product_id` take:
+/// itself for a plain product, its components (recursively) for a kit.
+pub(crate) fn expand(
+    conn: &Connection,
+    product_id: &str,
+    quantity: i64,
+) -> Result<BTreeMap<String, i64>> {
+    let mut out = BTreeMap::new();
+    expand_into(conn, product_id, quantity, 0, &mut out)?;
+    Ok(out)
+}
+
+fn expand_into(
+    conn: &Connection,
+    product_id: &str,
+    quantity: i64,
+    depth: usize,
+    out: &mut BTreeMap<String, i64>,
+) -> Result<()> {
+    let parts = direct_components(conn, product_id)?;
+    if parts.is_empty() {
+        *out.entry(product_id.to_owned()).or_default() += quantity;
+        return Ok(());
+    }
+    if depth >= MAX_DEPTH {
+        return Err(Error::validation("components", "kits are nested too deep"));
+    }
+    for (component, per_kit) in parts {
+        expand_into(conn, &component, quantity * per_kit, depth + 1, out)?;
+    }
+    Ok(())
+}
+
+fn direct_components(conn: &Connection, kit_id: &str) -> Result<Vec<(String, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT component_id, quantity FROM kit_components WHERE kit_id = ?1")?;
+    let rows = stmt.query_map([kit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Kits available in the warehouse: the fewest whole kits any component allows.
+pub(crate) fn available(conn: &Connection, kit_id: &str, warehouse_id: &str) -> Result<i64> {
+    let mut fewest = i64::MAX;
+    for (component, per_kit) in expand(conn, kit_id, 1)? {
+        let on_hand = crate::stock::on_hand(conn, &component, warehouse_id)?;
+        fewest = fewest.min(on_hand.max(0) / per_kit);
+    }
+    Ok(if fewest == i64::MAX { 0 } else { fewest })
+}
+
+impl Store {
+    /// Makes `kit_id` a kit of these components (replacing its recipe), or a plain product
+    /// again with no components. A product that has stock movements cannot become a kit.
+    pub fn set_kit_components(
+        &mut self,
+        kit_id: &str,
+        components: &[QuantityLine],
+    ) -> Result<Product> {
+        let wanted = if components.is_empty() {
+            BTreeMap::new()
+        } else {
+            sum_lines(components, Sign::Positive)?
+        };
+        self.write(|tx| {
+            let kit = crate::catalog::get_product(tx.conn, kit_id)?;
+            for component_id in wanted.keys() {
+                if component_id == kit_id {
+                    return Err(Error::validation("components", format!("{} cannot contain itself", kit.sku)));
+                }
+                let c = product_of_company(tx.conn, &kit.company_id, component_id)?;
+                if c.archived {
+                    return Err(Error::validation("components", format!("{} is archived", c.sku)));
+                }
+                if reaches(tx.conn, component_id, kit_id)? {
+                    return Err(Error::validation(
+                        "components",
+                        format!("{} already contains {}: a kit cannot contain itself", c.sku, kit.sku),
+                    ));
+                }
+            }
+            if !wanted.is_empty() {
+                let has_movements: bool = tx.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM stock_movements WHERE product_id = ?1)",
+                    [kit_id],
+                    |r| r.get(0),
+                )?;
+                if has_movements {
+                    return Err(Error::validation(
+                        "components",
+                        format!("{} has stock history: a kit holds no stock of its own, so create the kit as a new product", kit.sku),
+                    ));
+                }
+                // It was stocked at zero: a kit has no stock rows of its own.
+                tx.conn.execute("DELETE FROM stock_levels WHERE product_id = ?1", [kit_id])?;
+            }
+            tx.conn.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit_id])?;
+            for (component_id, quantity) in &wanted {
+                let hlc = tx.stamp();
+                tx.conn.execute(
+                    "INSERT INTO kit_components (kit_id, component_id, quantity, updated_hlc)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![kit_id, component_id, quantity, hlc],
+                )?;
+            }
+            // The recipe travels with the kit when it syncs.
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE products SET updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
+                params![kit_id, tx.now, hlc],
+            )?;
+            tx.outbox("product", kit_id, &hlc)?;
+            crate::catalog::get_product(tx.conn, kit_id)
+        })
+    }
+}
+
+/// Whether `from` is `target` or contains it, at any depth.
+fn reaches(conn: &Connection, from: &str, target: &str) -> Result<bool> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![from.to_owned()];
+    while let Some(p) = stack.pop() {
+        if p == target {
+            return Ok(true);
+        }
+        if seen.insert(p.clone()) {
+            stack.extend(direct_components(conn, &p)?.into_iter().map(|(c, _)| c));
+        }
+    }
+    Ok(false)
+}

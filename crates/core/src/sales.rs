@@ -1,0 +1,283 @@
+//! Sales and returns: lines with exact decimal totals, the stock movements they make (a kit's
+//! components for a kit), and the daily rollup of units sold, all in one transaction.
+
+use std::collections::BTreeMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+
+use crate::catalog::{decimal_column, get_company};
+use crate::db::{new_id, Store, Tx};
+use crate::error::{Entity, Error, Result};
+use crate::kits;
+use crate::model::{
+    MovementKind, ReturnInput, Sale, SaleInput, SaleLine, SalePage, SaleQuery, SaleSummary,
+};
+use crate::money::parse_money;
+use crate::search::{DEFAULT_PAGE, MAX_PAGE};
+use crate::stock::{self, ensure_available, open_warehouse, product_of_company, NewMovement};
+use crate::validate::{self, MAX_QUANTITY};
+
+const MAX_NOTE: usize = 1_000;
+
+impl Store {
+    /// Records a sale: its lines at the given or the product's price, one movement per
+    /// stock-holding product (a kit's components for a kit), and the daily rollup. Selling more
+    /// than is on hand is refused unless the company allows backorders; all or nothing.
+    pub fn record_sale(&mut self, company_id: &str, input: &SaleInput) -> Result<Sale> {
+        if input.lines.is_empty() {
+            return Err(Error::validation("lines", "add at least one product"));
+        }
+        let mut prices = Vec::with_capacity(input.lines.len());
+        for line in &input.lines {
+            if line.quantity <= 0 {
+                return Err(Error::validation(
+                    "quantity",
+                    "a quantity must be more than zero",
+                ));
+            }
+            if line.quantity > MAX_QUANTITY {
+                return Err(Error::validation(
+                    "quantity",
+                    format!("a quantity cannot exceed {MAX_QUANTITY}"),
+                ));
+            }
+            let price = match line.unit_price.as_deref().filter(|p| !p.trim().is_empty()) {
+                Some(p) => Some(parse_money("unit_price", p)?),
+                None => None,
+            };
+            prices.push(price);
+        }
+        let note = validate::optional("note", "Note", input.note.as_deref(), MAX_NOTE)?;
+        self.write(|tx| {
+            let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
+            let sale_id = new_id();
+            let sold_at = tx.now.clone();
+
+            // Every line priced and expanded before anything is written.
+            let mut lines = Vec::with_capacity(input.lines.len());
+            let mut demand: BTreeMap<String, i64> = BTreeMap::new();
+            for (line, price) in input.lines.iter().zip(prices) {
+                let p = product_of_company(tx.conn, company_id, &line.product_id)?;
+                if p.archived {
+                    return Err(Error::validation("product_id", format!("{} is archived and cannot be sold", p.sku)));
+                }
+                let unit_price = price.unwrap_or(p.price);
+                for (component, units) in kits::expand(tx.conn, &p.id, line.quantity)? {
+                    *demand.entry(component).or_default() += units;
+                }
+                lines.push((p, line.quantity, unit_price));
+            }
+            for (component, units) in &demand {
+                let c = product_of_company(tx.conn, company_id, component)?;
+                ensure_available(tx.conn, company_id, &c, &w, *units)?;
+            }
+
+            let total: Decimal = lines.iter().map(|(_, q, price)| price * Decimal::from(*q)).sum();
+            let hlc = tx.stamp();
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, note, hlc, user_id, device_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
+                )?
+                .execute(params![sale_id, company_id, w.id, sold_at, total.to_string(), note, hlc, tx.device_id()])?;
+            tx.outbox("sale", &sale_id, &hlc)?;
+            for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
+                tx.conn
+                    .prepare_cached(
+                        "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )?
+                    .execute(params![
+                        new_id(),
+                        sale_id,
+                        line_no as i64 + 1,
+                        p.id,
+                        quantity,
+                        unit_price.to_string(),
+                        (unit_price * Decimal::from(*quantity)).to_string()
+                    ])?;
+            }
+            for (component, units) in &demand {
+                stock::record(tx, &NewMovement {
+                    company_id,
+                    product_id: component,
+                    warehouse_id: &w.id,
+                    kind: MovementKind::Sale,
+                    quantity: -units,
+                    reason: None,
+                    reference: Some(("sale", &sale_id)),
+                    note: None,
+                    occurred_at: Some(&sold_at),
+                })?;
+                roll_up(tx, component, &w.id, &sold_at, *units)?;
+            }
+            get_sale(tx.conn, &sale_id)
+        })
+    }
+
+    pub fn get_sale(&self, id: &str) -> Result<Sale> {
+        get_sale(&self.conn, id)
+    }
+
+    /// Sales of a company, newest first.
+    pub fn list_sales(&self, query: &SaleQuery) -> Result<SalePage> {
+        get_company(&self.conn, &query.company_id)?;
+        let limit = match query.limit {
+            0 => DEFAULT_PAGE,
+            n => n.min(MAX_PAGE),
+        };
+        let total: i64 = self.conn.prepare_cached(
+            "SELECT COUNT(*) FROM sales WHERE company_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2)",
+        )?
+        .query_row((&query.company_id, &query.warehouse_id), |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT s.id, w.name, s.sold_at, s.total,
+                    (SELECT COUNT(*) FROM sale_lines l WHERE l.sale_id = s.id),
+                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_lines l WHERE l.sale_id = s.id),
+                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_returns r WHERE r.sale_id = s.id)
+             FROM sales s JOIN warehouses w ON w.id = s.warehouse_id
+             WHERE s.company_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2)
+             ORDER BY s.sold_at DESC, s.seq DESC LIMIT ?3 OFFSET ?4",
+        )?;
+        let items = stmt
+            .query_map(
+                params![query.company_id, query.warehouse_id, limit, query.offset],
+                |r| {
+                    Ok(SaleSummary {
+                        id: r.get(0)?,
+                        warehouse_name: r.get(1)?,
+                        sold_at: r.get(2)?,
+                        total: decimal_column(r, 3)?,
+                        lines: r.get(4)?,
+                        units: r.get(5)?,
+                        units_returned: r.get(6)?,
+                    })
+                },
+            )?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(SalePage { items, total })
+    }
+
+    /// Takes back products of a sale into the sale's warehouse (a kit's components for a kit).
+    /// Never more of a product than the sale still has unreturned.
+    pub fn record_return(&mut self, company_id: &str, input: &ReturnInput) -> Result<Sale> {
+        let wanted = stock::sum_lines(&input.lines, stock::Sign::Positive)?;
+        let note = validate::optional("note", "Note", input.note.as_deref(), MAX_NOTE)?;
+        self.write(|tx| {
+            let sale = get_sale(tx.conn, &input.sale_id)?;
+            if sale.company_id != company_id {
+                return Err(Error::not_found(Entity::Sale, &input.sale_id));
+            }
+            let w = open_warehouse(tx.conn, company_id, &sale.warehouse_id, "warehouse_id")?;
+            let returned_at = tx.now.clone();
+            let mut back: BTreeMap<String, i64> = BTreeMap::new();
+            for (product_id, quantity) in &wanted {
+                let on_sale: Vec<&SaleLine> = sale.lines.iter().filter(|l| &l.product_id == product_id).collect();
+                let Some(first) = on_sale.first() else {
+                    return Err(Error::validation("lines", "that product is not on this sale"));
+                };
+                let open: i64 = on_sale.iter().map(|l| l.quantity - l.returned).sum();
+                if *quantity > open {
+                    return Err(Error::validation(
+                        "quantity",
+                        format!("only {open} of {} can still be returned on this sale", first.sku),
+                    ));
+                }
+                // Spread over the sale's lines of that product, first line first.
+                let mut left = *quantity;
+                for line in on_sale {
+                    let take = left.min(line.quantity - line.returned);
+                    if take == 0 {
+                        continue;
+                    }
+                    left -= take;
+                    let hlc = tx.stamp();
+                    let id = new_id();
+                    tx.conn.execute(
+                        "INSERT INTO sale_returns (id, sale_id, sale_line_id, quantity, returned_at, note, hlc, user_id, device_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
+                        params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id()],
+                    )?;
+                    tx.outbox("sale_return", &id, &hlc)?;
+                }
+                for (component, units) in kits::expand(tx.conn, product_id, *quantity)? {
+                    *back.entry(component).or_default() += units;
+                }
+            }
+            for (component, units) in &back {
+                stock::record(tx, &NewMovement {
+                    company_id,
+                    product_id: component,
+                    warehouse_id: &w.id,
+                    kind: MovementKind::Return,
+                    quantity: *units,
+                    reason: None,
+                    reference: Some(("sale", &sale.id)),
+                    note: note.as_deref(),
+                    occurred_at: Some(&returned_at),
+                })?;
+                roll_up(tx, component, &w.id, &returned_at, -units)?;
+            }
+            get_sale(tx.conn, &sale.id)
+        })
+    }
+}
+
+/// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.
+fn roll_up(tx: &Tx<'_>, product_id: &str, warehouse_id: &str, at: &str, units: i64) -> Result<()> {
+    let day = &at[..10];
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO sales_daily (product_id, warehouse_id, day, units) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (product_id, warehouse_id, day) DO UPDATE SET units = units + excluded.units",
+        )?
+        .execute(params![product_id, warehouse_id, day, units])?;
+    Ok(())
+}
+
+fn get_sale(conn: &Connection, id: &str) -> Result<Sale> {
+    let mut sale = conn
+        .prepare_cached(
+            "SELECT s.id, s.company_id, s.warehouse_id, w.name, s.sold_at, s.total, s.note
+             FROM sales s JOIN warehouses w ON w.id = s.warehouse_id WHERE s.id = ?1",
+        )?
+        .query_row([id], |r| {
+            Ok(Sale {
+                id: r.get(0)?,
+                company_id: r.get(1)?,
+                warehouse_id: r.get(2)?,
+                warehouse_name: r.get(3)?,
+                sold_at: r.get(4)?,
+                total: decimal_column(r, 5)?,
+                note: r.get(6)?,
+                lines: Vec::new(),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Sale, id))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.id, l.product_id, p.sku, p.name,
+                EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = l.product_id),
+                l.quantity, l.unit_price, l.line_total,
+                (SELECT COALESCE(SUM(r.quantity), 0) FROM sale_returns r WHERE r.sale_line_id = l.id)
+         FROM sale_lines l JOIN products p ON p.id = l.product_id
+         WHERE l.sale_id = ?1 ORDER BY l.line_no",
+    )?;
+    sale.lines = stmt
+        .query_map([id], |r| {
+            Ok(SaleLine {
+                id: r.get(0)?,
+                product_id: r.get(1)?,
+                sku: r.get(2)?,
+                product_name: r.get(3)?,
+                is_kit: r.get(4)?,
+                quantity: r.get(5)?,
+                unit_price: decimal_column(r, 6)?,
+                line_total: decimal_column(r, 7)?,
+                returned: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(sale)
+}
