@@ -47,6 +47,102 @@ enum Command {
     Product(ProductCmd),
     /// Stock on hand per product and warehouse.
     Stock(StockArgs),
+    /// Receive stock without a purchase order.
+    Receive(MoveArgs),
+    /// Record a sale (kits take their components).
+    Sell(MoveArgs),
+    /// Take back products of a sale.
+    Return(ReturnArgs),
+    /// Correct on hand with a reason: SKU=+QTY or SKU=-QTY.
+    Adjust(AdjustArgs),
+    /// Move stock between two warehouses.
+    Transfer(TransferArgs),
+    /// Kits: products made of other products.
+    #[command(subcommand)]
+    Kit(KitCmd),
+    /// The stock ledger, newest first.
+    History(HistoryArgs),
+}
+
+#[derive(Args)]
+struct MoveArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    /// Warehouse name, code or id.
+    #[arg(long, value_name = "W")]
+    warehouse: String,
+    /// SKU=QTY, one or more.
+    #[arg(value_name = "SKU=QTY", required = true, value_parser = parse_assignment)]
+    lines: Vec<(String, i64)>,
+}
+
+#[derive(Args)]
+struct ReturnArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    #[arg(long, value_name = "W")]
+    warehouse: String,
+    #[arg(long, value_name = "SALE_ID")]
+    sale: String,
+    #[arg(value_name = "SKU=QTY", required = true, value_parser = parse_assignment)]
+    lines: Vec<(String, i64)>,
+}
+
+#[derive(Args)]
+struct AdjustArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    #[arg(long, value_name = "W")]
+    warehouse: String,
+    /// One of the company's adjustment reasons (damaged, lost, found, expired, correction...).
+    #[arg(long, value_name = "R")]
+    reason: String,
+    #[arg(value_name = "SKU=[+-]QTY", required = true, value_parser = parse_assignment, allow_hyphen_values = true)]
+    lines: Vec<(String, i64)>,
+}
+
+#[derive(Args)]
+struct TransferArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    #[arg(long, value_name = "W1")]
+    from: String,
+    #[arg(long, value_name = "W2")]
+    to: String,
+    #[arg(value_name = "SKU=QTY", required = true, value_parser = parse_assignment)]
+    lines: Vec<(String, i64)>,
+}
+
+#[derive(Subcommand)]
+enum KitCmd {
+    /// Set the kit's components (replacing its recipe).
+    Set {
+        #[command(flatten)]
+        company: CompanyArg,
+        #[arg(long, value_name = "KIT")]
+        sku: String,
+        #[arg(value_name = "COMPONENT_SKU=QTY", required = true, value_parser = parse_assignment)]
+        components: Vec<(String, i64)>,
+    },
+}
+
+#[derive(Args)]
+struct HistoryArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    #[arg(long)]
+    sku: Option<String>,
+    #[arg(long, value_name = "W")]
+    warehouse: Option<String>,
+    /// opening, receipt, sale, return, adjustment, transfer_out, transfer_in or count.
+    #[arg(long, value_name = "K", value_parser = parse_kind)]
+    kind: Option<MovementKind>,
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+}
+
+fn parse_kind(text: &str) -> Result<MovementKind, String> {
+    MovementKind::parse(text).ok_or_else(|| format!("unknown movement kind \"{text}\""))
 }
 
 #[derive(Subcommand)]
@@ -385,6 +481,217 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
             }
             out.list(&rows, t);
         }
+        Command::Receive(args) => {
+            let (company, warehouse, lines) = resolve_move(store, &args)?;
+            let r = store.receive_stock(
+                &company,
+                &ReceiptInput {
+                    warehouse_id: warehouse,
+                    lines,
+                    note: None,
+                },
+            )?;
+            print_movements(out, &r);
+        }
+        Command::Sell(args) => {
+            let (company, warehouse, lines) = resolve_move(store, &args)?;
+            let lines = lines
+                .into_iter()
+                .map(|l| SaleLineInput {
+                    product_id: l.product_id,
+                    quantity: l.quantity,
+                    unit_price: None,
+                })
+                .collect();
+            let sale = store.record_sale(
+                &company,
+                &SaleInput {
+                    warehouse_id: warehouse,
+                    lines,
+                    note: None,
+                },
+            )?;
+            print_sale(out, &sale, "Sold");
+        }
+        Command::Return(args) => {
+            let company = store.find_company(&args.company.company)?;
+            let warehouse = store.find_warehouse(&company.id, &args.warehouse)?;
+            let sale = store.get_sale(&args.sale)?;
+            if sale.company_id == company.id && sale.warehouse_id != warehouse.id {
+                return Err(Error::validation(
+                    "warehouse",
+                    format!(
+                        "sale {} was made in {}, not {}",
+                        sale.id, sale.warehouse_name, warehouse.name
+                    ),
+                ));
+            }
+            let lines = product_lines(store, &company.id, &args.lines)?;
+            let sale = store.record_return(
+                &company.id,
+                &ReturnInput {
+                    sale_id: args.sale,
+                    lines,
+                    note: None,
+                },
+            )?;
+            print_sale(out, &sale, "Returned on");
+        }
+        Command::Adjust(args) => {
+            let company = store.find_company(&args.company.company)?;
+            let warehouse = store.find_warehouse(&company.id, &args.warehouse)?.id;
+            let lines = product_lines(store, &company.id, &args.lines)?;
+            let r = store.adjust_stock(
+                &company.id,
+                &AdjustmentInput {
+                    warehouse_id: warehouse,
+                    reason: args.reason,
+                    lines,
+                    note: None,
+                },
+            )?;
+            print_movements(out, &r);
+        }
+        Command::Transfer(args) => {
+            let company = store.find_company(&args.company.company)?;
+            let from = store.find_warehouse(&company.id, &args.from)?.id;
+            let to = store.find_warehouse(&company.id, &args.to)?.id;
+            let lines = product_lines(store, &company.id, &args.lines)?;
+            let r = store.transfer_stock(
+                &company.id,
+                &TransferInput {
+                    from_warehouse_id: from,
+                    to_warehouse_id: to,
+                    lines,
+                    note: None,
+                },
+            )?;
+            print_movements(out, &r);
+        }
+        Command::Kit(KitCmd::Set {
+            company,
+            sku,
+            components,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let kit = store.find_product_by_sku(&company.id, &sku)?;
+            let lines = product_lines(store, &company.id, &components)?;
+            let kit = store.set_kit_components(&kit.id, &lines)?;
+            let recipe: Vec<String> = kit
+                .components
+                .iter()
+                .map(|c| format!("{} x {}", c.quantity, c.sku))
+                .collect();
+            out.created(&kit, format!("Kit {} = {}", kit.sku, recipe.join(" + ")));
+        }
+        Command::History(args) => {
+            let company = store.find_company(&args.company.company)?;
+            let product_id = args
+                .sku
+                .map(|s| store.find_product_by_sku(&company.id, &s).map(|p| p.id))
+                .transpose()?;
+            let warehouse_id = args
+                .warehouse
+                .map(|w| store.find_warehouse(&company.id, &w).map(|w| w.id))
+                .transpose()?;
+            let page = store.list_movements(&HistoryQuery {
+                company_id: company.id,
+                product_id,
+                warehouse_id,
+                kind: args.kind,
+                limit: args.limit,
+                ..Default::default()
+            })?;
+            let mut t = Table::new(["when", "kind", "sku", "warehouse", "quantity", "reason"]);
+            for m in &page.items {
+                t.row([
+                    m.occurred_at.clone(),
+                    m.kind.as_str().into(),
+                    m.sku.clone(),
+                    m.warehouse_name.clone(),
+                    signed(m.kind, m.quantity),
+                    m.reason.clone().unwrap_or_default(),
+                ]);
+            }
+            let more = if page.has_more {
+                " (older movements not shown: raise --limit)"
+            } else {
+                ""
+            };
+            out.page(&page, t, format!("{} movements{more}", page.items.len()));
+        }
     }
     Ok(())
+}
+
+/// The company, the warehouse and the lines (SKUs resolved to products) of a movement command.
+fn resolve_move(store: &Store, args: &MoveArgs) -> Result<(String, String, Vec<QuantityLine>)> {
+    let company = store.find_company(&args.company.company)?;
+    let warehouse = store.find_warehouse(&company.id, &args.warehouse)?;
+    let lines = product_lines(store, &company.id, &args.lines)?;
+    Ok((company.id, warehouse.id, lines))
+}
+
+fn product_lines(
+    store: &Store,
+    company_id: &str,
+    lines: &[(String, i64)],
+) -> Result<Vec<QuantityLine>> {
+    lines
+        .iter()
+        .map(|(sku, quantity)| {
+            Ok(QuantityLine {
+                product_id: store.find_product_by_sku(company_id, sku)?.id,
+                quantity: *quantity,
+            })
+        })
+        .collect()
+}
+
+fn signed(kind: MovementKind, quantity: i64) -> String {
+    match kind {
+        MovementKind::Count => format!("={quantity}"),
+        _ => format!("{quantity:+}"),
+    }
+}
+
+fn print_movements(out: &Out, result: &MovementResult) {
+    let mut t = Table::new(["kind", "sku", "warehouse", "quantity"]);
+    for m in &result.movements {
+        t.row([
+            m.kind.as_str().into(),
+            m.sku.clone(),
+            m.warehouse_name.clone(),
+            signed(m.kind, m.quantity),
+        ]);
+    }
+    out.list(&result.movements, t);
+}
+
+fn print_sale(out: &Out, sale: &Sale, verb: &str) {
+    let lines: Vec<String> = sale
+        .lines
+        .iter()
+        .map(|l| {
+            let returned = if l.returned > 0 {
+                format!(" ({} returned)", l.returned)
+            } else {
+                String::new()
+            };
+            format!(
+                "  {} x {} at {} = {}{returned}",
+                l.quantity, l.sku, l.unit_price, l.line_total
+            )
+        })
+        .collect();
+    out.created(
+        sale,
+        format!(
+            "{verb} sale {} in {}, total {}\n{}",
+            sale.id,
+            sale.warehouse_name,
+            sale.total,
+            lines.join("\n")
+        ),
+    );
 }

@@ -343,3 +343,266 @@ fn the_database_comes_from_stockflow_db_when_no_flag_is_given() {
     assert!(out.status.success());
     assert!(path.exists(), "STOCKFLOW_DB names the file the CLI writes");
 }
+
+#[test]
+fn the_ledger_from_the_command_line() {
+    let db = setup();
+    for (sku, qty) in [("CUP", "10"), ("SAUCER", "4"), ("SET", "0")] {
+        db.ok(&[
+            "product",
+            "add",
+            "--company",
+            "Acme",
+            "--sku",
+            sku,
+            "--name",
+            sku,
+            "--price",
+            "2.50",
+            "--stock",
+            &format!("Main={qty}"),
+        ]);
+    }
+    let kit = db.ok(&[
+        "kit",
+        "set",
+        "--company",
+        "Acme",
+        "--sku",
+        "SET",
+        "CUP=1",
+        "SAUCER=1",
+    ]);
+    assert_eq!(kit["is_kit"], true);
+
+    let received = db.ok(&[
+        "receive",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "Main",
+        "CUP=5",
+    ]);
+    assert_eq!(received[0]["kind"], "receipt");
+    let sale = db.ok(&[
+        "sell",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "Main",
+        "SET=3",
+        "CUP=1",
+    ]);
+    assert_eq!(sale["total"], "10.00", "4 x 2.50 exactly");
+    let sale_id = sale["id"].as_str().unwrap();
+    db.ok(&[
+        "return",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "Main",
+        "--sale",
+        sale_id,
+        "SET=1",
+    ]);
+    db.ok(&[
+        "adjust",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "Main",
+        "--reason",
+        "damaged",
+        "CUP=-2",
+        "SAUCER=+1",
+    ]);
+    let moved = db.ok(&[
+        "transfer",
+        "--company",
+        "Acme",
+        "--from",
+        "Main",
+        "--to",
+        "Back room",
+        "CUP=3",
+    ]);
+    assert_eq!(moved.as_array().unwrap().len(), 2, "out and in");
+
+    let on_hand = |sku: &str, wh: &str| -> i64 {
+        let rows = db.ok(&[
+            "stock",
+            "--company",
+            "Acme",
+            "--sku",
+            sku,
+            "--warehouse",
+            wh,
+        ]);
+        rows[0]["on_hand"].as_i64().unwrap()
+    };
+    // CUP: 10 + 5 - 3 (kits) - 1 + 1 (kit returned) - 2 - 3 = 7; SAUCER: 4 - 3 + 1 + 1 = 3.
+    assert_eq!(
+        (
+            on_hand("CUP", "Main"),
+            on_hand("SAUCER", "Main"),
+            on_hand("CUP", "Back room")
+        ),
+        (7, 3, 3)
+    );
+    let set = db.ok(&[
+        "stock",
+        "--company",
+        "Acme",
+        "--sku",
+        "SET",
+        "--warehouse",
+        "Main",
+    ]);
+    assert_eq!(
+        set[0]["available"], 3,
+        "a kit's availability comes from its components"
+    );
+
+    let history = db.ok(&[
+        "history",
+        "--company",
+        "Acme",
+        "--sku",
+        "CUP",
+        "--kind",
+        "sale",
+    ]);
+    let quantities: Vec<_> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["quantity"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        quantities,
+        [-4],
+        "one sale movement: 3 cups in kits and 1 alone"
+    );
+    let page = db.ok(&["history", "--company", "Acme", "--limit", "2"]);
+    assert_eq!(page["has_more"], true);
+}
+
+#[test]
+fn ledger_refusals_exit_1_and_change_no_stock() {
+    let db = setup();
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "A",
+        "--name",
+        "A",
+        "--price",
+        "1",
+        "--stock",
+        "Main=2",
+    ]);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["sell", "--company", "Acme", "--warehouse", "Main", "A=3"],
+            "insufficient_stock",
+        ),
+        (
+            &[
+                "adjust",
+                "--company",
+                "Acme",
+                "--warehouse",
+                "Main",
+                "--reason",
+                "lost",
+                "A=-3",
+            ],
+            "insufficient_stock",
+        ),
+        (
+            &[
+                "adjust",
+                "--company",
+                "Acme",
+                "--warehouse",
+                "Main",
+                "--reason",
+                "nope",
+                "A=-1",
+            ],
+            "validation",
+        ),
+        (
+            &[
+                "transfer",
+                "--company",
+                "Acme",
+                "--from",
+                "Main",
+                "--to",
+                "Main",
+                "A=1",
+            ],
+            "validation",
+        ),
+        (
+            &["receive", "--company", "Acme", "--warehouse", "Main", "A=0"],
+            "validation",
+        ),
+        (
+            &[
+                "receive",
+                "--company",
+                "Acme",
+                "--warehouse",
+                "Main",
+                "NOPE=1",
+            ],
+            "not_found",
+        ),
+        (
+            &[
+                "return",
+                "--company",
+                "Acme",
+                "--warehouse",
+                "Main",
+                "--sale",
+                "nope",
+                "A=1",
+            ],
+            "not_found",
+        ),
+    ];
+    for (args, code) in cases {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let r = db.run(&all);
+        assert_eq!(r.status, 1, "{args:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(r.json()["error"]["code"], *code, "{args:?}");
+    }
+    let err = db
+        .run(&[
+            "--json",
+            "sell",
+            "--company",
+            "Acme",
+            "--warehouse",
+            "Main",
+            "A=3",
+        ])
+        .json();
+    assert_eq!(
+        err["error"]["message"],
+        "not enough stock of A in Main: 3 requested, 2 on hand"
+    );
+    let rows = db.ok(&["stock", "--company", "Acme", "--sku", "A"]);
+    assert_eq!(rows[0]["on_hand"], 2, "no refused command moved stock");
+    let usage = db.run(&["history", "--company", "Acme", "--kind", "teleport"]);
+    assert_eq!(usage.status, 2, "an unknown kind is a usage mistake");
+    let usage = db.run(&["sell", "--company", "Acme", "--warehouse", "Main"]);
+    assert_eq!(usage.status, 2, "lines are required");
+}
