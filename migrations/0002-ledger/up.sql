@@ -81,7 +81,12 @@ CREATE TABLE sales_daily (
 -- Free text kept with a movement (the note of its receipt, adjustment or transfer).
 ALTER TABLE stock_movements ADD COLUMN note TEXT;
 
--- History, newest first: per company, and per warehouse.
+-- History, newest first, straight from an index for each filter it offers on the first page:
+-- everything, one warehouse, one product, one kind, one reason.
 CREATE INDEX stock_movements_company_time ON stock_movements (company_id, occurred_at, seq);
 CREATE INDEX stock_movements_warehouse_time ON stock_movements (warehouse_id, occurred_at, seq);
+CREATE INDEX stock_movements_product_time ON stock_movements (product_id, occurred_at, seq);
+CREATE INDEX stock_movements_kind_time ON stock_movements (company_id, kind, occurred_at, seq);
+CREATE INDEX stock_movements_reason_time ON stock_movements (company_id, reason COLLATE NOCASE, occurred_at, seq)
+    WHERE reason IS NOT NULL;
 CREATE INDEX stock_movements_reference ON stock_movements (reference_id) WHERE reference_id IS NOT NULL;
