@@ -160,6 +160,60 @@ fn error_json_is_pinned() {
 }
 
 #[test]
+fn a_kit_sale_through_ipc_takes_its_components_and_an_oversell_is_refused() {
+    let app = App::new();
+    let (company, main) = app.company_with_warehouse();
+    let mut ids = std::collections::HashMap::new();
+    for (sku, qty) in [("CUP", 10), ("SAUCER", 4), ("SET", 0)] {
+        let p = app.ok(
+            "create_product",
+            json!({"companyId": company, "input": {"sku": sku, "name": sku, "price": "2.50",
+                "initial_stock": [{"warehouse_id": main, "quantity": qty}]}}),
+        );
+        ids.insert(sku, p["id"].as_str().unwrap().to_owned());
+    }
+    let kit = app.ok(
+        "set_kit_components",
+        json!({"kitId": ids["SET"], "components": [
+            {"product_id": ids["CUP"], "quantity": 1}, {"product_id": ids["SAUCER"], "quantity": 1}]}),
+    );
+    assert_eq!(kit["is_kit"], true);
+    let sale = |qty: i64| {
+        json!({"companyId": company, "input": {"warehouse_id": main,
+            "lines": [{"product_id": ids["SET"], "quantity": qty}]}})
+    };
+    let sold = app.ok("record_sale", sale(3));
+    assert_eq!(sold["total"], "7.50");
+    assert_eq!(
+        app.err("record_sale", sale(2)),
+        json!({"code": "insufficient_stock", "message": "Not enough stock of SAUCER in Main: 2 requested, 1 on hand"})
+    );
+    let stock = app.ok("list_stock", json!({"query": {"company_id": company}}));
+    let on_hand: Vec<_> = stock
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["sku"].as_str().unwrap(),
+                r["on_hand"].as_i64().unwrap(),
+                r["available"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(on_hand, [("CUP", 7, 7), ("SAUCER", 1, 1), ("SET", 0, 1)]);
+    let history = app.ok(
+        "list_movements",
+        json!({"query": {"company_id": company, "kind": "sale"}}),
+    );
+    assert_eq!(
+        history["items"].as_array().unwrap().len(),
+        2,
+        "one sale movement per component"
+    );
+}
+
+#[test]
 fn a_database_from_a_newer_version_is_reported_to_the_ui_not_opened() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("future.db");
