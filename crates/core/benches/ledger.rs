@@ -5,28 +5,24 @@
 //! cargo bench -p stockflow-core --bench ledger -- --data /tmp/lowstock/S [--sales 10000]
 //!     [--movements 5000000] [--db /tmp/ledger-bench.db]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use stockflow_core::*;
 
+mod common;
+use common::{arg, ms, read_csv};
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let Some(data) = value("--data").map(PathBuf::from) else {
+    let Some(data) = arg("--data").map(PathBuf::from) else {
         eprintln!("usage: --data DIR (a folder written by ../shared/bench/gen_dataset.py)");
         return;
     };
-    let sales: usize = value("--sales").map_or(10_000, |v| v.parse().expect("--sales N"));
+    let sales: usize = arg("--sales").map_or(10_000, |v| v.parse().expect("--sales N"));
     let movements: usize =
-        value("--movements").map_or(5_000_000, |v| v.parse().expect("--movements N"));
+        arg("--movements").map_or(5_000_000, |v| v.parse().expect("--movements N"));
     let dir = tempfile::tempdir().unwrap();
-    let path = value("--db").map_or_else(|| dir.path().join("ledger.db"), PathBuf::from);
+    let path = arg("--db").map_or_else(|| dir.path().join("ledger.db"), PathBuf::from);
     let _ = std::fs::remove_file(&path);
     let mut store = Store::open(&path).unwrap();
 
@@ -185,19 +181,4 @@ fn main() {
         t.sort();
         println!("| {label} | {} | {} |", ms(t[15]), ms(t[29]));
     }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// The generator writes plain CSV: no quoted fields, no commas inside values.
-fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
-        .lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(str::to_owned).collect())
-        .collect()
 }

@@ -5,25 +5,21 @@
 //! cargo bench -p stockflow-core --bench search -- --data /tmp/lowstock/L [--runs 31]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use stockflow_core::*;
 
+mod common;
+use common::{arg, ms, read_csv};
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let value = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let Some(data) = value("--data").map(PathBuf::from) else {
+    let Some(data) = arg("--data").map(PathBuf::from) else {
         // `cargo bench` with no arguments (or `cargo test --benches`) must not fail.
         eprintln!("usage: --data DIR (a folder written by ../shared/bench/gen_dataset.py)");
         return;
     };
-    let runs: usize = value("--runs").map_or(31, |r| r.parse().expect("--runs N"));
+    let runs: usize = arg("--runs").map_or(31, |r| r.parse().expect("--runs N"));
 
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path().join("bench.db")).unwrap();
@@ -113,19 +109,4 @@ fn main() {
         "\nmedian of the per-kind medians: {}",
         ms(medians[medians.len() / 2])
     );
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// The generator writes plain CSV: no quoted fields, no commas inside values.
-fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let text = std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.is_empty())
-        .map(|l| l.split(',').map(str::to_owned).collect())
-        .collect()
 }

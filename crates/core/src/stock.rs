@@ -281,8 +281,7 @@ fn note(input: Option<&str>) -> Result<Option<String>> {
     validate::optional("note", "Note", input, MAX_NOTE)
 }
 
-/// A stock-holding product for a movement: of the company, not a kit, and (unless `allow_archived`)
-/// not archived.
+/// A stock-holding product for a movement: of the company, not a kit, not archived.
 fn stocked(conn: &Connection, company_id: &str, id: &str) -> Result<StockedProduct> {
     let p = product_of_company(conn, company_id, id)?;
     if p.is_kit {
@@ -303,6 +302,68 @@ fn stocked(conn: &Connection, company_id: &str, id: &str) -> Result<StockedProdu
     Ok(p)
 }
 
+/// Movements of one kind written together under one reference (a receipt, an adjustment, one
+/// side of a transfer, a count).
+struct Batch<'a> {
+    company_id: &'a str,
+    kind: MovementKind,
+    reference_kind: &'static str,
+    reference_id: String,
+    reason: Option<&'a str>,
+    note: Option<&'a str>,
+    occurred_at: Option<&'a str>,
+}
+
+impl<'a> Batch<'a> {
+    fn new(company_id: &'a str, kind: MovementKind, reference_kind: &'static str) -> Batch<'a> {
+        Batch {
+            company_id,
+            kind,
+            reference_kind,
+            reference_id: new_id(),
+            reason: None,
+            note: None,
+            occurred_at: None,
+        }
+    }
+
+    fn note(self, note: Option<&'a str>) -> Batch<'a> {
+        Batch { note, ..self }
+    }
+
+    /// One movement per product with its signed quantity; `check` refuses to go below zero.
+    fn record(
+        &self,
+        tx: &mut Tx<'_>,
+        w: &Warehouse,
+        lines: &BTreeMap<String, i64>,
+        check: bool,
+    ) -> Result<Vec<String>> {
+        let mut ids = Vec::with_capacity(lines.len());
+        for (product_id, quantity) in lines {
+            let p = stocked(tx.conn, self.company_id, product_id)?;
+            if check {
+                ensure_available(tx.conn, self.company_id, &p, w, -quantity)?;
+            }
+            ids.push(record(
+                tx,
+                &NewMovement {
+                    company_id: self.company_id,
+                    product_id: &p.id,
+                    warehouse_id: &w.id,
+                    kind: self.kind,
+                    quantity: *quantity,
+                    reason: self.reason,
+                    reference: Some((self.reference_kind, &self.reference_id)),
+                    note: self.note,
+                    occurred_at: self.occurred_at,
+                },
+            )?);
+        }
+        Ok(ids)
+    }
+}
+
 impl Store {
     /// Stock received without a purchase order.
     pub fn receive_stock(
@@ -314,25 +375,8 @@ impl Store {
         let note = note(input.note.as_deref())?;
         self.write(|tx| {
             let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
-            let reference = new_id();
-            let mut ids = Vec::new();
-            for (product_id, quantity) in &lines {
-                let p = stocked(tx.conn, company_id, product_id)?;
-                ids.push(record(
-                    tx,
-                    &NewMovement {
-                        company_id,
-                        product_id: &p.id,
-                        warehouse_id: &w.id,
-                        kind: MovementKind::Receipt,
-                        quantity: *quantity,
-                        reason: None,
-                        reference: Some(("receipt", &reference)),
-                        note: note.as_deref(),
-                        occurred_at: None,
-                    },
-                )?);
-            }
+            let batch = Batch::new(company_id, MovementKind::Receipt, "receipt");
+            let ids = batch.note(note.as_deref()).record(tx, &w, &lines, false)?;
             crate::history::movement_result(tx.conn, &ids)
         })
     }
@@ -348,26 +392,10 @@ impl Store {
         self.write(|tx| {
             let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
             let reason = reason_of_company(tx.conn, company_id, &input.reason)?;
-            let reference = new_id();
-            let mut ids = Vec::new();
-            for (product_id, quantity) in &lines {
-                let p = stocked(tx.conn, company_id, product_id)?;
-                ensure_available(tx.conn, company_id, &p, &w, -quantity)?;
-                ids.push(record(
-                    tx,
-                    &NewMovement {
-                        company_id,
-                        product_id: &p.id,
-                        warehouse_id: &w.id,
-                        kind: MovementKind::Adjustment,
-                        quantity: *quantity,
-                        reason: Some(&reason),
-                        reference: Some(("adjustment", &reference)),
-                        note: note.as_deref(),
-                        occurred_at: None,
-                    },
-                )?);
-            }
+            let mut batch = Batch::new(company_id, MovementKind::Adjustment, "adjustment")
+                .note(note.as_deref());
+            batch.reason = Some(&reason);
+            let ids = batch.record(tx, &w, &lines, true)?;
             crate::history::movement_result(tx.conn, &ids)
         })
     }
@@ -399,31 +427,15 @@ impl Store {
                 &input.to_warehouse_id,
                 "to_warehouse_id",
             )?;
-            let reference = new_id();
-            let mut ids = Vec::new();
-            for (product_id, quantity) in &lines {
-                let p = stocked(tx.conn, company_id, product_id)?;
-                ensure_available(tx.conn, company_id, &p, &from, *quantity)?;
-                for (warehouse, kind, signed) in [
-                    (&from, MovementKind::TransferOut, -quantity),
-                    (&to, MovementKind::TransferIn, *quantity),
-                ] {
-                    ids.push(record(
-                        tx,
-                        &NewMovement {
-                            company_id,
-                            product_id: &p.id,
-                            warehouse_id: &warehouse.id,
-                            kind,
-                            quantity: signed,
-                            reason: None,
-                            reference: Some(("transfer", &reference)),
-                            note: note.as_deref(),
-                            occurred_at: None,
-                        },
-                    )?);
-                }
-            }
+            let out =
+                Batch::new(company_id, MovementKind::TransferOut, "transfer").note(note.as_deref());
+            let taken: BTreeMap<String, i64> = lines.iter().map(|(p, q)| (p.clone(), -q)).collect();
+            let mut ids = out.record(tx, &from, &taken, true)?;
+            let into = Batch {
+                kind: MovementKind::TransferIn,
+                ..out
+            };
+            ids.extend(into.record(tx, &to, &lines, false)?);
             crate::history::movement_result(tx.conn, &ids)
         })
     }
@@ -439,25 +451,9 @@ impl Store {
             .transpose()?;
         self.write(|tx| {
             let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
-            let reference = new_id();
-            let mut ids = Vec::new();
-            for (product_id, counted) in &lines {
-                let p = stocked(tx.conn, company_id, product_id)?;
-                ids.push(record(
-                    tx,
-                    &NewMovement {
-                        company_id,
-                        product_id: &p.id,
-                        warehouse_id: &w.id,
-                        kind: MovementKind::Count,
-                        quantity: *counted,
-                        reason: None,
-                        reference: Some(("count", &reference)),
-                        note: None,
-                        occurred_at: counted_at.as_deref(),
-                    },
-                )?);
-            }
+            let mut batch = Batch::new(company_id, MovementKind::Count, "count");
+            batch.occurred_at = counted_at.as_deref();
+            let ids = batch.record(tx, &w, &lines, false)?;
             crate::history::movement_result(tx.conn, &ids)
         })
     }
