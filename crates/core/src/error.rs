@@ -29,6 +29,11 @@ pub enum Error {
         on_hand: i64,
     },
 
+    /// Allowed, but only once the user says so (an over-receipt, a new supplier link): the UI
+    /// asks and repeats the call with the confirmation set.
+    #[error("{reason}")]
+    ConfirmationRequired { field: String, reason: String },
+
     #[error("you are not allowed to {action}")]
     Forbidden { action: String },
 
@@ -63,6 +68,8 @@ pub enum Entity {
     Product,
     Reason,
     Sale,
+    Supplier,
+    PurchaseOrder,
 }
 
 impl fmt::Display for Entity {
@@ -74,6 +81,8 @@ impl fmt::Display for Entity {
             Entity::Product => "product",
             Entity::Reason => "adjustment reason",
             Entity::Sale => "sale",
+            Entity::Supplier => "supplier",
+            Entity::PurchaseOrder => "purchase order",
         })
     }
 }
@@ -113,6 +122,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Conflict { .. } => "conflict",
             Error::InsufficientStock { .. } => "insufficient_stock",
+            Error::ConfirmationRequired { .. } => "confirmation_required",
             Error::Forbidden { .. } => "forbidden",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Storage(_) | Error::Migration(_) | Error::Io { .. } => "internal",
@@ -122,7 +132,9 @@ impl Error {
     /// The input field at fault, when there is one.
     pub fn field(&self) -> Option<&str> {
         match self {
-            Error::Validation { field, .. } | Error::Conflict { field, .. } => Some(field),
+            Error::Validation { field, .. }
+            | Error::Conflict { field, .. }
+            | Error::ConfirmationRequired { field, .. } => Some(field),
             _ => None,
         }
     }

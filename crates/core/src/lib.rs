@@ -11,6 +11,7 @@ mod kits;
 mod model;
 mod money;
 pub mod paths;
+mod purchasing;
 mod sales;
 mod search;
 mod stock;
