@@ -27,6 +27,9 @@ pub fn typescript() -> String {
         MovementKind, QuantityLine, ReceiptInput, AdjustmentInput, TransferInput, MovementResult,
         AdjustmentReason, SaleLineInput, SaleInput, SaleLine, Sale, SaleSummary, SaleQuery, SalePage,
         ReturnInput, KitComponent, Movement, HistoryQuery, MovementPage, DailySales,
+        Supplier, SupplierInput, ProductSupplier, ProductSupplierInput, PurchaseOrderStatus,
+        PurchaseOrderLineInput, PurchaseOrderInput, PurchaseOrderLine, PurchaseOrder,
+        PurchaseOrderSummary, PurchaseOrderQuery, PurchaseOrderPage, ReceiveOrderInput, OnOrder,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -34,6 +34,21 @@ const COMMANDS: &[&str] = &[
     "set_kit_components",
     "list_movements",
     "daily_sales",
+    "list_suppliers",
+    "get_supplier",
+    "create_supplier",
+    "update_supplier",
+    "set_supplier_archived",
+    "link_supplier",
+    "product_suppliers",
+    "supplier_products",
+    "create_purchase_order",
+    "send_purchase_order",
+    "receive_purchase_order",
+    "cancel_purchase_order",
+    "get_purchase_order",
+    "list_purchase_orders",
+    "on_order",
 ];
 
 fn main() {

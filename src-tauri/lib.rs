@@ -53,6 +53,21 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::stock::set_kit_components,
             commands::stock::list_movements,
             commands::stock::daily_sales,
+            commands::purchasing::list_suppliers,
+            commands::purchasing::get_supplier,
+            commands::purchasing::create_supplier,
+            commands::purchasing::update_supplier,
+            commands::purchasing::set_supplier_archived,
+            commands::purchasing::link_supplier,
+            commands::purchasing::product_suppliers,
+            commands::purchasing::supplier_products,
+            commands::purchasing::create_purchase_order,
+            commands::purchasing::send_purchase_order,
+            commands::purchasing::receive_purchase_order,
+            commands::purchasing::cancel_purchase_order,
+            commands::purchasing::get_purchase_order,
+            commands::purchasing::list_purchase_orders,
+            commands::purchasing::on_order,
         ])
 }
 

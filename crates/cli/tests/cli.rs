@@ -606,3 +606,159 @@ fn ledger_refusals_exit_1_and_change_no_stock() {
     let usage = db.run(&["sell", "--company", "Acme", "--warehouse", "Main"]);
     assert_eq!(usage.status, 2, "lines are required");
 }
+
+#[test]
+fn purchasing_from_the_command_line() {
+    let db = setup();
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "MUG",
+        "--name",
+        "Mug",
+        "--price",
+        "5",
+    ]);
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "PLATE",
+        "--name",
+        "Plate",
+        "--price",
+        "4",
+    ]);
+    db.ok(&[
+        "supplier",
+        "add",
+        "--company",
+        "Acme",
+        "Potter & Co",
+        "--email",
+        "orders@potter.example",
+    ]);
+    let link = db.ok(&[
+        "supplier",
+        "link",
+        "--company",
+        "Acme",
+        "--supplier",
+        "potter & co",
+        "--sku",
+        "MUG",
+        "--lead-time",
+        "7",
+        "--cost",
+        "2.50",
+        "--moq",
+        "12",
+        "--multiple",
+        "6",
+        "--preferred",
+    ]);
+    assert_eq!(
+        (
+            link["moq"].as_i64(),
+            link["pack_multiple"].as_i64(),
+            link["preferred"].as_bool()
+        ),
+        (Some(12), Some(6), Some(true))
+    );
+
+    let po = db.ok(&[
+        "po",
+        "create",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter & Co",
+        "--warehouse",
+        "Main",
+        "MUG=10",
+    ]);
+    assert_eq!(
+        (po["status"].as_str(), po["total"].as_str()),
+        (Some("draft"), Some("25.00"))
+    );
+    let id = po["id"].as_str().unwrap();
+    assert_eq!(db.ok(&["po", "send", id])["status"], "sent");
+    assert_eq!(
+        db.ok(&["po", "receive", id, "MUG=4"])["status"],
+        "partially_received"
+    );
+    let over = db.run(&["--json", "po", "receive", id, "MUG=7"]);
+    assert_eq!(over.status, 1);
+    assert_eq!(over.json()["error"]["code"], "confirmation_required");
+    assert_eq!(db.ok(&["po", "receive", id, "MUG=6"])["status"], "received");
+    let stock = db.ok(&["stock", "--company", "Acme", "--sku", "MUG"]);
+    assert_eq!(stock[0]["on_hand"], 10);
+
+    // Ordering a product the supplier does not supply yet asks for confirmation.
+    let refused = db.run(&[
+        "--json",
+        "po",
+        "create",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter & Co",
+        "--warehouse",
+        "Main",
+        "PLATE=2",
+    ]);
+    assert_eq!(
+        (refused.status, refused.json()["error"]["code"].as_str()),
+        (1, Some("confirmation_required"))
+    );
+    let po2 = db.ok(&[
+        "po",
+        "create",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter & Co",
+        "--warehouse",
+        "Main",
+        "PLATE=2",
+        "--cost",
+        "PLATE=1.75",
+        "--confirm",
+    ]);
+    assert_eq!(po2["total"], "3.50");
+    let cancelled = db.ok(&["po", "cancel", po2["id"].as_str().unwrap()]);
+    assert_eq!(cancelled["status"], "cancelled");
+    let received = db.ok(&["po", "list", "--company", "Acme", "--status", "received"]);
+    assert_eq!(received["total"], 1);
+    let suppliers = db.ok(&["supplier", "list", "--company", "Acme"]);
+    assert_eq!(
+        suppliers[0]["product_count"], 2,
+        "PLATE was linked on confirmation"
+    );
+    assert_eq!(suppliers[0]["learned_lead_time_days"], 0);
+
+    let bad = db.run(&[
+        "--json",
+        "supplier",
+        "add",
+        "--company",
+        "Acme",
+        "Bad",
+        "--email",
+        "nope",
+    ]);
+    assert_eq!(
+        (bad.status, bad.json()["error"]["field"].as_str()),
+        (1, Some("contact_email"))
+    );
+    assert_eq!(
+        db.run(&["po", "list", "--company", "Acme", "--status", "lost"])
+            .status,
+        2
+    );
+}

@@ -64,7 +64,7 @@ to?: string,
  */
 limit: number, offset: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
-export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "forbidden" | "database_too_new" | "internal", 
+export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal", 
 /**
  * A sentence for the user.
  */
@@ -90,6 +90,7 @@ export type MovementPage = { items: Array<Movement>,
  */
 has_more: boolean, };
 export type MovementResult = { movements: Array<Movement>, };
+export type OnOrder = { product_id: string, warehouse_id: string, quantity: number, };
 export type Product = { id: string, company_id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, 
 /**
  * The product's own threshold, before warehouse overrides.
@@ -129,14 +130,62 @@ search?: string, product_type_id?: string, archived: ArchivedFilter, sort: Produ
  */
 limit: number, offset: number, };
 export type ProductSort = "name" | "sku" | "price" | "on_hand" | "updated";
+export type ProductSupplier = { product_id: string, sku: string, product_name: string, supplier_id: string, supplier_name: string, supplier_sku: string | null, lead_time_days: number, unit_cost: string, 
+/**
+ * Minimum order quantity.
+ */
+moq: number, 
+/**
+ * Orders come in multiples of this.
+ */
+pack_multiple: number, preferred: boolean, };
+export type ProductSupplierInput = { supplier_sku?: string, lead_time_days: number, 
+/**
+ * Decimal string.
+ */
+unit_cost: string, 
+/**
+ * Default 1.
+ */
+moq?: number, 
+/**
+ * Default 1.
+ */
+pack_multiple?: number, preferred: boolean, };
 export type ProductType = { id: string, company_id: string, name: string, default_threshold: number, 
 /**
  * Active products of this type.
  */
 product_count: number, };
 export type ProductTypeInput = { name: string, default_threshold: number, };
+export type PurchaseOrder = { id: string, company_id: string, supplier_id: string, supplier_name: string, supplier_email: string, warehouse_id: string, warehouse_name: string, status: PurchaseOrderStatus, note: string | null, created_at: string, sent_at: string | null, expected_at: string | null, received_at: string | null, cancelled_at: string | null, total: string, lines: Array<PurchaseOrderLine>, };
+export type PurchaseOrderInput = { supplier_id: string, 
+/**
+ * Where the goods will be received.
+ */
+warehouse_id: string, lines: Array<PurchaseOrderLineInput>, note?: string, 
+/**
+ * Products the supplier does not supply yet are refused with `confirmation_required`;
+ * with this set they are ordered and linked to the supplier at the order's cost.
+ */
+confirm_new_links: boolean, };
+export type PurchaseOrderLine = { id: string, product_id: string, sku: string, product_name: string, supplier_sku: string | null, quantity_ordered: number, quantity_received: number, unit_cost: string, line_total: string, };
+export type PurchaseOrderLineInput = { product_id: string, quantity: number, 
+/**
+ * Decimal string; absent means the supplier's cost on the link.
+ */
+unit_cost?: string, };
+export type PurchaseOrderPage = { items: Array<PurchaseOrderSummary>, total: number, };
+export type PurchaseOrderQuery = { company_id: string, status?: PurchaseOrderStatus, supplier_id?: string, limit: number, offset: number, };
+export type PurchaseOrderStatus = "draft" | "sent" | "partially_received" | "received" | "cancelled";
+export type PurchaseOrderSummary = { id: string, supplier_id: string, supplier_name: string, warehouse_name: string, status: PurchaseOrderStatus, created_at: string, expected_at: string | null, total: string, units_ordered: number, units_received: number, };
 export type QuantityLine = { product_id: string, quantity: number, };
 export type ReceiptInput = { warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
+export type ReceiveOrderInput = { lines: Array<QuantityLine>, 
+/**
+ * Receiving more than is still open is refused with `confirmation_required` unless set.
+ */
+confirm_over_receipt: boolean, };
 export type ReturnInput = { sale_id: string, 
 /**
  * Products as sold on the sale (a kit returns as a kit).
@@ -168,6 +217,25 @@ export type StockRow = { product_id: string, sku: string, product_name: string, 
  * What can be sold now (kits: computed from their components).
  */
 available: number, is_kit: boolean, };
+export type Supplier = { id: string, company_id: string, name: string, contact_email: string, phone: string | null, address: string | null, notes: string | null, archived: boolean, created_at: string, 
+/**
+ * Products this supplier supplies.
+ */
+product_count: number, 
+/**
+ * Days from sent to fully received, the median over its latest received orders.
+ */
+learned_lead_time_days: number | null, 
+/**
+ * What it promised for those same orders (expected minus sent), the median; without
+ * orders yet, the median lead time of its product links.
+ */
+promised_lead_time_days: number | null, 
+/**
+ * How many orders the learned lead time is based on.
+ */
+learned_from_orders: number, };
+export type SupplierInput = { name: string, contact_email: string, phone?: string, address?: string, notes?: string, };
 export type TransferInput = { from_warehouse_id: string, to_warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
 export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
 export type WarehouseInput = { name: string, code?: string, address?: string, };
