@@ -30,6 +30,8 @@ pub fn typescript() -> String {
         Supplier, SupplierInput, ProductSupplier, ProductSupplierInput, PurchaseOrderStatus,
         PurchaseOrderLineInput, PurchaseOrderInput, PurchaseOrderLine, PurchaseOrder,
         PurchaseOrderSummary, PurchaseOrderQuery, PurchaseOrderPage, ReceiveOrderInput, OnOrder,
+        CountScope, CountStatus, CountSessionInput, CountSession, CountLine, ScanInput,
+        CountReviewLine, UncountedProduct, CountReview, UncountedChoice, DueCount,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -49,6 +49,15 @@ const COMMANDS: &[&str] = &[
     "get_purchase_order",
     "list_purchase_orders",
     "on_order",
+    "start_count",
+    "get_count",
+    "list_open_counts",
+    "scan",
+    "set_count_paused",
+    "cancel_count",
+    "review_count",
+    "commit_count",
+    "counts_due",
 ];
 
 fn main() {

@@ -68,6 +68,15 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::purchasing::get_purchase_order,
             commands::purchasing::list_purchase_orders,
             commands::purchasing::on_order,
+            commands::counts::start_count,
+            commands::counts::get_count,
+            commands::counts::list_open_counts,
+            commands::counts::scan,
+            commands::counts::set_count_paused,
+            commands::counts::cancel_count,
+            commands::counts::review_count,
+            commands::counts::commit_count,
+            commands::counts::counts_due,
         ])
 }
 

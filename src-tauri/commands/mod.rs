@@ -3,5 +3,6 @@
 
 pub mod app;
 pub mod catalog;
+pub mod counts;
 pub mod purchasing;
 pub mod stock;

@@ -762,3 +762,63 @@ fn purchasing_from_the_command_line() {
         2
     );
 }
+
+#[test]
+fn counting_from_the_command_line() {
+    let db = setup();
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "MUG",
+        "--name",
+        "Mug",
+        "--price",
+        "5",
+        "--barcode",
+        "4001",
+        "--stock",
+        "Main=9",
+    ]);
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "GLUE",
+        "--name",
+        "Glue",
+        "--price",
+        "2",
+        "--stock",
+        "Main=3",
+    ]);
+    let session = db.ok(&["count", "start", "--company", "Acme", "--warehouse", "Main"]);
+    let id = session["id"].as_str().unwrap();
+    assert_eq!(session["in_scope"], 2);
+    db.ok(&["count", "scan", id, "4001"]);
+    let line = db.ok(&["count", "scan", id, "MUG"]);
+    assert_eq!(line["counted"], 2);
+    let unknown = db.run(&["--json", "count", "scan", id, "nope"]);
+    assert_eq!(
+        (unknown.status, unknown.json()["error"]["code"].as_str()),
+        (1, Some("not_found"))
+    );
+    let listed = db.ok(&["count", "list", "--company", "Acme"]);
+    assert_eq!(listed[0]["counted"], 1);
+    let review = db.ok(&["count", "review", id]);
+    assert_eq!(review["lines"][0]["variance"], -7);
+    assert_eq!(review["uncounted"][0]["sku"], "GLUE");
+    db.ok(&["count", "commit", id, "--zero-uncounted"]);
+    let stock = db.ok(&["stock", "--company", "Acme", "--warehouse", "Main"]);
+    let on_hand: Vec<_> = stock
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["sku"].as_str().unwrap(), r["on_hand"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(on_hand, [("GLUE", 0), ("MUG", 2)]);
+}

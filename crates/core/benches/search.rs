@@ -37,6 +37,7 @@ fn main() {
                 &ProductTypeInput {
                     name: row[0].clone(),
                     default_threshold: row[1].parse().unwrap(),
+                    count_frequency_days: None,
                 },
             )
             .unwrap();

@@ -16,7 +16,8 @@ use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at";
 const WAREHOUSE_COLUMNS: &str = "id, company_id, name, code, address, archived, created_at";
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
-    (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0)";
+    (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0),
+    t.count_frequency_days";
 const PRODUCT_COLUMNS: &str = "p.id, p.company_id, p.sku, p.name, p.barcode, p.price,
     p.product_type_id, t.name, p.threshold, p.archived, p.created_at, p.updated_at";
 
@@ -49,6 +50,7 @@ fn product_type_from_row(r: &Row<'_>) -> rusqlite::Result<ProductType> {
         name: r.get(2)?,
         default_threshold: r.get(3)?,
         product_count: r.get(4)?,
+        count_frequency_days: r.get(5)?,
     })
 }
 
@@ -262,15 +264,16 @@ impl Store {
     ) -> Result<ProductType> {
         let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
         let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
+        let frequency = count_frequency(input.count_frequency_days)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
             ensure_product_type_name_free(tx.conn, company_id, &name, None)?;
             let id = new_id();
             let hlc = tx.stamp();
             tx.conn.execute(
-                "INSERT INTO product_types (id, company_id, name, default_threshold, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![id, company_id, name, default_threshold, hlc],
+                "INSERT INTO product_types (id, company_id, name, default_threshold, count_frequency_days, updated_hlc)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![id, company_id, name, default_threshold, frequency, hlc],
             )?;
             tx.outbox("product_type", &id, &hlc)?;
             get_product_type(tx.conn, &id)
@@ -284,13 +287,15 @@ impl Store {
     ) -> Result<ProductType> {
         let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
         let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
+        let frequency = count_frequency(input.count_frequency_days)?;
         self.write(|tx| {
             let current = get_product_type(tx.conn, id)?;
             ensure_product_type_name_free(tx.conn, &current.company_id, &name, Some(id))?;
             let hlc = tx.stamp();
             tx.conn.execute(
-                "UPDATE product_types SET name = ?2, default_threshold = ?3, updated_hlc = ?4 WHERE id = ?1",
-                params![id, name, default_threshold, hlc],
+                "UPDATE product_types SET name = ?2, default_threshold = ?3, count_frequency_days = ?4,
+                 updated_hlc = ?5 WHERE id = ?1",
+                params![id, name, default_threshold, frequency, hlc],
             )?;
             tx.outbox("product_type", id, &hlc)?;
             get_product_type(tx.conn, id)
@@ -506,7 +511,7 @@ pub(crate) fn warehouse_of_company(
         .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
 }
 
-fn get_product_type(conn: &Connection, id: &str) -> Result<ProductType> {
+pub(crate) fn get_product_type(conn: &Connection, id: &str) -> Result<ProductType> {
     conn.query_row(
         &format!("SELECT {PRODUCT_TYPE_COLUMNS} FROM product_types t WHERE t.id = ?1"),
         [id],
@@ -569,6 +574,16 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
         stock::levels_of_product(conn, id)?
     };
     Ok(product)
+}
+
+fn count_frequency(days: Option<i64>) -> Result<Option<i64>> {
+    match days {
+        Some(d) if !(1..=3_650).contains(&d) => Err(Error::validation(
+            "count_frequency_days",
+            "count every 1 to 3650 days, or leave it empty",
+        )),
+        other => Ok(other),
+    }
 }
 
 fn ensure_company_name_free(conn: &Connection, name: &str, except: Option<&str>) -> Result<()> {

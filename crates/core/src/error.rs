@@ -70,6 +70,7 @@ pub enum Entity {
     Sale,
     Supplier,
     PurchaseOrder,
+    CountSession,
 }
 
 impl fmt::Display for Entity {
@@ -83,6 +84,7 @@ impl fmt::Display for Entity {
             Entity::Sale => "sale",
             Entity::Supplier => "supplier",
             Entity::PurchaseOrder => "purchase order",
+            Entity::CountSession => "count",
         })
     }
 }

@@ -57,6 +57,22 @@ pub(crate) fn movement_result(conn: &Connection, ids: &[String]) -> Result<Movem
     Ok(MovementResult { movements })
 }
 
+/// Movements of a product in a warehouse that happened after `after`, oldest first.
+pub(crate) fn movements_after(
+    conn: &Connection,
+    product_id: &str,
+    warehouse_id: &str,
+    after: &str,
+) -> Result<Vec<Movement>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS}
+         WHERE m.product_id = ?1 AND m.warehouse_id = ?2 AND m.occurred_at > ?3
+         ORDER BY m.occurred_at, m.seq"
+    ))?;
+    let rows = stmt.query_map((product_id, warehouse_id, after), movement_from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 impl Store {
     /// The ledger, newest first (by the time movements happened), filtered and paged.
     pub fn list_movements(&self, query: &HistoryQuery) -> Result<MovementPage> {

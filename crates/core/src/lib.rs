@@ -3,6 +3,7 @@
 //! call these functions and only translate their inputs and errors.
 
 mod catalog;
+mod counts;
 mod db;
 mod error;
 mod history;

@@ -263,6 +263,7 @@ fn a_product_from_another_company_cannot_use_its_warehouse_or_type() {
             &ProductTypeInput {
                 name: "Bulk".into(),
                 default_threshold: 5,
+                count_frequency_days: None,
             },
         )
         .unwrap();
@@ -373,6 +374,7 @@ fn search_matches_sku_and_barcode_prefixes_and_name_words() {
             &ProductTypeInput {
                 name: "Tools".into(),
                 default_threshold: 5,
+                count_frequency_days: None,
             },
         )
         .unwrap();
@@ -500,6 +502,7 @@ fn company_warehouse_and_type_names_are_unique_and_required() {
             &ProductTypeInput {
                 name: "Perishable".into(),
                 default_threshold: 50,
+                count_frequency_days: None,
             },
         )
         .unwrap();
@@ -509,6 +512,7 @@ fn company_warehouse_and_type_names_are_unique_and_required() {
             &ProductTypeInput {
                 name: "perishable".into(),
                 default_threshold: 1,
+                count_frequency_days: None,
             },
         )
     });
@@ -518,6 +522,7 @@ fn company_warehouse_and_type_names_are_unique_and_required() {
             &ProductTypeInput {
                 name: "Bulk".into(),
                 default_threshold: -1,
+                count_frequency_days: None,
             },
         )
     });

@@ -45,11 +45,60 @@ retail_value: string,
  * (product, warehouse) rows of active products with nothing on hand.
  */
 out_of_stock: number, };
+export type CountLine = { product_id: string, sku: string, name: string, counted: number, 
+/**
+ * When this line was last scanned or typed: the time its count event will carry.
+ */
+counted_at: string, in_scope: boolean, };
+export type CountReview = { session: CountSession, lines: Array<CountReviewLine>, 
+/**
+ * In scope and stocked or expected here, but not counted.
+ */
+uncounted: Array<UncountedProduct>, };
+export type CountReviewLine = { product_id: string, sku: string, name: string, counted: number, counted_at: string, 
+/**
+ * On hand the system expected at the line's count time.
+ */
+expected: number, variance: number, 
+/**
+ * Variance at cost (the product's first supplier's cost), when a cost is known.
+ */
+variance_value: string | null, 
+/**
+ * Movements recorded since the line was counted (a sale at the till, a receipt): they
+ * still apply after the count is committed.
+ */
+movements_since: Array<Movement>, 
+/**
+ * On hand once committed: counted plus the movements since.
+ */
+on_hand_after: number, };
+export type CountScope = { "kind": "all" } | { "kind": "product_type", product_type_id: string, } | { "kind": "products", product_ids: Array<string>, };
+export type CountSession = { id: string, company_id: string, warehouse_id: string, warehouse_name: string, scope: CountScope, blind: boolean, status: CountStatus, started_at: string, finished_at: string | null, 
+/**
+ * Products counted so far.
+ */
+counted: number, 
+/**
+ * Products in scope.
+ */
+in_scope: number, 
+/**
+ * Most recent scan first.
+ */
+lines: Array<CountLine>, };
+export type CountSessionInput = { warehouse_id: string, scope: CountScope, blind: boolean, };
+export type CountStatus = "open" | "paused" | "committed" | "cancelled";
 export type DailySales = { 
 /**
  * `YYYY-MM-DD`.
  */
 day: string, units: number, };
+export type DueCount = { product_id: string, sku: string, name: string, product_type_name: string, count_frequency_days: number, 
+/**
+ * Never counted here when absent.
+ */
+last_counted_at: string | null, };
 export type HistoryQuery = { company_id: string, product_id?: string, warehouse_id?: string, kind?: MovementKind, reason?: string, user_id?: string, 
 /**
  * RFC 3339, inclusive.
@@ -156,8 +205,12 @@ export type ProductType = { id: string, company_id: string, name: string, defaul
 /**
  * Active products of this type.
  */
-product_count: number, };
-export type ProductTypeInput = { name: string, default_threshold: number, };
+product_count: number, 
+/**
+ * Cycle counting: count products of this type at least every so many days.
+ */
+count_frequency_days: number | null, };
+export type ProductTypeInput = { name: string, default_threshold: number, count_frequency_days?: number, };
 export type PurchaseOrder = { id: string, company_id: string, supplier_id: string, supplier_name: string, supplier_email: string, warehouse_id: string, warehouse_name: string, status: PurchaseOrderStatus, note: string | null, created_at: string, sent_at: string | null, expected_at: string | null, received_at: string | null, cancelled_at: string | null, total: string, lines: Array<PurchaseOrderLine>, };
 export type PurchaseOrderInput = { supplier_id: string, 
 /**
@@ -210,6 +263,19 @@ unit_price?: string, };
 export type SalePage = { items: Array<SaleSummary>, total: number, };
 export type SaleQuery = { company_id: string, warehouse_id?: string, limit: number, offset: number, };
 export type SaleSummary = { id: string, warehouse_name: string, sold_at: string, total: string, lines: number, units: number, units_returned: number, };
+export type ScanInput = { 
+/**
+ * A barcode or SKU, as a scanner types it.
+ */
+code: string, 
+/**
+ * Sets the line to this quantity instead of adding one.
+ */
+quantity?: number, 
+/**
+ * A product outside the session's scope is refused with `confirmation_required` unless set.
+ */
+confirm_out_of_scope: boolean, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
 export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 
@@ -237,6 +303,8 @@ promised_lead_time_days: number | null,
 learned_from_orders: number, };
 export type SupplierInput = { name: string, contact_email: string, phone?: string, address?: string, notes?: string, };
 export type TransferInput = { from_warehouse_id: string, to_warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
+export type UncountedChoice = "treat_as_zero" | "leave";
+export type UncountedProduct = { product_id: string, sku: string, name: string, on_hand: number, };
 export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
 export type WarehouseInput = { name: string, code?: string, address?: string, };
 export type WarehouseThreshold = { warehouse_id: string, threshold: number, };
