@@ -88,6 +88,17 @@ fn in_scope(conn: &Connection, session_id: &str, product_id: &str) -> Result<boo
         .query_row((session_id, product_id), |r| r.get(0))?)
 }
 
+fn line_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CountLine> {
+    Ok(CountLine {
+        product_id: r.get(0)?,
+        sku: r.get(1)?,
+        name: r.get(2)?,
+        counted: r.get(3)?,
+        counted_at: r.get(4)?,
+        in_scope: r.get(5)?,
+    })
+}
+
 fn get_session(conn: &Connection, id: &str) -> Result<CountSession> {
     let row = session_row(conn, id)?;
     let (warehouse_name, blind, started_at, finished_at): (String, bool, String, Option<String>) =
@@ -103,16 +114,7 @@ fn get_session(conn: &Connection, id: &str) -> Result<CountSession> {
              FROM count_lines l JOIN products p ON p.id = l.product_id
              WHERE l.session_id = ?1 ORDER BY l.counted_at DESC, p.sku"
         ))?
-        .query_map([id], |r| {
-            Ok(CountLine {
-                product_id: r.get(0)?,
-                sku: r.get(1)?,
-                name: r.get(2)?,
-                counted: r.get(3)?,
-                counted_at: r.get(4)?,
-                in_scope: r.get(5)?,
-            })
-        })?
+        .query_map([id], line_from_row)?
         .collect::<rusqlite::Result<_>>()?;
     let in_scope: i64 = conn
         .prepare_cached(&format!("SELECT COUNT(*) FROM products p WHERE {IN_SCOPE}"))?
@@ -271,11 +273,16 @@ impl Store {
             if row.status == CountStatus::Paused {
                 tx.conn.execute("UPDATE count_sessions SET status = 'open' WHERE id = ?1", [session_id])?;
             }
-            get_session(tx.conn, session_id)?
-                .lines
-                .into_iter()
-                .find(|l| l.product_id == p.id)
-                .ok_or_else(|| Error::not_found(Entity::Product, code))
+            // Just this line: a scan must not cost a pass over the whole count.
+            Ok(tx
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT l.product_id, p.sku, p.name, l.counted, l.counted_at,
+                            EXISTS (SELECT 1 FROM products p WHERE p.id = l.product_id AND {IN_SCOPE})
+                     FROM count_lines l JOIN products p ON p.id = l.product_id
+                     WHERE l.session_id = ?1 AND l.product_id = ?2"
+                ))?
+                .query_row((session_id, &p.id), line_from_row)?)
         })
     }
 
