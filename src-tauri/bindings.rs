@@ -32,6 +32,7 @@ pub fn typescript() -> String {
         PurchaseOrderSummary, PurchaseOrderQuery, PurchaseOrderPage, ReceiveOrderInput, OnOrder,
         CountScope, CountStatus, CountSessionInput, CountSession, CountLine, ScanInput,
         CountReviewLine, UncountedProduct, CountReview, UncountedChoice, DueCount,
+        AlertQuery, AlertSupplier, Alert, AlertPage, ImportSummary, ImportProgress,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -58,6 +58,8 @@ const COMMANDS: &[&str] = &[
     "review_count",
     "commit_count",
     "counts_due",
+    "low_stock_alerts",
+    "import_dir",
 ];
 
 fn main() {

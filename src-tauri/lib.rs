@@ -77,6 +77,8 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::counts::review_count,
             commands::counts::commit_count,
             commands::counts::counts_due,
+            commands::alerts::low_stock_alerts,
+            commands::alerts::import_dir,
         ])
 }
 

@@ -1,6 +1,7 @@
 //! The commands the UI invokes, by area. Each parses its arguments (serde does), calls one core
 //! function through [`crate::AppState::with`], and returns the core's answer or its mapped error.
 
+pub mod alerts;
 pub mod app;
 pub mod catalog;
 pub mod counts;

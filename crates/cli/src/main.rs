@@ -71,6 +71,40 @@ enum Command {
     /// Stock counts: start, scan, commit (and review, list).
     #[command(subcommand)]
     Count(CountCmd),
+    /// Import a folder in the CSV interchange format, all or nothing.
+    Import {
+        /// The folder with companies.csv, warehouses.csv, ... sales.csv.
+        dir: PathBuf,
+    },
+    /// Low-stock alerts driven by sales velocity.
+    Alerts(AlertArgs),
+}
+
+#[derive(Args)]
+struct AlertArgs {
+    #[command(flatten)]
+    company: CompanyArg,
+    /// The end of the window (RFC 3339); default now.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    #[arg(long = "window-days", value_name = "N", default_value_t = 30)]
+    window_days: u32,
+    #[arg(long, value_name = "W")]
+    warehouse: Option<String>,
+    /// Only alerts whose chosen supplier is this one (name or id).
+    #[arg(long, value_name = "S")]
+    supplier: Option<String>,
+    /// Only products of this type (name or id).
+    #[arg(long = "type", value_name = "T")]
+    product_type: Option<String>,
+    /// Only SKUs or names containing this text.
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+    /// 0: every alert.
+    #[arg(long, default_value_t = 0)]
+    limit: u32,
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
 }
 
 #[derive(Subcommand)]
@@ -771,6 +805,80 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
         Command::Supplier(cmd) => supplier_command(store, cmd, out)?,
         Command::Po(cmd) => po_command(store, cmd, out)?,
         Command::Count(cmd) => count_command(store, cmd, out)?,
+        Command::Import { dir } => {
+            let started = std::time::Instant::now();
+            let mut bar = output::Progress::new("importing");
+            let summary = store.import_dir(&dir, &mut |p| {
+                bar.show(&p.file, p.done_bytes, p.total_bytes)
+            })?;
+            bar.finish();
+            let secs = started.elapsed().as_secs_f64();
+            out.created(
+                &summary,
+                format!(
+                    "Imported {} companies, {} warehouses, {} products, {} suppliers, {} sales and {} stock rows in {secs:.1} s",
+                    summary.companies, summary.warehouses, summary.products, summary.suppliers, summary.sales, summary.inventory
+                ),
+            );
+        }
+        Command::Alerts(args) => {
+            let company = store.find_company(&args.company.company)?;
+            let warehouse_id = args
+                .warehouse
+                .map(|w| store.find_warehouse(&company.id, &w).map(|w| w.id))
+                .transpose()?;
+            let supplier_id = args
+                .supplier
+                .map(|s| store.find_supplier(&company.id, &s).map(|s| s.id))
+                .transpose()?;
+            let product_type_id = args
+                .product_type
+                .map(|t| store.find_product_type(&company.id, &t).map(|t| t.id))
+                .transpose()?;
+            let page = store.low_stock_alerts(&AlertQuery {
+                company_id: company.id,
+                now: args.now,
+                window_days: args.window_days,
+                warehouse_id,
+                supplier_id,
+                product_type_id,
+                search: args.search,
+                limit: args.limit,
+                offset: args.offset,
+            })?;
+            let mut t = Table::new([
+                "days",
+                "sku",
+                "warehouse",
+                "on hand",
+                "threshold",
+                "sold",
+                "order",
+                "by",
+                "supplier",
+            ]);
+            for a in &page.alerts {
+                t.row([
+                    a.days_until_stockout.to_string(),
+                    a.sku.clone(),
+                    a.warehouse_name.clone(),
+                    a.current_stock.to_string(),
+                    a.threshold.to_string(),
+                    a.recent_sales.to_string(),
+                    a.suggested_order_qty.to_string(),
+                    a.reorder_by.clone(),
+                    a.supplier
+                        .as_ref()
+                        .map(|s| s.name.clone())
+                        .unwrap_or_default(),
+                ]);
+            }
+            out.page(
+                &page,
+                t,
+                format!("{} of {} alerts", page.alerts.len(), page.total_alerts),
+            );
+        }
     }
     Ok(())
 }

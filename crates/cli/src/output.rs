@@ -101,3 +101,46 @@ impl Table {
         }
     }
 }
+
+/// A progress bar on stderr, redrawn in place when stderr is a terminal, else a line per
+/// tenth so logs stay readable.
+pub struct Progress {
+    label: &'static str,
+    terminal: bool,
+    last: u64,
+}
+
+impl Progress {
+    pub fn new(label: &'static str) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            label,
+            terminal: std::io::stderr().is_terminal(),
+            last: u64::MAX,
+        }
+    }
+
+    pub fn show(&mut self, what: &str, done: u64, total: u64) {
+        let percent = (done * 100).checked_div(total).unwrap_or(100).min(100);
+        if self.terminal {
+            if percent != self.last {
+                let filled = (percent / 4) as usize;
+                eprint!(
+                    "\r{} [{}{}] {percent:>3}% {what:<24}",
+                    self.label,
+                    "#".repeat(filled),
+                    " ".repeat(25 - filled)
+                );
+            }
+        } else if percent / 10 != self.last / 10 || self.last == u64::MAX {
+            eprintln!("{} {percent}% ({what})", self.label);
+        }
+        self.last = percent;
+    }
+
+    pub fn finish(&self) {
+        if self.terminal {
+            eprintln!();
+        }
+    }
+}

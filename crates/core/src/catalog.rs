@@ -100,20 +100,7 @@ impl Store {
         )?;
         let allow_backorders = input.allow_backorders.unwrap_or(false);
         self.write(|tx| {
-            ensure_company_name_free(tx.conn, &name, None)?;
-            let id = new_id();
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, name, default_threshold, allow_backorders, tx.now, hlc],
-            )?;
-            tx.outbox("company", &id, &hlc)?;
-            for reason in stock::DEFAULT_REASONS {
-                let hlc = tx.stamp();
-                let reason_id = stock::insert_reason(tx, &id, reason, &hlc)?;
-                tx.outbox("adjustment_reason", &reason_id, &hlc)?;
-            }
+            let id = insert_company(tx, &name, default_threshold, allow_backorders)?;
             get_company(tx.conn, &id)
         })
     }
@@ -184,18 +171,10 @@ impl Store {
         company_id: &str,
         input: &WarehouseInput,
     ) -> Result<Warehouse> {
-        let w = ValidWarehouse::parse(input)?;
+        ValidWarehouse::parse(input)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
-            w.ensure_unique(tx.conn, company_id, None)?;
-            let id = new_id();
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO warehouses (id, company_id, name, code, address, created_at, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![id, company_id, w.name, w.code, w.address, tx.now, hlc],
-            )?;
-            tx.outbox("warehouse", &id, &hlc)?;
+            let id = insert_warehouse(tx, company_id, input)?;
             get_warehouse(tx.conn, &id)
         })
     }
@@ -262,20 +241,9 @@ impl Store {
         company_id: &str,
         input: &ProductTypeInput,
     ) -> Result<ProductType> {
-        let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
-        let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
-        let frequency = count_frequency(input.count_frequency_days)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
-            ensure_product_type_name_free(tx.conn, company_id, &name, None)?;
-            let id = new_id();
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO product_types (id, company_id, name, default_threshold, count_frequency_days, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![id, company_id, name, default_threshold, frequency, hlc],
-            )?;
-            tx.outbox("product_type", &id, &hlc)?;
+            let id = insert_product_type(tx, company_id, input)?;
             get_product_type(tx.conn, &id)
         })
     }
@@ -574,6 +542,79 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
         stock::levels_of_product(conn, id)?
     };
     Ok(product)
+}
+
+/// Writes a company with the default adjustment reasons; `name` validated by the caller.
+pub(crate) fn insert_company(
+    tx: &mut Tx<'_>,
+    name: &str,
+    default_threshold: i64,
+    allow_backorders: bool,
+) -> Result<String> {
+    ensure_company_name_free(tx.conn, name, None)?;
+    let id = new_id();
+    let hlc = tx.stamp();
+    tx.conn.execute(
+        "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, name, default_threshold, allow_backorders, tx.now, hlc],
+    )?;
+    tx.outbox("company", &id, &hlc)?;
+    for reason in stock::DEFAULT_REASONS {
+        let hlc = tx.stamp();
+        let reason_id = stock::insert_reason(tx, &id, reason, &hlc)?;
+        tx.outbox("adjustment_reason", &reason_id, &hlc)?;
+    }
+    Ok(id)
+}
+
+/// Validates and writes a warehouse of an existing company.
+pub(crate) fn insert_warehouse(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    input: &WarehouseInput,
+) -> Result<String> {
+    let w = ValidWarehouse::parse(input)?;
+    w.ensure_unique(tx.conn, company_id, None)?;
+    let id = new_id();
+    let hlc = tx.stamp();
+    tx.conn.execute(
+        "INSERT INTO warehouses (id, company_id, name, code, address, created_at, updated_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, company_id, w.name, w.code, w.address, tx.now, hlc],
+    )?;
+    tx.outbox("warehouse", &id, &hlc)?;
+    Ok(id)
+}
+
+/// Validates and writes a product type of an existing company.
+pub(crate) fn insert_product_type(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    input: &ProductTypeInput,
+) -> Result<String> {
+    let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
+    let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
+    let frequency = count_frequency(input.count_frequency_days)?;
+    ensure_product_type_name_free(tx.conn, company_id, &name, None)?;
+    let id = new_id();
+    let hlc = tx.stamp();
+    tx.conn.execute(
+        "INSERT INTO product_types (id, company_id, name, default_threshold, count_frequency_days, updated_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![id, company_id, name, default_threshold, frequency, hlc],
+    )?;
+    tx.outbox("product_type", &id, &hlc)?;
+    Ok(id)
+}
+
+/// Validates and writes a product (and its opening stock) of an existing company.
+pub(crate) fn insert_product_input(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    input: &ProductInput,
+) -> Result<String> {
+    insert_product(tx, company_id, &ValidProduct::parse(input)?)
 }
 
 fn count_frequency(days: Option<i64>) -> Result<Option<i64>> {

@@ -29,6 +29,15 @@ pub enum Error {
         on_hand: i64,
     },
 
+    /// A row of an import file was refused: which file, line and column, and why.
+    #[error("In {file}, line {line}{}: {source}", if column.is_empty() { String::new() } else { format!(", column {column}") })]
+    Import {
+        file: String,
+        line: u64,
+        column: String,
+        source: Box<Error>,
+    },
+
     /// Allowed, but only once the user says so (an over-receipt, a new supplier link): the UI
     /// asks and repeats the call with the confirmation set.
     #[error("{reason}")]
@@ -125,6 +134,7 @@ impl Error {
             Error::Conflict { .. } => "conflict",
             Error::InsufficientStock { .. } => "insufficient_stock",
             Error::ConfirmationRequired { .. } => "confirmation_required",
+            Error::Import { source, .. } => source.code(),
             Error::Forbidden { .. } => "forbidden",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Storage(_) | Error::Migration(_) | Error::Io { .. } => "internal",
@@ -137,6 +147,7 @@ impl Error {
             Error::Validation { field, .. }
             | Error::Conflict { field, .. }
             | Error::ConfirmationRequired { field, .. } => Some(field),
+            Error::Import { column, .. } if !column.is_empty() => Some(column),
             _ => None,
         }
     }

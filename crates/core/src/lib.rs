@@ -2,12 +2,14 @@
 //! thresholds) over one SQLite file. No Tauri and no HTTP here: the desktop shell and the CLI
 //! call these functions and only translate their inputs and errors.
 
+mod alerts;
 mod catalog;
 mod counts;
 mod db;
 mod error;
 mod history;
 mod hlc;
+mod import;
 mod kits;
 mod model;
 mod money;
@@ -21,5 +23,6 @@ mod validate;
 pub use db::{Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;
+pub use import::{ImportProgress, ImportSummary};
 pub use model::*;
 pub use money::parse_money;

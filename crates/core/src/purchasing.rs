@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
 use crate::catalog::{decimal_column, get_company, get_product};
-use crate::db::{new_id, Store};
+use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::money::parse_money;
@@ -168,18 +168,10 @@ impl Store {
     // ----- suppliers -----
 
     pub fn create_supplier(&mut self, company_id: &str, input: &SupplierInput) -> Result<Supplier> {
-        let s = ValidSupplier::parse(input)?;
+        ValidSupplier::parse(input)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
-            s.ensure_unique(tx.conn, company_id, None)?;
-            let id = new_id();
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO suppliers (id, company_id, name, contact_email, phone, address, notes, created_at, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                params![id, company_id, s.name, s.contact_email, s.phone, s.address, s.notes, tx.now, hlc],
-            )?;
-            tx.outbox("supplier", &id, &hlc)?;
+            let id = insert_supplier(tx, company_id, input)?;
             get_supplier(tx.conn, &id)
         })
     }
@@ -260,44 +252,16 @@ impl Store {
         supplier_id: &str,
         input: &ProductSupplierInput,
     ) -> Result<ProductSupplier> {
-        let link = ValidLink::parse(input)?;
+        ValidLink::parse(input)?;
         self.write(|tx| {
-            let product = get_product(tx.conn, product_id)?;
-            let supplier = supplier_of_company(tx.conn, &product.company_id, supplier_id)?;
-            if product.is_kit {
-                return Err(Error::validation("product_id", format!("{} is a kit: order its components", product.sku)));
-            }
-            if link.preferred {
-                tx.conn.execute(
-                    "UPDATE product_suppliers SET preferred = 0 WHERE product_id = ?1 AND supplier_id <> ?2 AND preferred = 1",
-                    (product_id, &supplier.id),
-                )?;
-            }
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO product_suppliers (product_id, supplier_id, supplier_sku, lead_time_days, unit_cost, moq,
-                     pack_multiple, preferred, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (product_id, supplier_id) DO UPDATE SET supplier_sku = excluded.supplier_sku,
-                     lead_time_days = excluded.lead_time_days, unit_cost = excluded.unit_cost, moq = excluded.moq,
-                     pack_multiple = excluded.pack_multiple, preferred = excluded.preferred,
-                     updated_hlc = excluded.updated_hlc",
-                params![
-                    product_id,
-                    supplier.id,
-                    link.supplier_sku,
-                    link.lead_time_days,
-                    link.unit_cost.to_string(),
-                    link.moq,
-                    link.pack_multiple,
-                    link.preferred,
-                    hlc
-                ],
-            )?;
-            tx.outbox("product_supplier", &format!("{product_id}:{}", supplier.id), &hlc)?;
-            links(tx.conn, "l.product_id = ?1 AND l.supplier_id = ?2", (product_id, &supplier.id))?
-                .pop()
-                .ok_or_else(|| Error::not_found(Entity::Supplier, supplier_id))
+            let supplier_id = upsert_link(tx, product_id, supplier_id, input)?;
+            links(
+                tx.conn,
+                "l.product_id = ?1 AND l.supplier_id = ?2",
+                (product_id, &supplier_id),
+            )?
+            .pop()
+            .ok_or_else(|| Error::not_found(Entity::Supplier, &supplier_id))
         })
     }
 
@@ -623,6 +587,78 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// Validates and writes a supplier of an existing company.
+pub(crate) fn insert_supplier(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    input: &SupplierInput,
+) -> Result<String> {
+    let s = ValidSupplier::parse(input)?;
+    s.ensure_unique(tx.conn, company_id, None)?;
+    let id = new_id();
+    let hlc = tx.stamp();
+    tx.conn.execute(
+        "INSERT INTO suppliers (id, company_id, name, contact_email, phone, address, notes, created_at, updated_hlc)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![id, company_id, s.name, s.contact_email, s.phone, s.address, s.notes, tx.now, hlc],
+    )?;
+    tx.outbox("supplier", &id, &hlc)?;
+    Ok(id)
+}
+
+/// Validates and writes (or replaces) a product-supplier link of one company; returns the
+/// supplier's id. Marking it preferred unmarks the product's other suppliers.
+pub(crate) fn upsert_link(
+    tx: &mut Tx<'_>,
+    product_id: &str,
+    supplier_id: &str,
+    input: &ProductSupplierInput,
+) -> Result<String> {
+    let link = ValidLink::parse(input)?;
+    let product = get_product(tx.conn, product_id)?;
+    let supplier = supplier_of_company(tx.conn, &product.company_id, supplier_id)?;
+    if product.is_kit {
+        return Err(Error::validation(
+            "product_id",
+            format!("{} is a kit: order its components", product.sku),
+        ));
+    }
+    if link.preferred {
+        tx.conn.execute(
+            "UPDATE product_suppliers SET preferred = 0 WHERE product_id = ?1 AND supplier_id <> ?2 AND preferred = 1",
+            (product_id, &supplier.id),
+        )?;
+    }
+    let hlc = tx.stamp();
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO product_suppliers (product_id, supplier_id, supplier_sku, lead_time_days, unit_cost, moq,
+                 pack_multiple, preferred, updated_hlc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (product_id, supplier_id) DO UPDATE SET supplier_sku = excluded.supplier_sku,
+                 lead_time_days = excluded.lead_time_days, unit_cost = excluded.unit_cost, moq = excluded.moq,
+                 pack_multiple = excluded.pack_multiple, preferred = excluded.preferred,
+                 updated_hlc = excluded.updated_hlc",
+        )?
+        .execute(params![
+            product_id,
+            supplier.id,
+            link.supplier_sku,
+            link.lead_time_days,
+            link.unit_cost.to_string(),
+            link.moq,
+            link.pack_multiple,
+            link.preferred,
+            hlc
+        ])?;
+    tx.outbox(
+        "product_supplier",
+        &format!("{product_id}:{}", supplier.id),
+        &hlc,
+    )?;
+    Ok(supplier.id)
 }
 
 fn words(status: PurchaseOrderStatus) -> &'static str {

@@ -60,7 +60,10 @@ impl Store {
             for (line, price) in input.lines.iter().zip(prices) {
                 let p = product_of_company(tx.conn, company_id, &line.product_id)?;
                 if p.archived {
-                    return Err(Error::validation("product_id", format!("{} is archived and cannot be sold", p.sku)));
+                    return Err(Error::validation(
+                        "product_id",
+                        format!("{} is archived and cannot be sold", p.sku),
+                    ));
                 }
                 let unit_price = price.unwrap_or(p.price);
                 for (component, units) in kits::expand(tx.conn, &p.id, line.quantity)? {
@@ -73,43 +76,37 @@ impl Store {
                 ensure_available(tx.conn, company_id, &c, &w, *units)?;
             }
 
-            let total: Decimal = lines.iter().map(|(_, q, price)| price * Decimal::from(*q)).sum();
-            let hlc = tx.stamp();
-            tx.conn
-                .prepare_cached(
-                    "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, note, hlc, user_id, device_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
-                )?
-                .execute(params![sale_id, company_id, w.id, sold_at, total.to_string(), note, hlc, tx.device_id()])?;
-            tx.outbox("sale", &sale_id, &hlc)?;
+            let total: Decimal = lines
+                .iter()
+                .map(|(_, q, price)| price * Decimal::from(*q))
+                .sum();
+            insert_sale(
+                tx,
+                &sale_id,
+                company_id,
+                &w.id,
+                &sold_at,
+                total,
+                note.as_deref(),
+            )?;
             for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
-                tx.conn
-                    .prepare_cached(
-                        "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                    )?
-                    .execute(params![
-                        new_id(),
-                        sale_id,
-                        line_no as i64 + 1,
-                        p.id,
-                        quantity,
-                        unit_price.to_string(),
-                        (unit_price * Decimal::from(*quantity)).to_string()
-                    ])?;
+                insert_line(tx, &sale_id, line_no, &p.id, *quantity, *unit_price)?;
             }
             for (component, units) in &demand {
-                stock::record(tx, &NewMovement {
-                    company_id,
-                    product_id: component,
-                    warehouse_id: &w.id,
-                    kind: MovementKind::Sale,
-                    quantity: -units,
-                    reason: None,
-                    reference: Some(("sale", &sale_id)),
-                    note: None,
-                    occurred_at: Some(&sold_at),
-                })?;
+                stock::record(
+                    tx,
+                    &NewMovement {
+                        company_id,
+                        product_id: component,
+                        warehouse_id: &w.id,
+                        kind: MovementKind::Sale,
+                        quantity: -units,
+                        reason: None,
+                        reference: Some(("sale", &sale_id)),
+                        note: None,
+                        occurred_at: Some(&sold_at),
+                    },
+                )?;
                 roll_up(tx, component, &w.id, &sold_at, *units)?;
             }
             get_sale(tx.conn, &sale_id)
@@ -222,6 +219,89 @@ impl Store {
             get_sale(tx.conn, &sale.id)
         })
     }
+}
+
+fn insert_sale(
+    tx: &mut Tx<'_>,
+    sale_id: &str,
+    company_id: &str,
+    warehouse_id: &str,
+    sold_at: &str,
+    total: Decimal,
+    note: Option<&str>,
+) -> Result<()> {
+    let hlc = tx.stamp();
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, note, hlc, user_id, device_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
+        )?
+        .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id()])?;
+    tx.outbox("sale", sale_id, &hlc)
+}
+
+fn insert_line(
+    tx: &Tx<'_>,
+    sale_id: &str,
+    line_no: usize,
+    product_id: &str,
+    quantity: i64,
+    unit_price: Decimal,
+) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?
+        .execute(params![
+            new_id(),
+            sale_id,
+            line_no as i64 + 1,
+            product_id,
+            quantity,
+            unit_price.to_string(),
+            (unit_price * Decimal::from(quantity)).to_string()
+        ])?;
+    Ok(())
+}
+
+/// A sale from history (an import): one product of a stock-holding kind, dated in the past,
+/// never refused for stock (the shelf already knew). Same rows as a live sale.
+pub(crate) fn insert_historical_sale(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    warehouse_id: &str,
+    product_id: &str,
+    quantity: i64,
+    unit_price: Decimal,
+    sold_at: &str,
+) -> Result<()> {
+    let sale_id = new_id();
+    insert_sale(
+        tx,
+        &sale_id,
+        company_id,
+        warehouse_id,
+        sold_at,
+        unit_price * Decimal::from(quantity),
+        None,
+    )?;
+    insert_line(tx, &sale_id, 0, product_id, quantity, unit_price)?;
+    stock::record(
+        tx,
+        &NewMovement {
+            company_id,
+            product_id,
+            warehouse_id,
+            kind: MovementKind::Sale,
+            quantity: -quantity,
+            reason: None,
+            reference: Some(("sale", &sale_id)),
+            note: None,
+            occurred_at: Some(sold_at),
+        },
+    )?;
+    roll_up(tx, product_id, warehouse_id, sold_at, quantity)
 }
 
 /// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.

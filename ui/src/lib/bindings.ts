@@ -7,6 +7,51 @@ export type AdjustmentInput = { warehouse_id: string,
  */
 reason: string, lines: Array<QuantityLine>, note?: string, };
 export type AdjustmentReason = { id: string, name: string, };
+export type Alert = { product_id: string, product_name: string, sku: string, warehouse_id: string, warehouse_name: string, current_stock: number, threshold: number, 
+/**
+ * Units sold net of returns in the window.
+ */
+recent_sales: number, days_until_stockout: number, supplier: AlertSupplier | null, 
+/**
+ * Units on open purchase orders for this warehouse.
+ */
+on_order: number, 
+/**
+ * Average daily sales over the lead time, plus the threshold as safety stock.
+ */
+reorder_point: number, 
+/**
+ * Enough to cover lead time and review period, less on hand and on order; at least the
+ * supplier's MOQ, in whole packs. 0 when what is on order already covers it.
+ */
+suggested_order_qty: number, 
+/**
+ * The last day (UTC, `YYYY-MM-DD`) to order so that stock arrives before it runs out.
+ */
+reorder_by: string, };
+export type AlertPage = { alerts: Array<Alert>, 
+/**
+ * Every alert matching the filters, all pages together.
+ */
+total_alerts: number, };
+export type AlertQuery = { company_id: string, 
+/**
+ * RFC 3339; absent means now.
+ */
+now?: string, 
+/**
+ * 0 means 30.
+ */
+window_days: number, warehouse_id?: string, supplier_id?: string, product_type_id?: string, 
+/**
+ * Matches SKU or product name, ignoring case.
+ */
+search?: string, 
+/**
+ * 0 means every alert.
+ */
+limit: number, offset: number, };
+export type AlertSupplier = { id: string, name: string, contact_email: string, lead_time_days: number, };
 export type AppInfo = { version: string, db_path: string, device_id: string, log_dir: string, };
 export type ArchivedFilter = "active" | "archived" | "all";
 export type Company = { id: string, name: string, 
@@ -112,6 +157,8 @@ to?: string,
  * 0 means the default page (50).
  */
 limit: number, offset: number, };
+export type ImportProgress = { file: string, done_bytes: number, total_bytes: number, };
+export type ImportSummary = { companies: number, warehouses: number, product_types: number, products: number, suppliers: number, product_suppliers: number, thresholds: number, sales: number, inventory: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
 export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal", 
 /**

@@ -1,0 +1,544 @@
+//! CSV import of the interchange format of `../shared/bench/README.md`: companies, warehouses,
+//! product types, products, suppliers, product–supplier links, thresholds, sales, inventory.
+//!
+//! All or nothing: the whole import is one transaction, so a bad row leaves the database
+//! exactly as it was, and the error names the file, line and column. Rows go through the same
+//! checks as the app's own writes. Sales become sales in the ledger with their dates (history:
+//! never refused for stock); inventory becomes count events at import time, after them, so on
+//! hand equals the file.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::catalog;
+use crate::db::{Store, Tx};
+use crate::error::{Error, Result};
+use crate::model::*;
+use crate::money::parse_money;
+use crate::purchasing;
+use crate::sales;
+use crate::stock::{self, NewMovement};
+use crate::validate;
+
+/// What an import brought in, row counts per file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportSummary {
+    pub companies: u64,
+    pub warehouses: u64,
+    pub product_types: u64,
+    pub products: u64,
+    pub suppliers: u64,
+    pub product_suppliers: u64,
+    pub thresholds: u64,
+    pub sales: u64,
+    pub inventory: u64,
+}
+
+/// Progress while importing: bytes of CSV read over the total, and the file at hand.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportProgress {
+    pub file: String,
+    pub done_bytes: u64,
+    pub total_bytes: u64,
+}
+
+const FILES: [&str; 9] = [
+    "companies.csv",
+    "warehouses.csv",
+    "product_types.csv",
+    "products.csv",
+    "suppliers.csv",
+    "product_suppliers.csv",
+    "thresholds.csv",
+    "sales.csv",
+    "inventory.csv",
+];
+
+/// One CSV file read row by row, with its header's columns by name.
+struct Csv {
+    name: &'static str,
+    lines: std::io::Lines<BufReader<File>>,
+    columns: HashMap<String, usize>,
+    line: u64,
+    bytes: u64,
+}
+
+/// A row of a [`Csv`], able to name where it came from in errors.
+struct Row<'a> {
+    file: &'static str,
+    line: u64,
+    fields: Vec<String>,
+    columns: &'a HashMap<String, usize>,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> &str {
+        self.fields[self.columns[column]].as_str()
+    }
+
+    /// An error about `column` of this row, keeping the underlying error's code.
+    fn error(&self, column: &str, reason: impl Into<String>) -> Error {
+        Error::Import {
+            file: self.file.to_owned(),
+            line: self.line,
+            column: column.to_owned(),
+            source: Box::new(Error::validation(column, reason)),
+        }
+    }
+
+    /// Wraps an error from the core's own checks, naming the column it is about: the error's
+    /// field when that is a column of this file, else `column`.
+    fn wrap(&self, column: &str, e: Error) -> Error {
+        let named = e
+            .field()
+            .filter(|f| self.columns.contains_key(*f))
+            .unwrap_or(column)
+            .to_owned();
+        Error::Import {
+            file: self.file.to_owned(),
+            line: self.line,
+            column: named,
+            source: Box::new(e),
+        }
+    }
+
+    fn int(&self, column: &str) -> Result<i64> {
+        self.get(column).trim().parse().map_err(|_| {
+            self.error(
+                column,
+                format!("\"{}\" is not a whole number", self.get(column)),
+            )
+        })
+    }
+
+    /// The value of a reference column, resolved in `known`.
+    fn reference<'m, T>(
+        &self,
+        column: &str,
+        known: &'m HashMap<String, T>,
+        what: &str,
+    ) -> Result<&'m T> {
+        known
+            .get(self.get(column).trim())
+            .ok_or_else(|| self.error(column, format!("unknown {what} \"{}\"", self.get(column))))
+    }
+}
+
+impl Csv {
+    fn open(dir: &Path, name: &'static str, required: &[&str]) -> Result<Csv> {
+        let path = dir.join(name);
+        let file = File::open(&path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut lines = BufReader::new(file).lines();
+        let header = lines
+            .next()
+            .transpose()
+            .map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?
+            .unwrap_or_default();
+        let columns: HashMap<String, usize> = split(&header)
+            .into_iter()
+            .enumerate()
+            .map(|(i, c)| (c.trim().trim_start_matches('\u{feff}').to_owned(), i))
+            .collect();
+        for column in required {
+            if !columns.contains_key(*column) {
+                return Err(Error::Import {
+                    file: name.to_owned(),
+                    line: 1,
+                    column: column.to_string(),
+                    source: Box::new(Error::validation(
+                        *column,
+                        format!("the header has no column \"{column}\""),
+                    )),
+                });
+            }
+        }
+        Ok(Csv {
+            name,
+            lines,
+            columns,
+            line: 1,
+            bytes: header.len() as u64 + 1,
+        })
+    }
+
+    /// The next row, or `None` at the end. Blank lines are skipped.
+    fn next(&mut self) -> Result<Option<Row<'_>>> {
+        loop {
+            let Some(text) = self.lines.next() else {
+                return Ok(None);
+            };
+            let text = text.map_err(|source| Error::Io {
+                path: self.name.to_owned(),
+                source,
+            })?;
+            self.line += 1;
+            self.bytes += text.len() as u64 + 1;
+            if text.trim().is_empty() {
+                continue;
+            }
+            let fields = split(&text);
+            if fields.len() != self.columns.len() {
+                return Err(Error::Import {
+                    file: self.name.to_owned(),
+                    line: self.line,
+                    column: String::new(),
+                    source: Box::new(Error::validation(
+                        "row",
+                        format!(
+                            "{} values where the header has {} columns",
+                            fields.len(),
+                            self.columns.len()
+                        ),
+                    )),
+                });
+            }
+            return Ok(Some(Row {
+                file: self.name,
+                line: self.line,
+                fields,
+                columns: &self.columns,
+            }));
+        }
+    }
+}
+
+/// Splits one CSV line: commas separate, double quotes enclose, `""` is a quote.
+fn split(line: &str) -> Vec<String> {
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quoted) {
+            ('"', true) if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            ('"', _) => quoted = !quoted,
+            (',', false) => fields.push(std::mem::take(&mut field)),
+            (c, _) => field.push(c),
+        }
+    }
+    fields.push(field);
+    fields
+}
+
+/// A product as the import needs it later: its id, company and price.
+struct Imported {
+    id: String,
+    company_id: String,
+    price: Decimal,
+}
+
+impl Store {
+    /// Imports a folder in the interchange format, all or nothing. `progress` is called as
+    /// the files are read.
+    pub fn import_dir(
+        &mut self,
+        dir: &Path,
+        progress: &mut dyn FnMut(&ImportProgress),
+    ) -> Result<ImportSummary> {
+        let total_bytes: u64 = FILES
+            .iter()
+            .map(|f| {
+                std::fs::metadata(dir.join(f))
+                    .map(|m| m.len())
+                    .map_err(|source| Error::Io {
+                        path: dir.join(f).display().to_string(),
+                        source,
+                    })
+            })
+            .sum::<Result<u64>>()?;
+        self.write(|tx| {
+            let mut run = Run {
+                tx,
+                summary: ImportSummary::default(),
+                done: 0,
+                total_bytes,
+                progress,
+            };
+            run.all(dir)?;
+            Ok(run.summary)
+        })
+    }
+}
+
+struct Run<'t, 'c, 'p> {
+    tx: &'t mut Tx<'c>,
+    summary: ImportSummary,
+    done: u64,
+    total_bytes: u64,
+    progress: &'p mut dyn FnMut(&ImportProgress),
+}
+
+impl Run<'_, '_, '_> {
+    fn report(&mut self, file: &str, bytes: u64) {
+        (self.progress)(&ImportProgress {
+            file: file.to_owned(),
+            done_bytes: self.done + bytes,
+            total_bytes: self.total_bytes,
+        });
+    }
+
+    /// Reads every row of a file through `f`, reporting progress every few thousand rows.
+    fn each(
+        &mut self,
+        dir: &Path,
+        name: &'static str,
+        required: &[&str],
+        mut f: impl FnMut(&mut Tx<'_>, &Row<'_>) -> Result<()>,
+    ) -> Result<u64> {
+        let mut csv = Csv::open(dir, name, required)?;
+        let mut rows = 0u64;
+        while let Some(row) = csv.next()? {
+            f(self.tx, &row)?;
+            rows += 1;
+            if rows.is_multiple_of(20_000) {
+                let bytes = csv.bytes;
+                self.report(name, bytes);
+            }
+        }
+        self.done += csv.bytes;
+        self.report(name, 0);
+        Ok(rows)
+    }
+
+    fn all(&mut self, dir: &Path) -> Result<()> {
+        let mut companies: HashMap<String, String> = HashMap::new();
+        self.summary.companies = self.each(dir, "companies.csv", &["id", "name"], |tx, r| {
+            let name =
+                validate::required("name", "Company name", r.get("name"), validate::MAX_NAME)
+                    .map_err(|e| r.wrap("name", e))?;
+            let id = catalog::insert_company(tx, &name, DEFAULT_COMPANY_THRESHOLD, false)
+                .map_err(|e| r.wrap("name", e))?;
+            companies.insert(r.get("id").trim().to_owned(), id);
+            Ok(())
+        })?;
+
+        let mut warehouses: HashMap<String, (String, String)> = HashMap::new();
+        self.summary.warehouses = self.each(
+            dir,
+            "warehouses.csv",
+            &["id", "company_id", "name"],
+            |tx, r| {
+                let company = r.reference("company_id", &companies, "company")?.clone();
+                let input = WarehouseInput {
+                    name: r.get("name").to_owned(),
+                    ..Default::default()
+                };
+                let id = catalog::insert_warehouse(tx, &company, &input)
+                    .map_err(|e| r.wrap("name", e))?;
+                warehouses.insert(r.get("id").trim().to_owned(), (id, company));
+                Ok(())
+            },
+        )?;
+
+        // Product types are shared by every company of the file: each company gets its own.
+        let mut types: HashMap<(String, String), String> = HashMap::new();
+        self.summary.product_types = self.each(
+            dir,
+            "product_types.csv",
+            &["product_type", "default_threshold"],
+            |tx, r| {
+                let input = ProductTypeInput {
+                    name: r.get("product_type").to_owned(),
+                    default_threshold: r.int("default_threshold")?,
+                    count_frequency_days: None,
+                };
+                for company in companies.values() {
+                    let id = catalog::insert_product_type(tx, company, &input)
+                        .map_err(|e| r.wrap("product_type", e))?;
+                    types.insert((company.clone(), input.name.trim().to_lowercase()), id);
+                }
+                Ok(())
+            },
+        )?;
+
+        let mut products: HashMap<String, Imported> = HashMap::new();
+        self.summary.products = self.each(
+            dir,
+            "products.csv",
+            &["id", "company_id", "sku", "name", "price", "product_type"],
+            |tx, r| {
+                let company = r.reference("company_id", &companies, "company")?.clone();
+                // A type the file does not define has no threshold of its own: the product
+                // falls back to the company default, as if it had no type.
+                let product_type_id = types
+                    .get(&(company.clone(), r.get("product_type").trim().to_lowercase()))
+                    .cloned();
+                let price = parse_money("price", r.get("price")).map_err(|e| r.wrap("price", e))?;
+                let input = ProductInput {
+                    sku: r.get("sku").to_owned(),
+                    name: r.get("name").to_owned(),
+                    price: r.get("price").to_owned(),
+                    product_type_id,
+                    ..Default::default()
+                };
+                let id = catalog::insert_product_input(tx, &company, &input)
+                    .map_err(|e| r.wrap("sku", e))?;
+                products.insert(
+                    r.get("id").trim().to_owned(),
+                    Imported {
+                        id,
+                        company_id: company,
+                        price,
+                    },
+                );
+                Ok(())
+            },
+        )?;
+
+        let mut suppliers: HashMap<String, String> = HashMap::new();
+        self.summary.suppliers = self.each(
+            dir,
+            "suppliers.csv",
+            &["id", "company_id", "name", "contact_email"],
+            |tx, r| {
+                let company = r.reference("company_id", &companies, "company")?;
+                let input = SupplierInput {
+                    name: r.get("name").to_owned(),
+                    contact_email: r.get("contact_email").to_owned(),
+                    ..Default::default()
+                };
+                let id = purchasing::insert_supplier(tx, company, &input)
+                    .map_err(|e| r.wrap("name", e))?;
+                suppliers.insert(r.get("id").trim().to_owned(), id);
+                Ok(())
+            },
+        )?;
+
+        self.summary.product_suppliers = self.each(
+            dir,
+            "product_suppliers.csv",
+            &[
+                "product_id",
+                "supplier_id",
+                "lead_time_days",
+                "unit_cost",
+                "is_preferred",
+            ],
+            |tx, r| {
+                let product = r.reference("product_id", &products, "product")?;
+                let supplier = r.reference("supplier_id", &suppliers, "supplier")?;
+                let preferred = match r.get("is_preferred").trim() {
+                    "1" | "true" => true,
+                    "0" | "false" | "" => false,
+                    other => {
+                        return Err(r.error("is_preferred", format!("\"{other}\" is not 0 or 1")))
+                    }
+                };
+                let input = ProductSupplierInput {
+                    lead_time_days: r.int("lead_time_days")?,
+                    unit_cost: r.get("unit_cost").to_owned(),
+                    preferred,
+                    ..Default::default()
+                };
+                purchasing::upsert_link(tx, &product.id, supplier, &input)
+                    .map_err(|e| r.wrap("supplier_id", e))?;
+                Ok(())
+            },
+        )?;
+
+        self.summary.thresholds = self.each(dir, "thresholds.csv", &["product_id", "warehouse_id", "threshold"], |tx, r| {
+            let product = r.reference("product_id", &products, "product")?;
+            let threshold = validate::threshold("threshold", r.int("threshold")?).map_err(|e| r.wrap("threshold", e))?;
+            if r.get("warehouse_id").trim().is_empty() {
+                tx.conn.execute("UPDATE products SET threshold = ?2 WHERE id = ?1", (&product.id, threshold))?;
+            } else {
+                let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
+                if *company != product.company_id {
+                    return Err(r.error("warehouse_id", "the warehouse belongs to another company than the product"));
+                }
+                let hlc = tx.stamp();
+                tx.conn.execute(
+                    "INSERT INTO product_warehouse_thresholds (product_id, warehouse_id, threshold, updated_hlc)
+                     VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET threshold = excluded.threshold",
+                    (&product.id, warehouse, threshold, hlc),
+                )?;
+            }
+            Ok(())
+        })?;
+
+        self.summary.sales = self.each(
+            dir,
+            "sales.csv",
+            &["id", "product_id", "warehouse_id", "quantity", "sold_at"],
+            |tx, r| {
+                let product = r.reference("product_id", &products, "product")?;
+                let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
+                if *company != product.company_id {
+                    return Err(r.error(
+                        "warehouse_id",
+                        "the warehouse belongs to another company than the product",
+                    ));
+                }
+                let quantity = r.int("quantity")?;
+                if quantity <= 0 || quantity > validate::MAX_QUANTITY {
+                    return Err(r.error("quantity", "a quantity sold is more than zero"));
+                }
+                let sold_at = validate::timestamp("sold_at", r.get("sold_at"))
+                    .map_err(|e| r.wrap("sold_at", e))?;
+                sales::insert_historical_sale(
+                    tx,
+                    company,
+                    warehouse,
+                    &product.id,
+                    quantity,
+                    product.price,
+                    &sold_at,
+                )
+            },
+        )?;
+
+        // Inventory last: counts as of now, after every imported sale.
+        self.summary.inventory = self.each(
+            dir,
+            "inventory.csv",
+            &["product_id", "warehouse_id", "quantity"],
+            |tx, r| {
+                let product = r.reference("product_id", &products, "product")?;
+                let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
+                if *company != product.company_id {
+                    return Err(r.error(
+                        "warehouse_id",
+                        "the warehouse belongs to another company than the product",
+                    ));
+                }
+                let quantity = r.int("quantity")?;
+                if !(0..=validate::MAX_QUANTITY).contains(&quantity) {
+                    return Err(r.error("quantity", "a quantity on hand is zero or more"));
+                }
+                stock::record(
+                    tx,
+                    &NewMovement {
+                        company_id: company,
+                        product_id: &product.id,
+                        warehouse_id: warehouse,
+                        kind: MovementKind::Count,
+                        quantity,
+                        reason: None,
+                        reference: Some(("import", "inventory.csv")),
+                        note: None,
+                        occurred_at: None,
+                    },
+                )?;
+                Ok(())
+            },
+        )?;
+        Ok(())
+    }
+}

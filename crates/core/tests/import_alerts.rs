@@ -1,0 +1,375 @@
+//! CSV import (all or nothing, errors naming file, line and column) and low-stock alerts
+//! beyond the reference columns: on order, reorder point, suggested quantity, returns, kits.
+
+mod common;
+
+use std::path::Path;
+
+use common::{snapshot, Fixture};
+use stockflow_core::*;
+
+/// A small dataset in the interchange format; `edit` may change any file before writing.
+fn write_dataset(dir: &Path, edit: impl FnOnce(&mut Vec<(&'static str, String)>)) {
+    let mut files = vec![
+        ("companies.csv", "id,name\n1,Harbour\n".to_string()),
+        ("warehouses.csv", "id,company_id,name\n1,1,Main\n2,1,Back\n".to_string()),
+        ("product_types.csv", "product_type,default_threshold\nstandard,20\n".to_string()),
+        (
+            "products.csv",
+            "id,company_id,sku,name,price,product_type\n1,1,MUG,\"Mug, blue\",12.50,standard\n2,1,GLUE,Glue,3.00,fragile\n".to_string(),
+        ),
+        ("suppliers.csv", "id,company_id,name,contact_email\n1,1,Potter,p@potter.example\n2,1,Kiln,k@kiln.example\n".to_string()),
+        (
+            "product_suppliers.csv",
+            "product_id,supplier_id,lead_time_days,unit_cost,is_preferred\n1,1,10,5.00,0\n1,2,4,6.00,0\n".to_string(),
+        ),
+        ("thresholds.csv", "product_id,warehouse_id,threshold\n2,,15\n1,2,3\n".to_string()),
+        (
+            "sales.csv",
+            "id,product_id,warehouse_id,quantity,sold_at\n1,1,1,12,2024-12-20T10:00:00Z\n2,2,1,6,2024-12-21T10:00:00Z\n3,1,2,2,2024-12-22T10:00:00Z\n4,1,1,30,2024-10-01T10:00:00Z\n".to_string(),
+        ),
+        ("inventory.csv", "product_id,warehouse_id,quantity\n1,1,5\n2,1,4\n1,2,1\n".to_string()),
+    ];
+    edit(&mut files);
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+}
+
+fn replace(files: &mut [(&'static str, String)], file: &str, from: &str, to: &str) {
+    let entry = files.iter_mut().find(|(n, _)| *n == file).unwrap();
+    assert!(entry.1.contains(from), "{file} has {from:?}");
+    entry.1 = entry.1.replace(from, to);
+}
+
+const NOW: &str = "2025-01-01T00:00:00Z";
+
+/// The files of a dataset, by name, as [`write_dataset`] writes them.
+type Files = Vec<(&'static str, String)>;
+/// A broken dataset: what is wrong, how, the error code, where the error must point.
+type Case = (
+    &'static str,
+    Box<dyn Fn(&mut Files)>,
+    &'static str,
+    &'static str,
+);
+
+#[test]
+fn an_import_brings_in_every_file_and_on_hand_equals_the_inventory() {
+    let mut fx = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    write_dataset(dir.path(), |_| {});
+    let mut seen = Vec::new();
+    let summary = fx
+        .store
+        .import_dir(dir.path(), &mut |p| seen.push(p.done_bytes))
+        .unwrap();
+    assert_eq!(
+        (
+            summary.products,
+            summary.sales,
+            summary.inventory,
+            summary.thresholds
+        ),
+        (2, 4, 3, 2)
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] <= w[1]) && !seen.is_empty(),
+        "progress only goes forward"
+    );
+
+    let company = fx.store.find_company("Harbour").unwrap().id;
+    let mug = fx.store.find_product_by_sku(&company, "MUG").unwrap();
+    assert_eq!(mug.name, "Mug, blue", "quoted fields keep their commas");
+    assert_eq!(mug.price.to_string(), "12.50");
+    let stock: Vec<_> = mug
+        .stock
+        .iter()
+        .map(|s| (s.warehouse_name.as_str(), s.on_hand))
+        .collect();
+    assert_eq!(
+        stock,
+        [("Back", 1), ("Main", 5)],
+        "on hand is the inventory file, after the sales"
+    );
+    let glue = fx.store.find_product_by_sku(&company, "GLUE").unwrap();
+    assert_eq!(
+        (glue.product_type_id, glue.threshold),
+        (None, Some(15)),
+        "a type the file does not define is no type"
+    );
+    assert_eq!(
+        fx.store.kept_levels().unwrap(),
+        fx.store.ledger_levels().unwrap()
+    );
+}
+
+#[test]
+fn a_bad_row_aborts_the_import_naming_file_line_and_column_and_changes_nothing() {
+    let cases: Vec<Case> = vec![
+        (
+            "unknown reference",
+            Box::new(|f| replace(f, "sales.csv", "3,1,2,2,", "3,1,9,2,")),
+            "not_found_or_validation",
+            "In sales.csv, line 4, column warehouse_id",
+        ),
+        (
+            "bad decimal",
+            Box::new(|f| replace(f, "products.csv", "3.00", "3,00x")),
+            "validation",
+            "In products.csv, line 3",
+        ),
+        (
+            "bad decimal places",
+            Box::new(|f| replace(f, "product_suppliers.csv", "6.00", "6.00001")),
+            "validation",
+            "In product_suppliers.csv, line 3, column unit_cost",
+        ),
+        (
+            "duplicate SKU",
+            Box::new(|f| replace(f, "products.csv", "2,1,GLUE", "2,1,mug")),
+            "conflict",
+            "In products.csv, line 3, column sku",
+        ),
+        (
+            "missing column",
+            Box::new(|f| {
+                replace(
+                    f,
+                    "inventory.csv",
+                    "product_id,warehouse_id,quantity",
+                    "product_id,warehouse_id,qty",
+                )
+            }),
+            "validation",
+            "In inventory.csv, line 1, column quantity",
+        ),
+        (
+            "bad date",
+            Box::new(|f| replace(f, "sales.csv", "2024-12-21T10:00:00Z", "21/12/2024")),
+            "validation",
+            "In sales.csv, line 3, column sold_at",
+        ),
+    ];
+    for (what, edit, code, place) in cases {
+        let mut fx = Fixture::with_company("Existing");
+        fx.warehouse("Somewhere");
+        let dir = tempfile::tempdir().unwrap();
+        write_dataset(dir.path(), |f| edit(f));
+        let before = snapshot(&fx.path);
+        let err = fx
+            .store
+            .import_dir(dir.path(), &mut |_| {})
+            .expect_err(what);
+        if code == "not_found_or_validation" {
+            assert!(
+                ["not_found", "validation"].contains(&err.code()),
+                "{what}: {err}"
+            );
+        } else {
+            assert_eq!(err.code(), code, "{what}: {err}");
+        }
+        assert!(
+            err.to_string().starts_with(place),
+            "{what}: {err:?} should start with {place:?}"
+        );
+        assert_eq!(
+            snapshot(&fx.path),
+            before,
+            "{what}: the database must be exactly as before"
+        );
+    }
+}
+
+#[test]
+fn alerts_add_on_order_reorder_point_and_a_suggested_order() {
+    let mut fx = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    write_dataset(dir.path(), |_| {});
+    fx.store.import_dir(dir.path(), &mut |_| {}).unwrap();
+    let company = fx.store.find_company("Harbour").unwrap().id;
+    let query = AlertQuery {
+        company_id: company.clone(),
+        now: Some(NOW.into()),
+        ..Default::default()
+    };
+
+    let page = fx.store.low_stock_alerts(&query).unwrap();
+    let rows: Vec<_> = page
+        .alerts
+        .iter()
+        .map(|a| {
+            (
+                a.sku.as_str(),
+                a.warehouse_name.as_str(),
+                a.recent_sales,
+                a.days_until_stockout,
+            )
+        })
+        .collect();
+    // MUG in Main: 5 < 20, sold 12 in the window (the October sale is outside): 30*5/12 = 12.
+    // GLUE: 4 < 15 (product threshold), sold 6: 30*4/6 = 20. MUG in Back: 1 < 3, sold 2: 15.
+    assert_eq!(
+        rows,
+        [
+            ("MUG", "Main", 12, 12),
+            ("MUG", "Back", 2, 15),
+            ("GLUE", "Main", 6, 20)
+        ]
+    );
+    assert_eq!(page.total_alerts, 3);
+
+    let mug = &page.alerts[0];
+    let supplier = mug.supplier.as_ref().unwrap();
+    assert_eq!(
+        (supplier.name.as_str(), supplier.lead_time_days),
+        ("Kiln", 4),
+        "shortest lead time, no preferred"
+    );
+    // avg 12/30 a day: reorder point ceil(12*4/30) + 20 = 22; cover 4+7 days: ceil(12*11/30) + 20 = 25, less 5 on hand.
+    assert_eq!(
+        (mug.reorder_point, mug.suggested_order_qty, mug.on_order),
+        (22, 20, 0)
+    );
+    assert_eq!(
+        mug.reorder_by, "2025-01-09",
+        "12 days of stock, 4 of lead time: order within 8 days"
+    );
+    assert!(page.alerts[2].supplier.is_none(), "GLUE has no supplier");
+
+    // Ordering it: on order counts, and the suggestion shrinks.
+    let po = fx
+        .store
+        .create_purchase_order(
+            &company,
+            &PurchaseOrderInput {
+                supplier_id: supplier.id.clone(),
+                warehouse_id: mug.warehouse_id.clone(),
+                lines: vec![PurchaseOrderLineInput {
+                    product_id: mug.product_id.clone(),
+                    quantity: 15,
+                    unit_cost: None,
+                }],
+                note: None,
+                confirm_new_links: false,
+            },
+        )
+        .unwrap();
+    fx.store.send_purchase_order(&po.id).unwrap();
+    let mug = fx.store.low_stock_alerts(&query).unwrap().alerts.remove(0);
+    assert_eq!((mug.on_order, mug.suggested_order_qty), (15, 5));
+
+    // Filters and paging.
+    let only = |f: &dyn Fn(&mut AlertQuery)| {
+        let mut q = query.clone();
+        f(&mut q);
+        fx.store.low_stock_alerts(&q).unwrap()
+    };
+    assert_eq!(only(&|q| q.search = Some("glu".into())).total_alerts, 1);
+    let main = fx.store.find_warehouse(&company, "Main").unwrap().id;
+    assert_eq!(
+        only(&|q| q.warehouse_id = Some(main.clone())).total_alerts,
+        2
+    );
+    let page = only(&|q| {
+        q.limit = 1;
+        q.offset = 1;
+    });
+    assert_eq!(
+        (
+            page.alerts.len(),
+            page.alerts[0].warehouse_name.as_str(),
+            page.total_alerts
+        ),
+        (1, "Back", 3)
+    );
+    let mut too_long = query.clone();
+    too_long.window_days = 400;
+    assert_eq!(
+        fx.store.low_stock_alerts(&too_long).unwrap_err().field(),
+        Some("window_days")
+    );
+}
+
+#[test]
+fn returns_and_kits_count_in_the_window() {
+    let mut fx = Fixture::with_company("Acme");
+    let main = fx.warehouse("Main");
+    let company = fx.company.clone();
+    let mut make = |sku: &str, qty: i64| {
+        fx.store
+            .create_product(
+                &company,
+                &ProductInput {
+                    sku: sku.into(),
+                    name: sku.into(),
+                    price: "1".into(),
+                    threshold: Some(100),
+                    initial_stock: vec![InitialStock {
+                        warehouse_id: main.clone(),
+                        quantity: qty,
+                    }],
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+            .id
+    };
+    let (cup, set) = (make("CUP", 50), make("SET", 0));
+    fx.store
+        .set_kit_components(
+            &set,
+            &[QuantityLine {
+                product_id: cup.clone(),
+                quantity: 2,
+            }],
+        )
+        .unwrap();
+    let sale = fx
+        .store
+        .record_sale(
+            &company,
+            &SaleInput {
+                warehouse_id: main.clone(),
+                lines: vec![SaleLineInput {
+                    product_id: set.clone(),
+                    quantity: 5,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    fx.store
+        .record_return(
+            &company,
+            &ReturnInput {
+                sale_id: sale.id,
+                lines: vec![QuantityLine {
+                    product_id: set,
+                    quantity: 2,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    let soon = (chrono::Utc::now() + chrono::Duration::seconds(5)).to_rfc3339();
+    let page = fx
+        .store
+        .low_stock_alerts(&AlertQuery {
+            company_id: company,
+            now: Some(soon),
+            ..Default::default()
+        })
+        .unwrap();
+    let rows: Vec<_> = page
+        .alerts
+        .iter()
+        .map(|a| (a.sku.as_str(), a.recent_sales, a.current_stock))
+        .collect();
+    assert_eq!(
+        rows,
+        [("CUP", 6, 44)],
+        "kits never alert; 5 sets of 2 cups sold, 2 sets back: 6 cups, net"
+    );
+}

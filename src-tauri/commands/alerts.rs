@@ -1,0 +1,43 @@
+use stockflow_core::*;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::ipc::IpcError;
+use crate::AppState;
+
+#[tauri::command]
+pub fn low_stock_alerts(
+    state: State<'_, AppState>,
+    query: AlertQuery,
+) -> Result<AlertPage, IpcError> {
+    state.with(|s| s.low_stock_alerts(&query))
+}
+
+/// The event carrying [`ImportProgress`] while `import_dir` runs.
+pub const IMPORT_PROGRESS: &str = "import-progress";
+
+/// Imports a folder of CSV files, all or nothing. It runs off the main thread on a connection
+/// of its own, so the window stays responsive and reads keep working meanwhile; progress is
+/// emitted as `import-progress` events.
+#[tauri::command]
+pub async fn import_dir<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    dir: String,
+) -> Result<ImportSummary, IpcError> {
+    let db_path = state.db_path.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut store = Store::open(&db_path)?;
+        store.import_dir(std::path::Path::new(&dir), &mut |p| {
+            let _ = app.emit(IMPORT_PROGRESS, p);
+        })
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "the import task failed");
+        IpcError::from(Error::validation(
+            "dir",
+            "the import stopped unexpectedly; nothing was changed",
+        ))
+    })?
+    .map_err(IpcError::from)
+}
