@@ -43,7 +43,11 @@ fn main() {
     );
 
     let company = store.find_company(&company_name).unwrap().id;
-    let query = AlertQuery { company_id: company, now: Some(now.clone()), ..Default::default() };
+    let query = AlertQuery {
+        company_id: company,
+        now: Some(now.clone()),
+        ..Default::default()
+    };
     let first = store.low_stock_alerts(&query).unwrap(); // warm-up
     let mut times: Vec<Duration> = (0..runs)
         .map(|_| {

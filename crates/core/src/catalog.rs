@@ -112,7 +112,7 @@ impl Store {
         }
         self.write(|tx| {
             let current = get_company(tx.conn, id)?;
-            ensure_company_name_free(tx.conn, &name, Some(id))?;
+            COMPANY_NAME.check(tx.conn, None, &name, Some(id))?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE companies SET name = ?2, default_threshold = ?3, allow_backorders = ?4,
@@ -258,7 +258,7 @@ impl Store {
         let frequency = count_frequency(input.count_frequency_days)?;
         self.write(|tx| {
             let current = get_product_type(tx.conn, id)?;
-            ensure_product_type_name_free(tx.conn, &current.company_id, &name, Some(id))?;
+            PRODUCT_TYPE_NAME.check(tx.conn, Some(&current.company_id), &name, Some(id))?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE product_types SET name = ?2, default_threshold = ?3, count_frequency_days = ?4,
@@ -551,7 +551,7 @@ pub(crate) fn insert_company(
     default_threshold: i64,
     allow_backorders: bool,
 ) -> Result<String> {
-    ensure_company_name_free(tx.conn, name, None)?;
+    COMPANY_NAME.check(tx.conn, None, name, None)?;
     let id = new_id();
     let hlc = tx.stamp();
     tx.conn.execute(
@@ -596,7 +596,7 @@ pub(crate) fn insert_product_type(
     let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
     let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
     let frequency = count_frequency(input.count_frequency_days)?;
-    ensure_product_type_name_free(tx.conn, company_id, &name, None)?;
+    PRODUCT_TYPE_NAME.check(tx.conn, Some(company_id), &name, None)?;
     let id = new_id();
     let hlc = tx.stamp();
     tx.conn.execute(
@@ -627,42 +627,83 @@ fn count_frequency(days: Option<i64>) -> Result<Option<i64>> {
     }
 }
 
-fn ensure_company_name_free(conn: &Connection, name: &str, except: Option<&str>) -> Result<()> {
-    let taken: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM companies WHERE name = ?1 COLLATE NOCASE AND id IS NOT ?2)",
-        (name, except),
-        |r| r.get(0),
-    )?;
-    if taken {
-        return Err(Error::Conflict {
-            entity: Entity::Company,
-            field: "name".into(),
-            value: name.into(),
-        });
-    }
-    Ok(())
+/// A uniqueness rule: `value` may not be in `column` of another row of `table` of the same
+/// company. `column` carries its comparison: `name = ?2 COLLATE NOCASE` for names,
+/// `barcode = ?2` for an exact code. Company names are unique across the file.
+pub(crate) struct Unique {
+    pub entity: Entity,
+    pub field: &'static str,
+    pub table: &'static str,
+    pub column: &'static str,
 }
 
-fn ensure_product_type_name_free(
-    conn: &Connection,
-    company_id: &str,
-    name: &str,
-    except: Option<&str>,
-) -> Result<()> {
-    let taken: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM product_types
-                        WHERE company_id = ?1 AND name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
-        (company_id, name, except),
-        |r| r.get(0),
-    )?;
-    if taken {
-        return Err(Error::Conflict {
-            entity: Entity::ProductType,
-            field: "name".into(),
-            value: name.into(),
-        });
+pub(crate) const COMPANY_NAME: Unique = Unique {
+    entity: Entity::Company,
+    field: "name",
+    table: "companies",
+    column: "name = ?2 COLLATE NOCASE",
+};
+const PRODUCT_TYPE_NAME: Unique = Unique {
+    entity: Entity::ProductType,
+    field: "name",
+    table: "product_types",
+    column: "name = ?2 COLLATE NOCASE",
+};
+const WAREHOUSE_NAME: Unique = Unique {
+    entity: Entity::Warehouse,
+    field: "name",
+    table: "warehouses",
+    column: "name = ?2 COLLATE NOCASE",
+};
+const WAREHOUSE_CODE: Unique = Unique {
+    entity: Entity::Warehouse,
+    field: "code",
+    table: "warehouses",
+    column: "code = ?2 COLLATE NOCASE",
+};
+// The sku column's own NOCASE collation applies: SKUs are unique ignoring case.
+const SKU: Unique = Unique {
+    entity: Entity::Product,
+    field: "sku",
+    table: "products",
+    column: "sku = ?2",
+};
+const BARCODE: Unique = Unique {
+    entity: Entity::Product,
+    field: "barcode",
+    table: "products",
+    column: "barcode = ?2",
+};
+
+impl Unique {
+    /// Refuses `value` if a row other than `except` of the company (any row, for `None`) has it.
+    pub(crate) fn check(
+        &self,
+        conn: &Connection,
+        company_id: Option<&str>,
+        value: &str,
+        except: Option<&str>,
+    ) -> Result<()> {
+        let scope = if company_id.is_some() {
+            "company_id = ?1"
+        } else {
+            "?1 IS NULL"
+        };
+        let taken: bool = conn
+            .prepare_cached(&format!(
+                "SELECT EXISTS (SELECT 1 FROM {} WHERE {scope} AND {} AND id IS NOT ?3)",
+                self.table, self.column
+            ))?
+            .query_row((company_id, value, except), |r| r.get(0))?;
+        if taken {
+            return Err(Error::Conflict {
+                entity: self.entity,
+                field: self.field.into(),
+                value: value.into(),
+            });
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 struct ValidWarehouse {
@@ -691,31 +732,9 @@ impl ValidWarehouse {
         company_id: &str,
         except: Option<&str>,
     ) -> Result<()> {
-        let clash = |column: &str, value: &str| -> Result<bool> {
-            Ok(conn.query_row(
-                &format!(
-                    "SELECT EXISTS (SELECT 1 FROM warehouses
-                     WHERE company_id = ?1 AND {column} = ?2 COLLATE NOCASE AND id IS NOT ?3)"
-                ),
-                (company_id, value, except),
-                |r| r.get(0),
-            )?)
-        };
-        if clash("name", &self.name)? {
-            return Err(Error::Conflict {
-                entity: Entity::Warehouse,
-                field: "name".into(),
-                value: self.name.clone(),
-            });
-        }
+        WAREHOUSE_NAME.check(conn, Some(company_id), &self.name, except)?;
         if let Some(code) = &self.code {
-            if clash("code", code)? {
-                return Err(Error::Conflict {
-                    entity: Entity::Warehouse,
-                    field: "code".into(),
-                    value: code.clone(),
-                });
-            }
+            WAREHOUSE_CODE.check(conn, Some(company_id), code, except)?;
         }
         Ok(())
     }
@@ -821,31 +840,9 @@ impl ValidProduct {
         company_id: &str,
         except: Option<&str>,
     ) -> Result<()> {
-        let sku_taken: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM products WHERE company_id = ?1 AND sku = ?2 AND id IS NOT ?3)",
-            (company_id, &self.sku, except),
-            |r| r.get(0),
-        )?;
-        if sku_taken {
-            return Err(Error::Conflict {
-                entity: Entity::Product,
-                field: "sku".into(),
-                value: self.sku.clone(),
-            });
-        }
+        SKU.check(conn, Some(company_id), &self.sku, except)?;
         if let Some(barcode) = &self.barcode {
-            let taken: bool = conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM products WHERE company_id = ?1 AND barcode = ?2 AND id IS NOT ?3)",
-                (company_id, barcode, except),
-                |r| r.get(0),
-            )?;
-            if taken {
-                return Err(Error::Conflict {
-                    entity: Entity::Product,
-                    field: "barcode".into(),
-                    value: barcode.clone(),
-                });
-            }
+            BARCODE.check(conn, Some(company_id), barcode, except)?;
         }
         Ok(())
     }

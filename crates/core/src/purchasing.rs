@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
-use crate::catalog::{decimal_column, get_company, get_product};
+use crate::catalog::{decimal_column, get_company, get_product, Unique};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
@@ -105,19 +105,13 @@ impl ValidSupplier {
         company_id: &str,
         except: Option<&str>,
     ) -> Result<()> {
-        let taken: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM suppliers WHERE company_id = ?1 AND name = ?2 COLLATE NOCASE AND id IS NOT ?3)",
-            (company_id, &self.name, except),
-            |r| r.get(0),
-        )?;
-        if taken {
-            return Err(Error::Conflict {
-                entity: Entity::Supplier,
-                field: "name".into(),
-                value: self.name.clone(),
-            });
-        }
-        Ok(())
+        const SUPPLIER_NAME: Unique = Unique {
+            entity: Entity::Supplier,
+            field: "name",
+            table: "suppliers",
+            column: "name = ?2 COLLATE NOCASE",
+        };
+        SUPPLIER_NAME.check(conn, Some(company_id), &self.name, except)
     }
 }
 
