@@ -98,6 +98,9 @@ impl Store {
         if let Some(u) = &query.user_id {
             filter("m.user_id =", u.clone());
         }
+        if let Some(r) = &query.reference_id {
+            filter("m.reference_id =", r.clone());
+        }
         if let Some(from) = &query.from {
             filter(
                 "m.occurred_at >=",
@@ -136,17 +139,30 @@ impl Store {
         warehouse_id: Option<&str>,
         days: u32,
     ) -> Result<Vec<DailySales>> {
-        get_product(&self.conn, product_id)?;
+        let product = get_product(&self.conn, product_id)?;
         if !(1..=3_660).contains(&days) {
             return Err(Error::validation("days", "choose between 1 and 3660 days"));
         }
         let today = Utc::now().date_naive();
         let first = today - Duration::days(i64::from(days) - 1);
-        let mut stmt = self.conn.prepare_cached(
+        // The rollup holds stock-holding products (a kit's sales are its components' units);
+        // a kit's own series comes from its sale lines and their returns.
+        let sql = if product.is_kit {
+            "SELECT day, SUM(units) FROM (
+                 SELECT substr(s.sold_at, 1, 10) AS day, l.quantity AS units
+                 FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND s.sold_at >= ?3
+                 UNION ALL
+                 SELECT substr(r.returned_at, 1, 10), -r.quantity
+                 FROM sale_returns r JOIN sale_lines l ON l.id = r.sale_line_id JOIN sales s ON s.id = r.sale_id
+                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND r.returned_at >= ?3)
+             GROUP BY day"
+        } else {
             "SELECT day, SUM(units) FROM sales_daily
              WHERE product_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND day >= ?3
-             GROUP BY day",
-        )?;
+             GROUP BY day"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let sold: std::collections::HashMap<String, i64> = stmt
             .query_map((product_id, warehouse_id, first.to_string()), |r| {
                 Ok((r.get(0)?, r.get(1)?))

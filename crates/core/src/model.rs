@@ -519,6 +519,10 @@ pub struct HistoryQuery {
     #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub user_id: Option<String>,
+    /// The movements of one sale, transfer, count, purchase order...
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub reference_id: Option<String>,
     /// RFC 3339, inclusive.
     #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
@@ -542,7 +546,7 @@ pub struct MovementPage {
     pub has_more: bool,
 }
 
-/// Units sold net of returns on one day (UTC).
+/// Units sold net of returns on one day (UTC); for a kit, kits sold.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct DailySales {

@@ -464,6 +464,20 @@ fn kits_sell_their_components_all_or_nothing() {
     );
 
     let company = shop.fx.company.clone();
+    let of_sale = shop
+        .fx
+        .store
+        .list_movements(&HistoryQuery {
+            company_id: company.clone(),
+            reference_id: Some(sale.id.clone()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        of_sale.items.len(),
+        2,
+        "the sale's movements: one per component"
+    );
     let back = ReturnInput {
         sale_id: sale.id,
         lines: vec![shop.line("SET", 1)],
@@ -474,6 +488,16 @@ fn kits_sell_their_components_all_or_nothing() {
         (shop.on_hand("CUP", &main), shop.on_hand("SAUCER", &main)),
         (8, 2),
         "a returned kit brings its parts back"
+    );
+    let kit_days = shop.fx.store.daily_sales(&set, None, 1).unwrap();
+    assert_eq!(
+        kit_days[0].units, 2,
+        "a kit's own series: 3 sold, 1 returned"
+    );
+    let cup_days = shop.fx.store.daily_sales(&shop.id("CUP"), None, 1).unwrap();
+    assert_eq!(
+        cup_days[0].units, 2,
+        "and its components' demand: 3 cups out, 1 back"
     );
     shop.assert_ledger_agrees();
 }

@@ -146,6 +146,10 @@ export type DueCount = { product_id: string, sku: string, name: string, product_
 last_counted_at: string | null, };
 export type HistoryQuery = { company_id: string, product_id?: string, warehouse_id?: string, kind?: MovementKind, reason?: string, user_id?: string, 
 /**
+ * The movements of one sale, transfer, count, purchase order...
+ */
+reference_id?: string, 
+/**
  * RFC 3339, inclusive.
  */
 from?: string, 
