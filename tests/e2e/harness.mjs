@@ -238,7 +238,25 @@ export class App {
       });
       env.DBUS_SESSION_BUS_ADDRESS = await Promise.race([firstLine(this.dbus, this.dbus.stdout, 'dbus-daemon', 10_000), failed]);
     }
+    this.env = env;
+    return this.#launch(binary, env);
+  }
 
+  /**
+   * Kill the app outright (as a crash or a power cut would: no clean shutdown), then start it
+   * again on the same database, temp dirs and session bus. Returns once the page has loaded.
+   */
+  async restart() {
+    if (this.dbPath) killByEnvMarker(`STOCKFLOW_DB=${this.dbPath}`);
+    this.session = null; // its app is gone
+    await killGroup(this.driver, 1_000);
+    this.driver = null;
+    await this.#launch(appBinary(), this.env);
+    return this;
+  }
+
+  /** One WebKitWebDriver (which launches the app) and one WebDriver session. */
+  async #launch(binary, env) {
     const port = await freePort();
     this.driver = this.#spawnLogged('WebKitWebDriver', [`--port=${port}`], env);
     const driverFailed = once(this.driver, 'error').then(([e]) => {

@@ -31,6 +31,11 @@ export const ICONS = {
   restore: ["M3 12a9 9 0 1 0 3-6.7", "M3 4v5h5"],
   refresh: ["M20 12a8 8 0 1 1-2.3-5.7", "M20 4v5h-5"],
   arrowRight: ["M5 12h14M13 6l6 6-6 6"],
+  sliders: ["M4 6h9M17 6h3", "M15 4v4", "M4 12h3M11 12h9", "M9 10v4", "M4 18h11M19 18h1", "M17 16v4"],
+  transfer: ["M4 8h15M15 4l4 4-4 4", "M20 16H5M9 12l-4 4 4 4"],
+  receive: ["M12 3v11M8 10l4 4 4-4", "M4 15v5h16v-5"],
+  trash: ["M4 7h16", "M10 11v6M14 11v6", "M6 7l1 13h10l1-13", "M9 7V4h6v3"],
+  minus: ["M5 12h14"],
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -2,19 +2,33 @@
 // nothing else imports `invoke`.
 import { invoke } from "@tauri-apps/api/core";
 import type {
+  AdjustmentInput,
+  AdjustmentReason,
   AppInfo,
   Company,
   CompanyInput,
   CompanySummary,
+  DailySales,
+  HistoryQuery,
   IpcError as IpcErrorPayload,
+  MovementPage,
+  MovementResult,
   Product,
   ProductInput,
   ProductPage,
   ProductQuery,
   ProductType,
   ProductTypeInput,
+  QuantityLine,
+  ReceiptInput,
+  ReturnInput,
+  Sale,
+  SaleInput,
+  SalePage,
+  SaleQuery,
   StockQuery,
   StockRow,
+  TransferInput,
   Warehouse,
   WarehouseInput,
 } from "./bindings";
@@ -24,6 +38,7 @@ export type IpcErrorCode =
   | "not_found"
   | "conflict"
   | "insufficient_stock"
+  | "confirmation_required"
   | "forbidden"
   | "database_too_new"
   | "internal";
@@ -33,6 +48,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "not_found",
   "conflict",
   "insufficient_stock",
+  "confirmation_required",
   "forbidden",
   "database_too_new",
   "internal",
@@ -81,7 +97,7 @@ export function toIpcError(command: string, raw: unknown): IpcError {
   );
 }
 
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
@@ -127,3 +143,36 @@ export const setProductArchived = (id: string, archived: boolean) =>
 export const listStock = (query: StockQuery) => call<StockRow[]>("list_stock", { query });
 export const companySummary = (companyId: string) =>
   call<CompanySummary>("company_summary", { companyId });
+
+/** Exact barcode, else exact SKU (ignoring case); `not_found` otherwise. */
+export const findProductByCode = (companyId: string, code: string) =>
+  call<Product>("find_product_by_code", { companyId, code });
+
+export const receiveStock = (companyId: string, input: ReceiptInput) =>
+  call<MovementResult>("receive_stock", { companyId, input });
+export const adjustStock = (companyId: string, input: AdjustmentInput) =>
+  call<MovementResult>("adjust_stock", { companyId, input });
+export const transferStock = (companyId: string, input: TransferInput) =>
+  call<MovementResult>("transfer_stock", { companyId, input });
+
+export const listAdjustmentReasons = (companyId: string) =>
+  call<AdjustmentReason[]>("list_adjustment_reasons", { companyId });
+export const addAdjustmentReason = (companyId: string, name: string) =>
+  call<AdjustmentReason>("add_adjustment_reason", { companyId, name });
+export const removeAdjustmentReason = (companyId: string, id: string) =>
+  call<null>("remove_adjustment_reason", { companyId, id });
+
+export const recordSale = (companyId: string, input: SaleInput) =>
+  call<Sale>("record_sale", { companyId, input });
+export const getSale = (id: string) => call<Sale>("get_sale", { id });
+export const listSales = (query: SaleQuery) => call<SalePage>("list_sales", { query });
+export const recordReturn = (companyId: string, input: ReturnInput) =>
+  call<Sale>("record_return", { companyId, input });
+
+/** An empty list makes the product a plain product again. */
+export const setKitComponents = (kitId: string, components: QuantityLine[]) =>
+  call<Product>("set_kit_components", { kitId, components });
+
+export const listMovements = (query: HistoryQuery) => call<MovementPage>("list_movements", { query });
+export const dailySales = (productId: string, warehouseId: string | null, days: number) =>
+  call<DailySales[]>("daily_sales", { productId, warehouseId, days });

@@ -47,40 +47,16 @@ export const NAV: NavGroup[] = [
         id: "suppliers",
         label: "Suppliers",
         icon: "truck",
-        soon: {
-          summary: "Keep the people you buy from in one place.",
-          points: [
-            "Contact details and lead times for every supplier",
-            "Which supplier sells which product, at what cost, in what pack size",
-            "A preferred supplier per product for reorder suggestions",
-          ],
-        },
       },
       {
         id: "purchase-orders",
         label: "Purchase orders",
         icon: "clipboard",
-        soon: {
-          summary: "Order stock from suppliers and receive it into a warehouse.",
-          points: [
-            "Draft, send and cancel orders",
-            "Receive all or part of an order; stock goes up as it arrives",
-            "See what is already on order before you reorder",
-          ],
-        },
       },
       {
         id: "sales",
         label: "Sales",
         icon: "cart",
-        soon: {
-          summary: "Record what leaves the shop, and what comes back.",
-          points: [
-            "Scan or type items to record a sale from a warehouse",
-            "Returns against an earlier sale",
-            "Kits sold as one item take stock from their components",
-          ],
-        },
       },
     ],
   },
@@ -91,14 +67,6 @@ export const NAV: NavGroup[] = [
         id: "stock-count",
         label: "Stock count",
         icon: "scan",
-        soon: {
-          summary: "Count the shelves with a barcode scanner and fix the numbers in one go.",
-          points: [
-            "Start a count for a warehouse, scan items as you go",
-            "Review differences, including sales made during the count",
-            "Commit the count: on-hand becomes what you counted",
-          ],
-        },
       },
       {
         id: "alerts",
@@ -117,14 +85,6 @@ export const NAV: NavGroup[] = [
         id: "history",
         label: "History",
         icon: "clock",
-        soon: {
-          summary: "Every stock movement, as it happened.",
-          points: [
-            "Receipts, sales, returns, adjustments, transfers and counts",
-            "Filter by product, warehouse or kind of movement",
-            "Who made each change, on which device",
-          ],
-        },
       },
     ],
   },
