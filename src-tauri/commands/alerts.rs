@@ -12,7 +12,8 @@ pub fn low_stock_alerts(
     state.with(|s| s.low_stock_alerts(&query))
 }
 
-/// The event carrying [`ImportProgress`] while `import_dir` runs.
+/// The event carrying [`ImportProgress`] while `import_dir` runs. The window needs
+/// `core:event:allow-listen` in its capability to receive it: granted with the import screen.
 pub const IMPORT_PROGRESS: &str = "import-progress";
 
 /// Imports a folder of CSV files, all or nothing. It runs off the main thread on a connection
