@@ -33,15 +33,8 @@ import type {
   WarehouseInput,
 } from "./bindings";
 
-export type IpcErrorCode =
-  | "validation"
-  | "not_found"
-  | "conflict"
-  | "insufficient_stock"
-  | "confirmation_required"
-  | "forbidden"
-  | "database_too_new"
-  | "internal";
+/** The codes the shell can answer with: generated from the Rust `IpcError`, never retyped. */
+export type IpcErrorCode = IpcErrorPayload["code"];
 
 const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "validation",
