@@ -198,12 +198,7 @@ impl Store {
     pub fn set_warehouse_archived(&mut self, id: &str, archived: bool) -> Result<Warehouse> {
         self.write(|tx| {
             get_warehouse(tx.conn, id)?;
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "UPDATE warehouses SET archived = ?2, updated_hlc = ?3 WHERE id = ?1",
-                params![id, archived, hlc],
-            )?;
-            tx.outbox("warehouse", id, &hlc)?;
+            set_archived(tx, "warehouses", "warehouse", id, archived)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -542,6 +537,23 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
         stock::levels_of_product(conn, id)?
     };
     Ok(product)
+}
+
+/// Archives (or brings back) a catalog row: a field, never a delete, stamped and queued for
+/// sync like any change. `table` is one of ours, never user input.
+pub(crate) fn set_archived(
+    tx: &mut Tx<'_>,
+    table: &str,
+    entity: &str,
+    id: &str,
+    archived: bool,
+) -> Result<()> {
+    let hlc = tx.stamp();
+    tx.conn.execute(
+        &format!("UPDATE {table} SET archived = ?2, updated_hlc = ?3 WHERE id = ?1"),
+        params![id, archived, hlc],
+    )?;
+    tx.outbox(entity, id, &hlc)
 }
 
 /// Writes a company with the default adjustment reasons; `name` validated by the caller.

@@ -189,12 +189,7 @@ impl Store {
     pub fn set_supplier_archived(&mut self, id: &str, archived: bool) -> Result<Supplier> {
         self.write(|tx| {
             get_supplier(tx.conn, id)?;
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "UPDATE suppliers SET archived = ?2, updated_hlc = ?3 WHERE id = ?1",
-                params![id, archived, hlc],
-            )?;
-            tx.outbox("supplier", id, &hlc)?;
+            crate::catalog::set_archived(tx, "suppliers", "supplier", id, archived)?;
             get_supplier(tx.conn, id)
         })
     }

@@ -416,3 +416,31 @@ fn a_product_has_at_most_one_preferred_supplier() {
     );
     assert_eq!(b.fx.store.supplier_products(&other.id).unwrap().len(), 1);
 }
+
+#[test]
+fn an_archived_supplier_takes_no_new_orders_and_comes_back() {
+    let mut b = Buyer::new();
+    let (supplier, mug) = (b.supplier.clone(), b.mug.clone());
+    assert!(
+        b.fx.store
+            .set_supplier_archived(&supplier, true)
+            .unwrap()
+            .archived
+    );
+    assert!(b
+        .fx
+        .store
+        .list_suppliers(&b.fx.company, false)
+        .unwrap()
+        .is_empty());
+    let err = b.refused("validation", |b| b.order(&[(&mug, 1)], false));
+    assert_eq!(err.field(), Some("supplier_id"));
+    assert!(
+        !b.fx
+            .store
+            .set_supplier_archived(&supplier, false)
+            .unwrap()
+            .archived
+    );
+    b.order(&[(&mug, 1)], false).unwrap();
+}
