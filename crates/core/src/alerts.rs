@@ -21,13 +21,13 @@ pub const DEFAULT_WINDOW_DAYS: u32 = 30;
 pub const REVIEW_PERIOD_DAYS: i64 = 7;
 
 /// The window cut into the pieces the storage can sum quickly.
-struct Window {
+pub(crate) struct Window {
     /// Whole days `[first_day, end_day)` summed from the rollup.
-    first_day: String,
-    end_day: String,
+    pub(crate) first_day: String,
+    pub(crate) end_day: String,
     /// Partial days summed from movements: `[from, to)` each, possibly empty.
-    head: (String, String),
-    tail: (String, String),
+    pub(crate) head: (String, String),
+    pub(crate) tail: (String, String),
 }
 
 fn stamp(t: DateTime<Utc>) -> String {
@@ -39,7 +39,7 @@ fn midnight(d: NaiveDate) -> DateTime<Utc> {
 }
 
 impl Window {
-    fn new(now: DateTime<Utc>, days: u32) -> Window {
+    pub(crate) fn new(now: DateTime<Utc>, days: u32) -> Window {
         let since = now - Duration::days(i64::from(days));
         let since_day = since.date_naive();
         let first_day = if midnight(since_day) == since {
