@@ -83,30 +83,24 @@ impl Store {
         let w = Window::new(now, days);
         let mut stmt = self.conn.prepare_cached(
             "WITH cand AS MATERIALIZED (
-                 SELECT s.product_id, s.warehouse_id, s.on_hand,
-                        COALESCE(x.threshold, p.threshold, t.default_threshold, c.default_threshold) AS threshold
+                 SELECT s.product_id, s.warehouse_id, s.on_hand, s.threshold
                  FROM warehouses w
-                 JOIN companies c ON c.id = w.company_id
-                 JOIN stock_levels s ON s.warehouse_id = w.id
-                 JOIN products p ON p.id = s.product_id
-                 LEFT JOIN product_warehouse_thresholds x
-                        ON x.product_id = s.product_id AND x.warehouse_id = s.warehouse_id
-                 LEFT JOIN product_types t ON t.id = p.product_type_id
-                 WHERE w.company_id = ?1 AND w.archived = 0 AND p.archived = 0
-                   AND (?2 IS NULL OR w.id = ?2) AND (?3 IS NULL OR p.product_type_id = ?3)
-                   AND s.on_hand < COALESCE(x.threshold, p.threshold, t.default_threshold, c.default_threshold)
+                 JOIN stock_levels s ON s.warehouse_id = w.id AND s.on_hand < s.threshold
+                 WHERE w.company_id = ?1 AND w.archived = 0 AND (?2 IS NULL OR w.id = ?2)
              ),
-             recent AS (
+             recent AS MATERIALIZED (
                  SELECT cand.*,
                      COALESCE((SELECT SUM(d.units) FROM sales_daily d
                                WHERE d.product_id = cand.product_id AND d.warehouse_id = cand.warehouse_id
                                  AND d.day >= ?4 AND d.day < ?5), 0)
                    - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                               WHERE m.product_id = cand.product_id AND m.warehouse_id = cand.warehouse_id
+                               WHERE ?6 < ?7 AND m.product_id = cand.product_id
+                                 AND m.warehouse_id = cand.warehouse_id
                                  AND m.occurred_at >= ?6 AND m.occurred_at < ?7
                                  AND m.kind IN ('sale', 'return')), 0)
                    - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                               WHERE m.product_id = cand.product_id AND m.warehouse_id = cand.warehouse_id
+                               WHERE ?8 < ?9 AND m.product_id = cand.product_id
+                                 AND m.warehouse_id = cand.warehouse_id
                                  AND m.occurred_at >= ?8 AND m.occurred_at < ?9
                                  AND m.kind IN ('sale', 'return')), 0) AS recent_sales
                  FROM cand
@@ -126,7 +120,7 @@ impl Store {
                  ORDER BY l.preferred DESC, l.lead_time_days, CAST(l.unit_cost AS REAL), s2.name, s2.id
                  LIMIT 1)
              LEFT JOIN suppliers su ON su.id = ps.supplier_id
-             WHERE r.recent_sales > 0",
+             WHERE r.recent_sales > 0 AND p.archived = 0 AND (?3 IS NULL OR p.product_type_id = ?3)",
         )?;
         let window = i64::from(days);
         let search = q

@@ -473,6 +473,7 @@ impl Run<'_, '_, '_> {
             Ok(())
         })?;
 
+        let mut history = sales::HistoricalSales::default();
         self.summary.sales = self.each(
             dir,
             "sales.csv",
@@ -492,7 +493,7 @@ impl Run<'_, '_, '_> {
                 }
                 let sold_at = validate::timestamp("sold_at", r.get("sold_at"))
                     .map_err(|e| r.wrap("sold_at", e))?;
-                sales::insert_historical_sale(
+                history.add(
                     tx,
                     company,
                     warehouse,
@@ -503,6 +504,8 @@ impl Run<'_, '_, '_> {
                 )
             },
         )?;
+
+        history.finish(self.tx)?;
 
         // Inventory last: counts as of now, after every imported sale.
         self.summary.inventory = self.each(

@@ -1,7 +1,8 @@
 //! Sales and returns: lines with exact decimal totals, the stock movements they make (a kit's
 //! components for a kit), and the daily rollup of units sold, all in one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
@@ -265,43 +266,90 @@ fn insert_line(
     Ok(())
 }
 
-/// A sale from history (an import): one product of a stock-holding kind, dated in the past,
-/// never refused for stock (the shelf already knew). Same rows as a live sale.
-pub(crate) fn insert_historical_sale(
-    tx: &mut Tx<'_>,
-    company_id: &str,
-    warehouse_id: &str,
-    product_id: &str,
-    quantity: i64,
-    unit_price: Decimal,
-    sold_at: &str,
-) -> Result<()> {
-    let sale_id = new_id();
-    insert_sale(
-        tx,
-        &sale_id,
-        company_id,
-        warehouse_id,
-        sold_at,
-        unit_price * Decimal::from(quantity),
-        None,
-    )?;
-    insert_line(tx, &sale_id, 0, product_id, quantity, unit_price)?;
-    stock::record(
-        tx,
-        &NewMovement {
+/// Sales from history (an import): the same rows as live sales, one product each, dated in the
+/// past and never refused for stock (the shelf already knew). Their effect on stock levels and
+/// on the daily rollup is summed in memory and written once per product and warehouse (and day)
+/// by [`HistoricalSales::finish`], in the same transaction: a million sales are not three million
+/// upserts.
+#[derive(Default)]
+pub(crate) struct HistoricalSales {
+    /// Per (product, warehouse): its latest count before the import, and the units sold after it.
+    levels: HashMap<(String, String), (Option<String>, i64)>,
+    /// Per (product, warehouse, UTC day): units sold.
+    daily: HashMap<(String, String, String), i64>,
+}
+
+impl HistoricalSales {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn add(
+        &mut self,
+        tx: &mut Tx<'_>,
+        company_id: &str,
+        warehouse_id: &str,
+        product_id: &str,
+        quantity: i64,
+        unit_price: Decimal,
+        sold_at: &str,
+    ) -> Result<()> {
+        let sale_id = new_id();
+        insert_sale(
+            tx,
+            &sale_id,
             company_id,
-            product_id,
             warehouse_id,
-            kind: MovementKind::Sale,
-            quantity: -quantity,
-            reason: None,
-            reference: Some(("sale", &sale_id)),
-            note: None,
-            occurred_at: Some(sold_at),
-        },
-    )?;
-    roll_up(tx, product_id, warehouse_id, sold_at, quantity)
+            sold_at,
+            unit_price * Decimal::from(quantity),
+            None,
+        )?;
+        insert_line(tx, &sale_id, 0, product_id, quantity, unit_price)?;
+        stock::append(
+            tx,
+            &NewMovement {
+                company_id,
+                product_id,
+                warehouse_id,
+                kind: MovementKind::Sale,
+                quantity: -quantity,
+                reason: None,
+                reference: Some(("sale", &sale_id)),
+                note: None,
+                occurred_at: Some(sold_at),
+            },
+        )?;
+        let pair = (product_id.to_owned(), warehouse_id.to_owned());
+        let level = match self.levels.entry(pair) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let counted = stock::latest_count_at(tx.conn, product_id, warehouse_id)?;
+                e.insert((counted, 0))
+            }
+        };
+        // DESIGN §2: a sale older than the latest count is absorbed by it. Each sale is newer
+        // (by HLC) than every count already stored, so only a later time absorbs it.
+        if level.0.as_deref().is_none_or(|counted| counted <= sold_at) {
+            level.1 -= quantity;
+        }
+        *self
+            .daily
+            .entry((product_id.to_owned(), warehouse_id.to_owned(), sold_at[..10].to_owned()))
+            .or_default() += quantity;
+        Ok(())
+    }
+
+    /// Writes the summed levels and rollup, in key order (sequential B-tree inserts).
+    pub(crate) fn finish(self, tx: &Tx<'_>) -> Result<()> {
+        let mut levels: Vec<_> = self.levels.into_iter().collect();
+        levels.sort_unstable();
+        for ((product_id, warehouse_id), (_, delta)) in levels {
+            stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)?;
+        }
+        let mut daily: Vec<_> = self.daily.into_iter().collect();
+        daily.sort_unstable();
+        for ((product_id, warehouse_id, day), units) in daily {
+            roll_up(tx, &product_id, &warehouse_id, &day, units)?;
+        }
+        Ok(())
+    }
 }
 
 /// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.

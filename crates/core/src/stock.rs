@@ -74,6 +74,31 @@ pub(crate) struct NewMovement<'a> {
 /// it. A count therefore sets the level from the ledger; a movement older than the latest count
 /// (a sale synced or imported late) is absorbed by it and leaves the level alone.
 pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
+    let (id, hlc, occurred_at) = append(tx, m)?;
+    if m.kind == MovementKind::Count {
+        set_level_from_ledger(tx.conn, m.product_id, m.warehouse_id)?;
+    } else {
+        let absorbed: bool = tx
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM stock_movements
+                 WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'
+                   AND (occurred_at, hlc) > (?3, ?4))",
+            )?
+            .query_row(
+                params![m.product_id, m.warehouse_id, occurred_at, hlc],
+                |r| r.get(0),
+            )?;
+        let delta = if absorbed { 0 } else { m.quantity };
+        add_to_level(tx.conn, m.product_id, m.warehouse_id, delta)?;
+    }
+    Ok(id)
+}
+
+/// Appends a movement to the ledger (and the outbox) without touching the stock level: the
+/// caller brings the level in line, as [`record`] does, or in bulk for a whole import.
+/// Returns the movement's id, HLC and time.
+pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, String, String)> {
     let id = new_id();
     let hlc = tx.stamp();
     let occurred_at = m.occurred_at.unwrap_or(&tx.now).to_owned();
@@ -99,30 +124,38 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
             hlc,
             tx.device_id()
         ])?;
-    if m.kind == MovementKind::Count {
-        set_level_from_ledger(tx.conn, m.product_id, m.warehouse_id)?;
-    } else {
-        let absorbed: bool = tx
-            .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM stock_movements
-                 WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'
-                   AND (occurred_at, hlc) > (?3, ?4))",
-            )?
-            .query_row(
-                params![m.product_id, m.warehouse_id, occurred_at, hlc],
-                |r| r.get(0),
-            )?;
-        let delta = if absorbed { 0 } else { m.quantity };
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
-            )?
-            .execute(params![m.product_id, m.warehouse_id, delta])?;
-    }
     tx.outbox("stock_movement", &id, &hlc)?;
-    Ok(id)
+    Ok((id, hlc, occurred_at))
+}
+
+/// Adds `delta` to on hand, creating the level row if the product was not stocked there yet.
+pub(crate) fn add_to_level(
+    conn: &Connection,
+    product_id: &str,
+    warehouse_id: &str,
+    delta: i64,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
+         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = on_hand + excluded.on_hand",
+    )?
+    .execute(params![product_id, warehouse_id, delta])?;
+    Ok(())
+}
+
+/// The time of the latest count of a product in a warehouse: movements before it are
+/// absorbed by it.
+pub(crate) fn latest_count_at(
+    conn: &Connection,
+    product_id: &str,
+    warehouse_id: &str,
+) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT MAX(occurred_at) FROM stock_movements
+             WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'",
+        )?
+        .query_row(params![product_id, warehouse_id], |r| r.get(0))?)
 }
 
 /// Recomputes one stock level from the ledger (the per-pair form of [`Store::ledger_levels`]).
