@@ -33,6 +33,7 @@ pub fn typescript() -> String {
         CountScope, CountStatus, CountSessionInput, CountSession, CountLine, ScanInput,
         CountReviewLine, UncountedProduct, CountReview, UncountedChoice, DueCount,
         AlertQuery, AlertSupplier, Alert, AlertPage, ImportSummary, ImportProgress,
+        Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -60,6 +60,17 @@ const COMMANDS: &[&str] = &[
     "counts_due",
     "low_stock_alerts",
     "import_dir",
+    "auth_status",
+    "setup_owner",
+    "sign_in",
+    "sign_out",
+    "change_password",
+    "list_users",
+    "add_user",
+    "set_user_disabled",
+    "set_user_role",
+    "reset_password",
+    "set_idle_lock_minutes",
 ];
 
 fn main() {

@@ -79,6 +79,17 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::counts::counts_due,
             commands::alerts::low_stock_alerts,
             commands::alerts::import_dir,
+            commands::users::auth_status,
+            commands::users::setup_owner,
+            commands::users::sign_in,
+            commands::users::sign_out,
+            commands::users::change_password,
+            commands::users::list_users,
+            commands::users::add_user,
+            commands::users::set_user_disabled,
+            commands::users::set_user_role,
+            commands::users::reset_password,
+            commands::users::set_idle_lock_minutes,
         ])
 }
 

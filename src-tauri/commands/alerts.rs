@@ -27,8 +27,11 @@ pub async fn import_dir<R: Runtime>(
 ) -> Result<ImportSummary, IpcError> {
     let db_path = state.db_path.clone();
     tauri::async_runtime::spawn_blocking(move || {
+    // The worker's store acts as whoever is signed in here (or in setup mode, as nobody).
+    let actor = state.with(|s| s.actor())?;
         let mut store = Store::open(&db_path)?;
         store.import_dir(std::path::Path::new(&dir), &mut |p| {
+        store.set_actor(actor)?;
             let _ = app.emit(IMPORT_PROGRESS, p);
         })
     })

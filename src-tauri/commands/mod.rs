@@ -7,3 +7,4 @@ pub mod catalog;
 pub mod counts;
 pub mod purchasing;
 pub mod stock;
+pub mod users;

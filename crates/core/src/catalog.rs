@@ -572,6 +572,7 @@ pub(crate) fn insert_company(
         params![id, name, default_threshold, allow_backorders, tx.now, hlc],
     )?;
     tx.outbox("company", &id, &hlc)?;
+    crate::auth::own_new_company(tx, &id)?;
     for reason in stock::DEFAULT_REASONS {
         let hlc = tx.stamp();
         let reason_id = stock::insert_reason(tx, &id, reason, &hlc)?;

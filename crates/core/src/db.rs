@@ -14,6 +14,7 @@ use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::Migrations;
 
+use crate::auth::Session;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 
@@ -27,11 +28,14 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 /// How long a write waits for another process (the CLI beside the app) to release the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// One open database file.
+/// One open database file, and who is using it.
 pub struct Store {
     pub(crate) conn: Connection,
     device_id: String,
     path: PathBuf,
+    /// The signed-in user (see `auth.rs`); `None` is signed out, or setup mode while the
+    /// database has no user. Interior mutability: reads (`&self`) refresh or end it too.
+    pub(crate) session: std::cell::RefCell<Option<Session>>,
 }
 
 impl Store {
@@ -71,6 +75,7 @@ impl Store {
             conn,
             device_id,
             path,
+            session: std::cell::RefCell::new(None),
         })
     }
 
@@ -89,7 +94,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let mut w = Tx::begin(&tx, &self.device_id)?;
+        let user_id = self.session.borrow().as_ref().map(|s| s.actor.user_id.clone());
+        let mut w = Tx::begin(&tx, &self.device_id, user_id)?;
         let out = f(&mut w)?;
         w.save_clock()?;
         tx.commit()?;
@@ -135,6 +141,8 @@ pub(crate) fn new_id() -> String {
 pub(crate) struct Tx<'c> {
     pub conn: &'c Transaction<'c>,
     device_id: &'c str,
+    /// Who makes this write: recorded on its movements, sales and outbox rows.
+    user_id: Option<String>,
     last: (i64, u32),
     ticked: bool,
     /// When the write happens, the same for every row it touches.
@@ -142,7 +150,11 @@ pub(crate) struct Tx<'c> {
 }
 
 impl<'c> Tx<'c> {
-    fn begin(conn: &'c Transaction<'c>, device_id: &'c str) -> Result<Tx<'c>> {
+    fn begin(
+        conn: &'c Transaction<'c>,
+        device_id: &'c str,
+        user_id: Option<String>,
+    ) -> Result<Tx<'c>> {
         // Read under the write lock: a CLI run beside the app shares the clock safely.
         let last = conn.query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
@@ -150,6 +162,7 @@ impl<'c> Tx<'c> {
         Ok(Tx {
             conn,
             device_id,
+            user_id,
             last,
             ticked: false,
             now: now_rfc3339(),
@@ -158,6 +171,11 @@ impl<'c> Tx<'c> {
 
     pub fn device_id(&self) -> &str {
         self.device_id
+    }
+
+    /// The signed-in user making this write; `None` in setup mode.
+    pub fn user_id(&self) -> Option<&str> {
+        self.user_id.as_deref()
     }
 
     /// A fresh HLC value for one change: each change of a write gets its own, in order.
@@ -175,10 +193,11 @@ impl<'c> Tx<'c> {
 
     /// Records that `entity` `id` changed at `hlc` and must be pushed when the device syncs.
     pub fn outbox(&self, entity: &str, id: &str, hlc: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO outbox (entity, entity_id, hlc) VALUES (?1, ?2, ?3)",
-            (entity, id, hlc),
-        )?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO outbox (entity, entity_id, hlc, user_id) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute((entity, id, hlc, &self.user_id))?;
         Ok(())
     }
 

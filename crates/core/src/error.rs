@@ -43,8 +43,28 @@ pub enum Error {
     #[error("{reason}")]
     ConfirmationRequired { field: String, reason: String },
 
-    #[error("you are not allowed to {action}")]
-    Forbidden { action: String },
+    /// The signed-in user's role does not allow this: `reason` names the role and the action
+    /// ("a clerk cannot change the catalog").
+    #[error("{reason}")]
+    Forbidden { reason: String },
+
+    /// Nobody is signed in, or the session locked after the idle time.
+    #[error("{reason}")]
+    Unauthenticated { reason: String },
+
+    /// Wrong email or password (never says which), or a disabled account after a correct
+    /// password.
+    #[error("{reason}")]
+    SignInFailed { reason: String },
+
+    /// Too many failed sign-ins for this email: the next attempt must wait.
+    #[error("Too many failed attempts. Try again in {wait_seconds} {}.", if *wait_seconds == 1 { "second" } else { "seconds" })]
+    Throttled { wait_seconds: u64 },
+
+    /// A rule between existing rows that a uniqueness message cannot word (the last owner of
+    /// a company cannot be demoted). Code `conflict`.
+    #[error("{reason}")]
+    Refused { field: String, reason: String },
 
     /// The file was written by a newer StockFlow; it is left untouched.
     #[error(
@@ -54,6 +74,10 @@ pub enum Error {
 
     #[error("storage error: {0}")]
     Storage(#[from] rusqlite::Error),
+
+    /// A failure that is no one's input: its detail is for the log.
+    #[error("internal error: {0}")]
+    Internal(String),
 
     #[error("database migration failed: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -80,6 +104,7 @@ pub enum Entity {
     Supplier,
     PurchaseOrder,
     CountSession,
+    User,
 }
 
 impl fmt::Display for Entity {
@@ -94,13 +119,14 @@ impl fmt::Display for Entity {
             Entity::Supplier => "supplier",
             Entity::PurchaseOrder => "purchase order",
             Entity::CountSession => "count",
+            Entity::User => "user",
         })
     }
 }
 
 fn conflict_message(entity: Entity, field: &str, value: &str) -> String {
     let scope = match entity {
-        Entity::Company => "",
+        Entity::Company | Entity::User => "",
         _ => " in this company",
     };
     match field {
@@ -136,8 +162,14 @@ impl Error {
             Error::ConfirmationRequired { .. } => "confirmation_required",
             Error::Import { source, .. } => source.code(),
             Error::Forbidden { .. } => "forbidden",
+            Error::Unauthenticated { .. } => "unauthenticated",
+            Error::SignInFailed { .. } => "sign_in_failed",
+            Error::Throttled { .. } => "throttled",
+            Error::Refused { .. } => "conflict",
             Error::DatabaseTooNew { .. } => "database_too_new",
-            Error::Storage(_) | Error::Migration(_) | Error::Io { .. } => "internal",
+            Error::Storage(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
+                "internal"
+            }
         }
     }
 
@@ -146,7 +178,8 @@ impl Error {
         match self {
             Error::Validation { field, .. }
             | Error::Conflict { field, .. }
-            | Error::ConfirmationRequired { field, .. } => Some(field),
+            | Error::ConfirmationRequired { field, .. }
+            | Error::Refused { field, .. } => Some(field),
             Error::Import { column, .. } if !column.is_empty() => Some(column),
             _ => None,
         }

@@ -14,9 +14,10 @@ use crate::search::{DEFAULT_PAGE, MAX_PAGE};
 
 const MOVEMENT_COLUMNS: &str = "m.id, m.product_id, p.sku, p.name, m.warehouse_id, w.name, m.kind,
     m.quantity, m.reason, m.reference_kind, m.reference_id, m.note, m.occurred_at, m.user_id,
-    m.device_id";
+    m.device_id, u.name";
 const MOVEMENT_JOINS: &str = "JOIN products p ON p.id = m.product_id
-    JOIN warehouses w ON w.id = m.warehouse_id";
+    JOIN warehouses w ON w.id = m.warehouse_id
+    LEFT JOIN users u ON u.id = m.user_id";
 
 fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
     let kind: String = r.get(6)?;
@@ -41,6 +42,7 @@ fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
         note: r.get(11)?,
         occurred_at: r.get(12)?,
         user_id: r.get(13)?,
+        user_name: r.get(15)?,
         device_id: r.get(14)?,
     })
 }

@@ -3,6 +3,7 @@
 //! call these functions and only translate their inputs and errors.
 
 mod alerts;
+mod auth;
 mod catalog;
 mod counts;
 mod db;
@@ -22,6 +23,7 @@ mod validate;
 
 pub use db::{Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
+pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
 pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
 pub use model::*;

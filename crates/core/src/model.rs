@@ -496,7 +496,10 @@ pub struct Movement {
     pub reference_id: Option<String>,
     pub note: Option<String>,
     pub occurred_at: String,
+    /// Who recorded it; absent for movements made before users existed (setup mode).
     pub user_id: Option<String>,
+    /// That user's name, as it is now.
+    pub user_name: Option<String>,
     pub device_id: String,
 }
 
@@ -994,4 +997,126 @@ pub struct AlertPage {
     pub alerts: Vec<Alert>,
     /// Every alert matching the filters, all pages together.
     pub total_alerts: i64,
+}
+
+// ----- users and roles -----
+
+/// What a user may do in one company (each role can do everything the one below can).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Manager,
+    Clerk,
+}
+
+/// A user's role in one company.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct Membership {
+    pub company_id: String,
+    pub company_name: String,
+    pub role: Role,
+}
+
+/// A user as the app and the CLI show it. Never carries the password hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub disabled: bool,
+    pub created_at: String,
+    pub memberships: Vec<Membership>,
+}
+
+/// What the app needs before its first screen: set up, sign in, or go on as whom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct AuthStatus {
+    /// No user exists yet: the setup screen creates the owner.
+    pub setup_required: bool,
+    /// Who is signed in, if anyone.
+    pub user: Option<User>,
+    /// Minutes without activity before the session locks; 0 means never.
+    pub idle_lock_minutes: u32,
+}
+
+// The inputs below carry passwords: they are only deserialized (never serialized back) and
+// their Debug output hides the password, so that no log line can contain one.
+
+/// The first run: the owner of everything.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SetupOwner {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+/// A user added by an owner to one of their companies.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct NewUser {
+    pub company_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct ChangePassword {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl std::fmt::Debug for SetupOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SetupOwner")
+            .field("name", &self.name)
+            .field("email", &self.email)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn")
+            .field("email", &self.email)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser")
+            .field("company_id", &self.company_id)
+            .field("email", &self.email)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for ChangePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangePassword")
+            .field("current_password", &"<hidden>")
+            .field("new_password", &"<hidden>")
+            .finish()
+    }
 }

@@ -194,8 +194,8 @@ impl Store {
                     let id = new_id();
                     tx.conn.execute(
                         "INSERT INTO sale_returns (id, sale_id, sale_line_id, quantity, returned_at, note, hlc, user_id, device_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
-                        params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id()],
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
+                        params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
                     tx.outbox("sale_return", &id, &hlc)?;
                 }
@@ -235,9 +235,9 @@ fn insert_sale(
     tx.conn
         .prepare_cached(
             "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, note, hlc, user_id, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL, ?8)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
         )?
-        .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id()])?;
+        .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id()])?;
     tx.outbox("sale", sale_id, &hlc)
 }
 

@@ -107,7 +107,7 @@ pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, St
         .prepare_cached(
             "INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
                  reason, reference_kind, reference_id, note, occurred_at, hlc, user_id, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, NULL, ?13)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?14, ?13)",
         )?
         .execute(params![
             id,
@@ -122,7 +122,8 @@ pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, St
             m.note,
             occurred_at,
             hlc,
-            tx.device_id()
+            tx.device_id(),
+            tx.user_id()
         ])?;
     tx.outbox("stock_movement", &id, &hlc)?;
     Ok((id, hlc, occurred_at))

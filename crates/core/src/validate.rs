@@ -90,3 +90,21 @@ pub fn timestamp(field: &str, value: &str) -> Result<String> {
             )
         })
 }
+
+/// A plausible email address: something@domain.tld, no spaces.
+pub fn email(field: &str, label: &str, value: &str) -> Result<String> {
+    let value = required(field, label, value, MAX_NAME)?;
+    let ok = value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.split('.').count() >= 2
+            && domain.split('.').all(|part| !part.is_empty())
+    }) && !value.chars().any(char::is_whitespace);
+    if !ok {
+        return Err(Error::validation(
+            field,
+            format!("\"{value}\" is not an email address such as name@shop.com"),
+        ));
+    }
+    Ok(value)
+}

@@ -54,6 +54,20 @@ limit: number, offset: number, };
 export type AlertSupplier = { id: string, name: string, contact_email: string, lead_time_days: number, };
 export type AppInfo = { version: string, db_path: string, device_id: string, log_dir: string, };
 export type ArchivedFilter = "active" | "archived" | "all";
+export type AuthStatus = { 
+/**
+ * No user exists yet: the setup screen creates the owner.
+ */
+setup_required: boolean, 
+/**
+ * Who is signed in, if anyone.
+ */
+user: User | null, 
+/**
+ * Minutes without activity before the session locks; 0 means never.
+ */
+idle_lock_minutes: number, };
+export type ChangePassword = { current_password: string, new_password: string, };
 export type Company = { id: string, name: string, 
 /**
  * Threshold for products with neither their own threshold nor a product type default.
@@ -164,7 +178,7 @@ limit: number, offset: number, };
 export type ImportProgress = { file: string, done_bytes: number, total_bytes: number, };
 export type ImportSummary = { companies: number, warehouses: number, product_types: number, products: number, suppliers: number, product_suppliers: number, thresholds: number, sales: number, inventory: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
-export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal", 
+export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal" | "unauthenticated" | "sign_in_failed" | "throttled", 
 /**
  * A sentence for the user.
  */
@@ -182,11 +196,20 @@ export type Movement = { id: string, product_id: string, sku: string, product_na
 /**
  * Signed change of on hand; for a count, the quantity counted.
  */
-quantity: number, reason: string | null, reference_kind: string | null, reference_id: string | null, note: string | null, occurred_at: string, user_id: string | null, device_id: string, };
+quantity: number, reason: string | null, reference_kind: string | null, reference_id: string | null, note: string | null, occurred_at: string, 
+/**
+ * Who recorded it; absent for movements made before users existed (setup mode).
+ */
+user_id: string | null, 
+/**
+ * That user's name, as it is now.
+ */
+user_name: string | null, device_id: string, };
 export type MovementKind = "opening" | "receipt" | "sale" | "return" | "adjustment" | "transfer_out" | "transfer_in" | "count";
 export type MovementPage = { items: Array<Movement>, 
 /**
  * Whether there are older movements after this page.
+export type Membership = { company_id: string, company_name: string, role: Role, };
  */
 has_more: boolean, };
 export type MovementResult = { movements: Array<Movement>, };
@@ -199,6 +222,7 @@ threshold: number | null, warehouse_thresholds: Array<WarehouseThreshold>, archi
 /**
  * On hand per warehouse where the product is stocked (for a kit: what its components
  * allow, per warehouse).
+export type NewUser = { company_id: string, email: string, name: string, role: Role, password: string, };
  */
 stock: Array<StockLevel>, 
 /**
@@ -304,6 +328,7 @@ export type SaleLine = { id: string, product_id: string, sku: string, product_na
 returned: number, };
 export type SaleLineInput = { 
 /**
+export type Role = "owner" | "manager" | "clerk";
  * A product or a kit.
  */
 product_id: string, quantity: number, 
@@ -336,6 +361,8 @@ export type StockRow = { product_id: string, sku: string, product_name: string, 
 available: number, is_kit: boolean, };
 export type Supplier = { id: string, company_id: string, name: string, contact_email: string, phone: string | null, address: string | null, notes: string | null, archived: boolean, created_at: string, 
 /**
+export type SetupOwner = { name: string, email: string, password: string, };
+export type SignIn = { email: string, password: string, };
  * Products this supplier supplies.
  */
 product_count: number, 
@@ -359,3 +386,4 @@ export type UncountedProduct = { product_id: string, sku: string, name: string, 
 export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
 export type WarehouseInput = { name: string, code?: string, address?: string, };
 export type WarehouseThreshold = { warehouse_id: string, threshold: number, };
+export type User = { id: string, email: string, name: string, disabled: boolean, created_at: string, memberships: Array<Membership>, };
