@@ -63,6 +63,7 @@ fn ceil_div(a: i64, b: i64) -> i64 {
 
 impl Store {
     pub fn low_stock_alerts(&self, q: &AlertQuery) -> Result<AlertPage> {
+        self.authorize(&q.company_id, crate::auth::Action::Read)?;
         get_company(&self.conn, &q.company_id)?;
         let days = match q.window_days {
             0 => DEFAULT_WINDOW_DAYS,

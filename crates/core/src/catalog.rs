@@ -6,6 +6,7 @@ use std::str::FromStr;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
+use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
@@ -65,21 +66,29 @@ pub(crate) fn decimal_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<Decima
 impl Store {
     // ----- companies -----
 
+    /// The companies the signed-in user is a member of (all of them in setup mode).
     pub fn list_companies(&self) -> Result<Vec<Company>> {
+        let viewer = self.viewer()?;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {COMPANY_COLUMNS} FROM companies ORDER BY name COLLATE NOCASE"
+            "SELECT {COMPANY_COLUMNS} FROM companies
+             WHERE ?1 IS NULL OR id IN (SELECT company_id FROM memberships WHERE user_id = ?1)
+             ORDER BY name COLLATE NOCASE"
         ))?;
-        let rows = stmt.query_map([], company_from_row)?;
+        let rows = stmt.query_map([viewer], company_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     pub fn get_company(&self, id: &str) -> Result<Company> {
+        self.authorize(id, Action::Read)?;
         get_company(&self.conn, id)
     }
 
-    /// A company by id or by name (names are unique, ignoring case).
+    /// A company by id or by name (names are unique, ignoring case). One the signed-in user is
+    /// not a member of is not found.
     pub fn find_company(&self, name_or_id: &str) -> Result<Company> {
-        self.conn
+        self.viewer()?;
+        let company = self
+            .conn
             .query_row(
                 &format!(
                     "SELECT {COMPANY_COLUMNS} FROM companies
@@ -89,10 +98,15 @@ impl Store {
                 company_from_row,
             )
             .optional()?
-            .ok_or_else(|| Error::not_found(Entity::Company, name_or_id))
+            .ok_or_else(|| Error::not_found(Entity::Company, name_or_id))?;
+        match self.authorize(&company.id, Action::Read) {
+            Err(Error::Forbidden { .. }) => Err(Error::not_found(Entity::Company, name_or_id)),
+            other => other.map(|()| company),
+        }
     }
 
     pub fn create_company(&mut self, input: &CompanyInput) -> Result<Company> {
+        self.authorize_anywhere(Action::CreateCompany)?;
         let name = validate::required("name", "Company name", &input.name, MAX_NAME)?;
         let default_threshold = validate::threshold(
             "default_threshold",
@@ -106,6 +120,7 @@ impl Store {
     }
 
     pub fn update_company(&mut self, id: &str, input: &CompanyInput) -> Result<Company> {
+        self.authorize(id, Action::EditCompany)?;
         let name = validate::required("name", "Company name", &input.name, MAX_NAME)?;
         if let Some(t) = input.default_threshold {
             validate::threshold("default_threshold", t)?;
@@ -137,6 +152,7 @@ impl Store {
         company_id: &str,
         include_archived: bool,
     ) -> Result<Vec<Warehouse>> {
+        self.authorize(company_id, Action::Read)?;
         get_company(&self.conn, company_id)?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {WAREHOUSE_COLUMNS} FROM warehouses
@@ -147,11 +163,13 @@ impl Store {
     }
 
     pub fn get_warehouse(&self, id: &str) -> Result<Warehouse> {
+        self.authorize_row("warehouses", id, Action::Read)?;
         get_warehouse(&self.conn, id)
     }
 
     /// A warehouse of the company by id, name or code.
     pub fn find_warehouse(&self, company_id: &str, name_or_id: &str) -> Result<Warehouse> {
+        self.authorize(company_id, Action::Read)?;
         self.conn
             .query_row(
                 &format!(
@@ -171,6 +189,7 @@ impl Store {
         company_id: &str,
         input: &WarehouseInput,
     ) -> Result<Warehouse> {
+        self.authorize(company_id, Action::EditCatalog)?;
         ValidWarehouse::parse(input)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
@@ -180,6 +199,7 @@ impl Store {
     }
 
     pub fn update_warehouse(&mut self, id: &str, input: &WarehouseInput) -> Result<Warehouse> {
+        self.authorize_row("warehouses", id, Action::EditCatalog)?;
         let w = ValidWarehouse::parse(input)?;
         self.write(|tx| {
             let current = get_warehouse(tx.conn, id)?;
@@ -196,6 +216,7 @@ impl Store {
 
     /// Archived warehouses keep their stock and history but take no new stock.
     pub fn set_warehouse_archived(&mut self, id: &str, archived: bool) -> Result<Warehouse> {
+        self.authorize_row("warehouses", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_warehouse(tx.conn, id)?;
             set_archived(tx, "warehouses", "warehouse", id, archived)?;
@@ -206,6 +227,7 @@ impl Store {
     // ----- product types -----
 
     pub fn list_product_types(&self, company_id: &str) -> Result<Vec<ProductType>> {
+        self.authorize(company_id, Action::Read)?;
         get_company(&self.conn, company_id)?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PRODUCT_TYPE_COLUMNS} FROM product_types t
@@ -217,6 +239,7 @@ impl Store {
 
     /// A product type of the company by id or name.
     pub fn find_product_type(&self, company_id: &str, name_or_id: &str) -> Result<ProductType> {
+        self.authorize(company_id, Action::Read)?;
         self.conn
             .query_row(
                 &format!(
@@ -236,6 +259,7 @@ impl Store {
         company_id: &str,
         input: &ProductTypeInput,
     ) -> Result<ProductType> {
+        self.authorize(company_id, Action::EditCatalog)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
             let id = insert_product_type(tx, company_id, input)?;
@@ -248,6 +272,7 @@ impl Store {
         id: &str,
         input: &ProductTypeInput,
     ) -> Result<ProductType> {
+        self.authorize_row("product_types", id, Action::EditCatalog)?;
         let name = validate::required("name", "Product type name", &input.name, MAX_NAME)?;
         let default_threshold = validate::threshold("default_threshold", input.default_threshold)?;
         let frequency = count_frequency(input.count_frequency_days)?;
@@ -268,11 +293,13 @@ impl Store {
     // ----- products -----
 
     pub fn get_product(&self, id: &str) -> Result<Product> {
+        self.authorize_row("products", id, Action::Read)?;
         get_product(&self.conn, id)
     }
 
     /// A product of the company by SKU (ignoring case).
     pub fn find_product_by_sku(&self, company_id: &str, sku: &str) -> Result<Product> {
+        self.authorize(company_id, Action::Read)?;
         let id: Option<String> = self
             .conn
             .query_row(
@@ -290,6 +317,7 @@ impl Store {
     /// The product a scanner or a typed code names: an exact barcode, else an exact SKU
     /// (ignoring case). Archived products are found too; callers decide what to do with them.
     pub fn find_product_by_code(&self, company_id: &str, code: &str) -> Result<Product> {
+        self.authorize(company_id, Action::Read)?;
         let code = code.trim();
         let id: Option<String> = self
             .conn
@@ -308,6 +336,7 @@ impl Store {
     /// Creates a product and, in the same transaction, its opening stock: one ledger movement
     /// per warehouse with a quantity, and a stock level row for every warehouse listed.
     pub fn create_product(&mut self, company_id: &str, input: &ProductInput) -> Result<Product> {
+        self.authorize(company_id, Action::EditCatalog)?;
         let p = ValidProduct::parse(input)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
@@ -319,6 +348,7 @@ impl Store {
     /// Creates many products in one transaction, all or nothing: the first refused product
     /// aborts the whole batch. Returns how many were created.
     pub fn create_products(&mut self, company_id: &str, inputs: &[ProductInput]) -> Result<usize> {
+        self.authorize(company_id, Action::EditCatalog)?;
         let products = inputs
             .iter()
             .map(ValidProduct::parse)
@@ -334,6 +364,7 @@ impl Store {
 
     /// Edits a product's catalog fields. Stock is never edited here: `initial_stock` is ignored.
     pub fn update_product(&mut self, id: &str, input: &ProductInput) -> Result<Product> {
+        self.authorize_row("products", id, Action::EditCatalog)?;
         let p = ValidProduct::parse(&ProductInput {
             initial_stock: Vec::new(),
             ..input.clone()
@@ -367,6 +398,7 @@ impl Store {
 
     /// Archived products leave the lists and take no new sales; their history stays.
     pub fn set_product_archived(&mut self, id: &str, archived: bool) -> Result<Product> {
+        self.authorize_row("products", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_product(tx.conn, id)?;
             let hlc = tx.stamp();

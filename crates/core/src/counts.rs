@@ -5,6 +5,7 @@
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
+use crate::auth::Action;
 use crate::catalog::{get_company, get_product_type};
 use crate::db::{new_id, Store};
 use crate::error::{Entity, Error, Result};
@@ -154,6 +155,7 @@ impl Store {
         company_id: &str,
         input: &CountSessionInput,
     ) -> Result<CountSession> {
+        self.authorize(company_id, Action::Count)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
             let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
@@ -206,11 +208,13 @@ impl Store {
     }
 
     pub fn get_count(&self, id: &str) -> Result<CountSession> {
+        self.authorize_row("count_sessions", id, Action::Read)?;
         get_session(&self.conn, id)
     }
 
     /// Counts of the company that are open or paused, newest first.
     pub fn list_open_counts(&self, company_id: &str) -> Result<Vec<CountSession>> {
+        self.authorize(company_id, Action::Read)?;
         get_company(&self.conn, company_id)?;
         let ids: Vec<String> = self
             .conn
@@ -226,6 +230,7 @@ impl Store {
     /// An unknown code is refused and recorded nowhere; a product outside the scope needs
     /// `confirm_out_of_scope`.
     pub fn scan(&mut self, session_id: &str, input: &ScanInput) -> Result<CountLine> {
+        self.authorize_row("count_sessions", session_id, Action::Count)?;
         if let Some(q) = input.quantity {
             if !(0..=MAX_QUANTITY).contains(&q) {
                 return Err(Error::validation(
@@ -288,6 +293,7 @@ impl Store {
 
     /// Pauses (or resumes) a count; its scans stay.
     pub fn set_count_paused(&mut self, session_id: &str, paused: bool) -> Result<CountSession> {
+        self.authorize_row("count_sessions", session_id, Action::Count)?;
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
             let status = if paused { "paused" } else { "open" };
@@ -301,6 +307,7 @@ impl Store {
     }
 
     pub fn cancel_count(&mut self, session_id: &str) -> Result<CountSession> {
+        self.authorize_row("count_sessions", session_id, Action::Count)?;
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
             let hlc = tx.stamp();
@@ -315,6 +322,7 @@ impl Store {
     /// Counted against expected, line by line, with what happened since each was counted, and
     /// the products in scope not counted.
     pub fn review_count(&self, session_id: &str) -> Result<CountReview> {
+        self.authorize_row("count_sessions", session_id, Action::Count)?;
         review(&self.conn, session_id)
     }
 
@@ -325,6 +333,7 @@ impl Store {
         session_id: &str,
         uncounted: UncountedChoice,
     ) -> Result<CountReview> {
+        self.authorize_row("count_sessions", session_id, Action::Count)?;
         self.write(|tx| {
             let row = session_row(tx.conn, session_id)?;
             ensure_active(&row)?;
@@ -365,6 +374,7 @@ impl Store {
     /// Products due for counting in a warehouse: their type asks for a count every N days and
     /// the last count here is older than that, or there was none.
     pub fn counts_due(&self, company_id: &str, warehouse_id: &str) -> Result<Vec<DueCount>> {
+        self.authorize(company_id, Action::Read)?;
         crate::catalog::warehouse_of_company(&self.conn, company_id, warehouse_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.sku, p.name, t.name, t.count_frequency_days,

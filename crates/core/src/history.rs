@@ -4,6 +4,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
+use crate::auth::Action;
 use crate::catalog::{get_company, get_product};
 use crate::db::Store;
 use crate::error::{Error, Result};
@@ -78,6 +79,7 @@ pub(crate) fn movements_after(
 impl Store {
     /// The ledger, newest first (by the time movements happened), filtered and paged.
     pub fn list_movements(&self, query: &HistoryQuery) -> Result<MovementPage> {
+        self.authorize(&query.company_id, Action::Read)?;
         get_company(&self.conn, &query.company_id)?;
         let mut params: Vec<Value> = vec![Value::Text(query.company_id.clone())];
         let mut filters = String::from("m.company_id = ?1");
@@ -141,6 +143,7 @@ impl Store {
         warehouse_id: Option<&str>,
         days: u32,
     ) -> Result<Vec<DailySales>> {
+        self.authorize_row("products", product_id, Action::Read)?;
         let product = get_product(&self.conn, product_id)?;
         if !(1..=3_660).contains(&days) {
             return Err(Error::validation("days", "choose between 1 and 3660 days"));

@@ -251,6 +251,7 @@ impl Store {
         dir: &Path,
         progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<ImportSummary> {
+        self.authorize_anywhere(crate::auth::Action::Import)?;
         let total_bytes: u64 = FILES
             .iter()
             .map(|f| {

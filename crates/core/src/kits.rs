@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::{params, Connection};
 
+use crate::auth::Action;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{KitComponent, Product, QuantityLine};
@@ -89,6 +90,7 @@ impl Store {
         kit_id: &str,
         components: &[QuantityLine],
     ) -> Result<Product> {
+        self.authorize_row("products", kit_id, Action::EditCatalog)?;
         let wanted = if components.is_empty() {
             BTreeMap::new()
         } else {

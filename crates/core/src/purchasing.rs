@@ -8,6 +8,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
+use crate::auth::Action;
 use crate::catalog::{decimal_column, get_company, get_product, Unique};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
@@ -162,6 +163,7 @@ impl Store {
     // ----- suppliers -----
 
     pub fn create_supplier(&mut self, company_id: &str, input: &SupplierInput) -> Result<Supplier> {
+        self.authorize(company_id, Action::EditSuppliers)?;
         ValidSupplier::parse(input)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
@@ -171,6 +173,7 @@ impl Store {
     }
 
     pub fn update_supplier(&mut self, id: &str, input: &SupplierInput) -> Result<Supplier> {
+        self.authorize_row("suppliers", id, Action::EditSuppliers)?;
         let s = ValidSupplier::parse(input)?;
         self.write(|tx| {
             let current = get_supplier(tx.conn, id)?;
@@ -187,6 +190,7 @@ impl Store {
     }
 
     pub fn set_supplier_archived(&mut self, id: &str, archived: bool) -> Result<Supplier> {
+        self.authorize_row("suppliers", id, Action::EditSuppliers)?;
         self.write(|tx| {
             get_supplier(tx.conn, id)?;
             crate::catalog::set_archived(tx, "suppliers", "supplier", id, archived)?;
@@ -195,6 +199,7 @@ impl Store {
     }
 
     pub fn get_supplier(&self, id: &str) -> Result<Supplier> {
+        self.authorize_row("suppliers", id, Action::Read)?;
         get_supplier(&self.conn, id)
     }
 
@@ -203,6 +208,7 @@ impl Store {
         company_id: &str,
         include_archived: bool,
     ) -> Result<Vec<Supplier>> {
+        self.authorize(company_id, Action::Read)?;
         get_company(&self.conn, company_id)?;
         let ids: Vec<String> = self
             .conn
@@ -216,6 +222,7 @@ impl Store {
 
     /// A supplier of the company by id or name.
     pub fn find_supplier(&self, company_id: &str, name_or_id: &str) -> Result<Supplier> {
+        self.authorize(company_id, Action::Read)?;
         let id: Option<String> = self
             .conn
             .query_row(
@@ -241,6 +248,7 @@ impl Store {
         supplier_id: &str,
         input: &ProductSupplierInput,
     ) -> Result<ProductSupplier> {
+        self.authorize_row("products", product_id, Action::EditSuppliers)?;
         ValidLink::parse(input)?;
         self.write(|tx| {
             let supplier_id = upsert_link(tx, product_id, supplier_id, input)?;
@@ -256,12 +264,14 @@ impl Store {
 
     /// The suppliers of a product, preferred first, then by lead time, cost and name.
     pub fn product_suppliers(&self, product_id: &str) -> Result<Vec<ProductSupplier>> {
+        self.authorize_row("products", product_id, Action::Read)?;
         get_product(&self.conn, product_id)?;
         links(&self.conn, "l.product_id = ?1", [product_id])
     }
 
     /// The products a supplier supplies, by SKU.
     pub fn supplier_products(&self, supplier_id: &str) -> Result<Vec<ProductSupplier>> {
+        self.authorize_row("suppliers", supplier_id, Action::Read)?;
         get_supplier(&self.conn, supplier_id)?;
         let mut all = links(&self.conn, "l.supplier_id = ?1", [supplier_id])?;
         all.sort_by(|a, b| a.sku.cmp(&b.sku));
@@ -277,6 +287,7 @@ impl Store {
         company_id: &str,
         input: &PurchaseOrderInput,
     ) -> Result<PurchaseOrder> {
+        self.authorize(company_id, Action::ManageOrders)?;
         if input.lines.is_empty() {
             return Err(Error::validation("lines", "add at least one product"));
         }
@@ -374,6 +385,7 @@ impl Store {
     /// Marks a draft as sent and stamps its expected date: sent plus the longest lead time of
     /// the supplier's links for its products.
     pub fn send_purchase_order(&mut self, id: &str) -> Result<PurchaseOrder> {
+        self.authorize_row("purchase_orders", id, Action::ManageOrders)?;
         self.write(|tx| {
             let order = get_order(tx.conn, id)?;
             if order.status != PurchaseOrderStatus::Draft {
@@ -405,6 +417,7 @@ impl Store {
         id: &str,
         input: &ReceiveOrderInput,
     ) -> Result<PurchaseOrder> {
+        self.authorize_row("purchase_orders", id, Action::ReceiveOrder)?;
         let wanted = sum_lines(&input.lines, Sign::Positive)?;
         self.write(|tx| {
             let order = get_order(tx.conn, id)?;
@@ -473,6 +486,7 @@ impl Store {
 
     /// Cancels what is still open; what was received stays received.
     pub fn cancel_purchase_order(&mut self, id: &str) -> Result<PurchaseOrder> {
+        self.authorize_row("purchase_orders", id, Action::ManageOrders)?;
         self.write(|tx| {
             let order = get_order(tx.conn, id)?;
             if matches!(order.status, PurchaseOrderStatus::Received | PurchaseOrderStatus::Cancelled) {
@@ -489,11 +503,13 @@ impl Store {
     }
 
     pub fn get_purchase_order(&self, id: &str) -> Result<PurchaseOrder> {
+        self.authorize_row("purchase_orders", id, Action::Read)?;
         get_order(&self.conn, id)
     }
 
     /// Purchase orders of a company, newest first.
     pub fn list_purchase_orders(&self, query: &PurchaseOrderQuery) -> Result<PurchaseOrderPage> {
+        self.authorize(&query.company_id, Action::Read)?;
         get_company(&self.conn, &query.company_id)?;
         let status = query.status.map(PurchaseOrderStatus::as_str);
         let limit = match query.limit {
@@ -558,6 +574,7 @@ impl Store {
     /// Units on open purchase orders (sent or partly received) per product and warehouse of a
     /// company, optionally for one product.
     pub fn on_order(&self, company_id: &str, product_id: Option<&str>) -> Result<Vec<OnOrder>> {
+        self.authorize(company_id, Action::Read)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.product_id, o.warehouse_id, SUM(MAX(l.quantity_ordered - l.quantity_received, 0))
              FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
+use crate::auth::Action;
 use crate::catalog::{decimal_column, get_company};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
@@ -26,6 +27,7 @@ impl Store {
     /// stock-holding product (a kit's components for a kit), and the daily rollup. Selling more
     /// than is on hand is refused unless the company allows backorders; all or nothing.
     pub fn record_sale(&mut self, company_id: &str, input: &SaleInput) -> Result<Sale> {
+        self.authorize(company_id, Action::Sell)?;
         if input.lines.is_empty() {
             return Err(Error::validation("lines", "add at least one product"));
         }
@@ -115,11 +117,13 @@ impl Store {
     }
 
     pub fn get_sale(&self, id: &str) -> Result<Sale> {
+        self.authorize_row("sales", id, Action::Read)?;
         get_sale(&self.conn, id)
     }
 
     /// Sales of a company, newest first.
     pub fn list_sales(&self, query: &SaleQuery) -> Result<SalePage> {
+        self.authorize(&query.company_id, Action::Read)?;
         get_company(&self.conn, &query.company_id)?;
         let limit = match query.limit {
             0 => DEFAULT_PAGE,
@@ -160,6 +164,7 @@ impl Store {
     /// Takes back products of a sale into the sale's warehouse (a kit's components for a kit).
     /// Never more of a product than the sale still has unreturned.
     pub fn record_return(&mut self, company_id: &str, input: &ReturnInput) -> Result<Sale> {
+        self.authorize(company_id, Action::Sell)?;
         let wanted = stock::sum_lines(&input.lines, stock::Sign::Positive)?;
         let note = validate::optional("note", "Note", input.note.as_deref(), MAX_NOTE)?;
         self.write(|tx| {

@@ -7,6 +7,7 @@
 
 use rusqlite::types::Value;
 
+use crate::auth::Action;
 use crate::catalog::{decimal_column, get_company};
 use crate::db::Store;
 use crate::error::Result;
@@ -19,6 +20,7 @@ const BROAD_SEARCH: i64 = 2_000;
 
 impl Store {
     pub fn list_products(&self, query: &ProductQuery) -> Result<ProductPage> {
+        self.authorize(&query.company_id, Action::Read)?;
         get_company(&self.conn, &query.company_id)?;
         let mut params: Vec<Value> = vec![Value::Text(query.company_id.clone())];
         let mut bind = |v: Value| {

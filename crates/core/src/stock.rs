@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
+use crate::auth::Action;
 use crate::catalog::{get_company, warehouse_of_company};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
@@ -405,6 +406,7 @@ impl Store {
         company_id: &str,
         input: &ReceiptInput,
     ) -> Result<MovementResult> {
+        self.authorize(company_id, Action::ReceiveStock)?;
         let lines = sum_lines(&input.lines, Sign::Positive)?;
         let note = note(input.note.as_deref())?;
         self.write(|tx| {
@@ -421,6 +423,7 @@ impl Store {
         company_id: &str,
         input: &AdjustmentInput,
     ) -> Result<MovementResult> {
+        self.authorize(company_id, Action::Adjust)?;
         let lines = sum_lines(&input.lines, Sign::NonZero)?;
         let note = note(input.note.as_deref())?;
         self.write(|tx| {
@@ -440,6 +443,7 @@ impl Store {
         company_id: &str,
         input: &TransferInput,
     ) -> Result<MovementResult> {
+        self.authorize(company_id, Action::Transfer)?;
         let lines = sum_lines(&input.lines, Sign::Positive)?;
         if input.from_warehouse_id == input.to_warehouse_id {
             return Err(Error::validation(
@@ -477,6 +481,7 @@ impl Store {
     /// Records counted quantities as absolute count events as of `counted_at` (DESIGN §2):
     /// movements after that time still apply on top of the count.
     pub fn record_count(&mut self, company_id: &str, input: &CountInput) -> Result<MovementResult> {
+        self.authorize(company_id, Action::Adjust)?;
         let lines = sum_lines(&input.lines, Sign::NonNegative)?;
         let counted_at = input
             .counted_at
@@ -493,6 +498,7 @@ impl Store {
     }
 
     pub fn list_adjustment_reasons(&self, company_id: &str) -> Result<Vec<AdjustmentReason>> {
+        self.authorize(company_id, Action::Read)?;
         get_company(&self.conn, company_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, name FROM adjustment_reasons WHERE company_id = ?1 AND archived = 0
@@ -513,6 +519,7 @@ impl Store {
         company_id: &str,
         name: &str,
     ) -> Result<AdjustmentReason> {
+        self.authorize(company_id, Action::EditCatalog)?;
         let name = validate::required("name", "Reason", name, MAX_NAME)?;
         self.write(|tx| {
             get_company(tx.conn, company_id)?;
@@ -546,6 +553,7 @@ impl Store {
 
     /// Removes a reason from the list offered for new adjustments; history keeps it.
     pub fn remove_adjustment_reason(&mut self, company_id: &str, id: &str) -> Result<()> {
+        self.authorize(company_id, Action::EditCatalog)?;
         self.write(|tx| {
             let changed = tx.conn.execute(
                 "UPDATE adjustment_reasons SET archived = 1, updated_hlc = ?3
@@ -647,6 +655,7 @@ pub(crate) fn levels_of_product(conn: &Connection, product_id: &str) -> Result<V
 impl Store {
     /// The dashboard's figures: one pass over the company's stock levels.
     pub fn company_summary(&self, company_id: &str) -> Result<CompanySummary> {
+        self.authorize(company_id, Action::Read)?;
         crate::catalog::get_company(&self.conn, company_id)?;
         let count = |sql: &str| -> Result<i64> {
             Ok(self
@@ -687,6 +696,7 @@ impl Store {
     /// On hand per product and warehouse of a company, optionally for one warehouse or SKU,
     /// ordered by SKU then warehouse name. Archived products are left out.
     pub fn list_stock(&self, query: &StockQuery) -> Result<Vec<StockRow>> {
+        self.authorize(&query.company_id, Action::Read)?;
         crate::catalog::get_company(&self.conn, &query.company_id)?;
         if let Some(w) = &query.warehouse_id {
             crate::catalog::warehouse_of_company(&self.conn, &query.company_id, w)?;
@@ -772,6 +782,7 @@ impl Store {
     /// count (by time, then HLC) plus every other movement after it; without a count, the sum
     /// of the movements. Sorted by product id then warehouse id.
     pub fn ledger_levels(&self) -> Result<Vec<(String, String, i64)>> {
+        self.authorize_anywhere(Action::ReadEverything)?;
         let mut stmt = self.conn.prepare(
             "WITH last_count AS (
                  SELECT product_id, warehouse_id, quantity, occurred_at, hlc FROM (
@@ -796,6 +807,7 @@ impl Store {
     /// The kept stock levels of every (product, warehouse) that has movements, in the order of
     /// [`Store::ledger_levels`]: the two must be equal.
     pub fn kept_levels(&self) -> Result<Vec<(String, String, i64)>> {
+        self.authorize_anywhere(Action::ReadEverything)?;
         let mut stmt = self.conn.prepare(
             "SELECT s.product_id, s.warehouse_id, s.on_hand FROM stock_levels s
              WHERE EXISTS (SELECT 1 FROM stock_movements m
