@@ -8,6 +8,7 @@ mod catalog;
 mod counts;
 mod db;
 mod error;
+mod forecast;
 mod history;
 mod hlc;
 mod import;
