@@ -33,6 +33,7 @@ pub fn typescript() -> String {
         CountScope, CountStatus, CountSessionInput, CountSession, CountLine, ScanInput,
         CountReviewLine, UncountedProduct, CountReview, UncountedChoice, DueCount,
         AlertQuery, AlertSupplier, Alert, AlertPage, ImportSummary, ImportProgress,
+        ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
     );
     let mut out = String::from(

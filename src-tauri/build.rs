@@ -60,6 +60,8 @@ const COMMANDS: &[&str] = &[
     "counts_due",
     "low_stock_alerts",
     "import_dir",
+    "stockout_forecast",
+    "check_alert_notices",
     "auth_status",
     "setup_owner",
     "sign_in",

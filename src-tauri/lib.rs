@@ -79,6 +79,8 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::counts::counts_due,
             commands::alerts::low_stock_alerts,
             commands::alerts::import_dir,
+            commands::dashboard::stockout_forecast,
+            commands::dashboard::check_alert_notices,
             commands::users::auth_status,
             commands::users::setup_owner,
             commands::users::sign_in,
@@ -112,6 +114,8 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        // Sent from Rust only (check_alert_notices): the window has no notification permission.
+        .plugin(tauri_plugin_notification::init())
         .run(context())
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "the application stopped with an error");

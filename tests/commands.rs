@@ -288,6 +288,152 @@ fn an_import_through_ipc_is_all_or_nothing_and_feeds_the_alerts() {
 }
 
 #[test]
+fn the_dashboard_forecast_and_alert_notices_through_ipc() {
+    let app = App::new();
+    let data = tempfile::tempdir().unwrap();
+    let files = [
+        ("companies.csv", "id,name\n1,Harbour\n"),
+        ("warehouses.csv", "id,company_id,name\n1,1,Main\n"),
+        ("product_types.csv", "product_type,default_threshold\n"),
+        (
+            "products.csv",
+            "id,company_id,sku,name,price,product_type\n1,1,MUG,Mug,12.50,\n2,1,JUG,Jug,20.00,\n",
+        ),
+        ("suppliers.csv", "id,company_id,name,contact_email\n"),
+        (
+            "product_suppliers.csv",
+            "product_id,supplier_id,lead_time_days,unit_cost,is_preferred\n",
+        ),
+        ("thresholds.csv", "product_id,warehouse_id,threshold\n"),
+        (
+            "sales.csv",
+            "id,product_id,warehouse_id,quantity,sold_at\n1,1,1,6,2024-12-20T10:00:00Z\n2,2,1,3,2024-12-21T10:00:00Z\n",
+        ),
+        ("inventory.csv", "product_id,warehouse_id,quantity\n1,1,2\n2,1,50\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(data.path().join(name), text).unwrap();
+    }
+    app.ok("import_dir", json!({"dir": data.path().to_str().unwrap()}));
+    let company = app.ok("list_companies", json!({}))[0]["id"].clone();
+    let now = "2025-01-01T00:00:00Z";
+
+    // MUG: 30*2/6 = 10 days; JUG: 30*50/3 = 500 days.
+    let forecast = app.ok(
+        "stockout_forecast",
+        json!({"query": {"company_id": company, "now": now}}),
+    );
+    assert_eq!(
+        forecast,
+        json!({"window_days": 30, "selling": 2, "within_7_days": 0, "within_14_days": 1, "within_30_days": 1})
+    );
+
+    // Without a notification plugin on the test runtime the command still answers.
+    let fresh = app.ok(
+        "check_alert_notices",
+        json!({"companyId": company, "now": now}),
+    );
+    let skus: Vec<&str> = fresh
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["MUG"], "the one alert is new");
+    assert_eq!(
+        app.ok(
+            "check_alert_notices",
+            json!({"companyId": company, "now": now})
+        ),
+        json!([]),
+        "and told once"
+    );
+
+    let err = app.err("check_alert_notices", json!({"companyId": "nope"}));
+    assert_eq!(err["code"], "not_found");
+    let err = app.err(
+        "stockout_forecast",
+        json!({"query": {"company_id": company, "window_days": 400}}),
+    );
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("validation"), Some("window_days"))
+    );
+}
+
+#[test]
+fn draft_orders_from_alerts_through_ipc() {
+    let app = App::new();
+    let (company, main) = app.company_with_warehouse();
+    let mug = app.ok(
+        "create_product",
+        json!({"companyId": company, "input": {"sku": "MUG", "name": "Mug", "price": "9.00",
+            "threshold": 10, "initial_stock": [{"warehouse_id": main, "quantity": 12}]}}),
+    )["id"]
+        .clone();
+    let supplier = app.ok(
+        "create_supplier",
+        json!({"companyId": company, "input": {"name": "Potter", "contact_email": "p@potter.example"}}),
+    )["id"]
+        .clone();
+    app.ok(
+        "link_supplier",
+        json!({"productId": mug, "supplierId": supplier, "input": {
+            "lead_time_days": 7, "unit_cost": "2.50", "moq": 12, "pack_multiple": 6}}),
+    );
+    app.ok(
+        "record_sale",
+        json!({"companyId": company, "input": {"warehouse_id": main,
+            "lines": [{"product_id": mug, "quantity": 5}]}}),
+    );
+    let now = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let query = json!({"company_id": company, "now": now});
+
+    // 7 on hand < 10; cover 14 days: ceil(5*14/30) + 10 - 7 = 6, raised to the MOQ of 12.
+    let drafted = app.ok(
+        "draft_orders_from_alerts",
+        json!({"input": {"query": query, "selection": [{"product_id": mug, "warehouse_id": main}]}}),
+    );
+    let order = &drafted["orders"][0];
+    assert_eq!(
+        (
+            order["status"].as_str(),
+            order["supplier_name"].as_str(),
+            order["lines"][0]["quantity_ordered"].as_i64(),
+            order["total"].as_str()
+        ),
+        (Some("draft"), Some("Potter"), Some(12), Some("30.00"))
+    );
+    assert_eq!(drafted["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(drafted["skipped"], json!([]));
+
+    // Again: the draft already has it; the skipped row says why, with the order to open.
+    let again = app.ok("draft_orders_from_alerts", json!({"input": {"query": query}}));
+    assert_eq!(again["orders"], json!([]));
+    assert_eq!(again["skipped"][0]["reason"], "already_on_draft");
+    assert_eq!(again["skipped"][0]["purchase_order_id"], order["id"]);
+
+    assert_eq!(
+        app.err(
+            "draft_orders_from_alerts",
+            json!({"input": {"query": query, "selection": []}})
+        ),
+        json!({"code": "validation", "field": "selection",
+            "message": "Select at least one alert, or leave the selection out to order every alert"})
+    );
+    let err = app.err(
+        "draft_orders_from_alerts",
+        json!({"input": {"query": {"company_id": "nope"}}}),
+    );
+    assert_eq!(err["code"], "not_found");
+    let page = app.ok(
+        "list_purchase_orders",
+        json!({"query": {"company_id": company}}),
+    );
+    assert_eq!(page["total"], 1, "the refusals wrote nothing");
+}
+
+#[test]
 fn a_database_from_a_newer_version_is_reported_to_the_ui_not_opened() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("future.db");

@@ -12,8 +12,9 @@ pub fn low_stock_alerts(
     state.with(|s| s.low_stock_alerts(&query))
 }
 
-/// The event carrying [`ImportProgress`] while `import_dir` runs. The window needs
-/// `core:event:allow-listen` in its capability to receive it: granted with the import screen.
+/// The event carrying [`ImportProgress`] while `import_dir` runs. The import screen listens to
+/// it: `core:event:allow-listen` and `core:event:allow-unlisten` are granted in
+/// `capabilities/main.json` for that.
 pub const IMPORT_PROGRESS: &str = "import-progress";
 
 /// Imports a folder of CSV files, all or nothing. It runs off the main thread on a connection

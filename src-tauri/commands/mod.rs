@@ -5,6 +5,7 @@ pub mod alerts;
 pub mod app;
 pub mod catalog;
 pub mod counts;
+pub mod dashboard;
 pub mod purchasing;
 pub mod stock;
 pub mod users;

@@ -158,6 +158,15 @@ export type DueCount = { product_id: string, sku: string, name: string, product_
  * Never counted here when absent.
  */
 last_counted_at: string | null, };
+export type ForecastQuery = { company_id: string, 
+/**
+ * RFC 3339; absent means now.
+ */
+now?: string, 
+/**
+ * The sales window, as for alerts; 0 means 30.
+ */
+window_days: number, };
 export type HistoryQuery = { company_id: string, product_id?: string, warehouse_id?: string, kind?: MovementKind, reason?: string, user_id?: string, 
 /**
  * The movements of one sale, transfer, count, purchase order...
@@ -192,6 +201,7 @@ export type KitComponent = { product_id: string, sku: string, name: string,
  * Units of the component in one kit.
  */
 quantity: number, };
+export type Membership = { company_id: string, company_name: string, role: Role, };
 export type Movement = { id: string, product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse_name: string, kind: MovementKind, 
 /**
  * Signed change of on hand; for a count, the quantity counted.
@@ -209,10 +219,10 @@ export type MovementKind = "opening" | "receipt" | "sale" | "return" | "adjustme
 export type MovementPage = { items: Array<Movement>, 
 /**
  * Whether there are older movements after this page.
-export type Membership = { company_id: string, company_name: string, role: Role, };
  */
 has_more: boolean, };
 export type MovementResult = { movements: Array<Movement>, };
+export type NewUser = { company_id: string, email: string, name: string, role: Role, password: string, };
 export type OnOrder = { product_id: string, warehouse_id: string, quantity: number, };
 export type Product = { id: string, company_id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, 
 /**
@@ -222,7 +232,6 @@ threshold: number | null, warehouse_thresholds: Array<WarehouseThreshold>, archi
 /**
  * On hand per warehouse where the product is stocked (for a kit: what its components
  * allow, per warehouse).
-export type NewUser = { company_id: string, email: string, name: string, role: Role, password: string, };
  */
 stock: Array<StockLevel>, 
 /**
@@ -319,6 +328,7 @@ export type ReturnInput = { sale_id: string,
  * Products as sold on the sale (a kit returns as a kit).
  */
 lines: Array<QuantityLine>, note?: string, };
+export type Role = "owner" | "manager" | "clerk";
 export type Sale = { id: string, company_id: string, warehouse_id: string, warehouse_name: string, sold_at: string, total: string, note: string | null, lines: Array<SaleLine>, };
 export type SaleInput = { warehouse_id: string, lines: Array<SaleLineInput>, note?: string, };
 export type SaleLine = { id: string, product_id: string, sku: string, product_name: string, is_kit: boolean, quantity: number, unit_price: string, line_total: string, 
@@ -328,7 +338,6 @@ export type SaleLine = { id: string, product_id: string, sku: string, product_na
 returned: number, };
 export type SaleLineInput = { 
 /**
-export type Role = "owner" | "manager" | "clerk";
  * A product or a kit.
  */
 product_id: string, quantity: number, 
@@ -352,6 +361,8 @@ quantity?: number,
  * A product outside the session's scope is refused with `confirmation_required` unless set.
  */
 confirm_out_of_scope: boolean, };
+export type SetupOwner = { name: string, email: string, password: string, };
+export type SignIn = { email: string, password: string, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
 export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 
@@ -359,10 +370,13 @@ export type StockRow = { product_id: string, sku: string, product_name: string, 
  * What can be sold now (kits: computed from their components).
  */
 available: number, is_kit: boolean, };
+export type StockoutForecast = { window_days: number, 
+/**
+ * Rows with sales in the window: the ones that have a forecast at all.
+ */
+selling: number, within_7_days: number, within_14_days: number, within_30_days: number, };
 export type Supplier = { id: string, company_id: string, name: string, contact_email: string, phone: string | null, address: string | null, notes: string | null, archived: boolean, created_at: string, 
 /**
-export type SetupOwner = { name: string, email: string, password: string, };
-export type SignIn = { email: string, password: string, };
  * Products this supplier supplies.
  */
 product_count: number, 
@@ -383,7 +397,7 @@ export type SupplierInput = { name: string, contact_email: string, phone?: strin
 export type TransferInput = { from_warehouse_id: string, to_warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
 export type UncountedChoice = "treat_as_zero" | "leave";
 export type UncountedProduct = { product_id: string, sku: string, name: string, on_hand: number, };
+export type User = { id: string, email: string, name: string, disabled: boolean, created_at: string, memberships: Array<Membership>, };
 export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
 export type WarehouseInput = { name: string, code?: string, address?: string, };
 export type WarehouseThreshold = { warehouse_id: string, threshold: number, };
-export type User = { id: string, email: string, name: string, disabled: boolean, created_at: string, memberships: Array<Membership>, };
