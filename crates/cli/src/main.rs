@@ -5,6 +5,7 @@
 //! written), 2 a usage mistake.
 
 mod output;
+mod users;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,6 +28,10 @@ struct Cli {
     /// Print results (and errors) as JSON on stdout.
     #[arg(long, global = true)]
     json: bool,
+    /// Who runs the command: needed once the database has users (password from
+    /// STOCKFLOW_PASSWORD, else a prompt).
+    #[arg(long, global = true, value_name = "EMAIL")]
+    user: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -78,6 +83,9 @@ enum Command {
     },
     /// Low-stock alerts driven by sales velocity.
     Alerts(AlertArgs),
+    /// Users and their roles (owners).
+    #[command(subcommand)]
+    User(users::UserCmd),
 }
 
 #[derive(Args)]
@@ -446,7 +454,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out { json: cli.json };
     let path = cli.db.clone().unwrap_or_else(paths::default_db_path);
-    let result = Store::open(&path).and_then(|mut store| run(&mut store, cli.command, &out));
+    let result = Store::open(&path).and_then(|mut store| {
+        let signed_in = users::sign_in(&mut store, cli.user.as_deref())?;
+        run(&mut store, cli.command, signed_in, &out)
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -456,8 +467,9 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
+fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Out) -> Result<()> {
     match command {
+        Command::User(cmd) => users::run(store, cmd, signed_in, out)?,
         Command::Company(CompanyCmd::Add { name }) => {
             let c = store.create_company(&CompanyInput {
                 name,
@@ -784,7 +796,15 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
                 limit: args.limit,
                 ..Default::default()
             })?;
-            let mut t = Table::new(["when", "kind", "sku", "warehouse", "quantity", "reason"]);
+            let mut t = Table::new([
+                "when",
+                "kind",
+                "sku",
+                "warehouse",
+                "quantity",
+                "reason",
+                "by",
+            ]);
             for m in &page.items {
                 t.row([
                     m.occurred_at.clone(),
@@ -793,6 +813,7 @@ fn run(store: &mut Store, command: Command, out: &Out) -> Result<()> {
                     m.warehouse_name.clone(),
                     signed(m.kind, m.quantity),
                     m.reason.clone().unwrap_or_default(),
+                    m.user_name.clone().unwrap_or_default(),
                 ]);
             }
             let more = if page.has_more {
