@@ -36,6 +36,11 @@ export const ICONS = {
   receive: ["M12 3v11M8 10l4 4 4-4", "M4 15v5h16v-5"],
   trash: ["M4 7h16", "M10 11v6M14 11v6", "M6 7l1 13h10l1-13", "M9 7V4h6v3"],
   minus: ["M5 12h14"],
+  lock: ["M5 11h14v10H5z", "M8 11V7a4 4 0 0 1 8 0v4"],
+  users: ["M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M2 21v-1a6 6 0 0 1 6-6h2a6 6 0 0 1 6 6v1", "M16 3.1a4 4 0 0 1 0 7.8", "M19 14.2a6 6 0 0 1 3 5.2V21"],
+  user: ["M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1"],
+  logout: ["M15 4h4v16h-4", "M10 8l-4 4 4 4", "M6 12h11"],
+  key: ["M8 15a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M11 11h10", "M18 11v3", "M21 11v3"],
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -45,6 +45,9 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "forbidden",
   "database_too_new",
   "internal",
+  "unauthenticated",
+  "sign_in_failed",
+  "throttled",
 ]);
 
 /** A refused command. `message` is a sentence that is safe to show to the user. */
@@ -90,11 +93,22 @@ export function toIpcError(command: string, raw: unknown): IpcError {
   );
 }
 
+type IpcErrorListener = (error: IpcError) => void;
+const errorListeners = new Set<IpcErrorListener>();
+
+/** Hears every refused command (sign-in uses it to catch `unauthenticated` from anywhere). */
+export function onIpcError(listener: IpcErrorListener): () => void {
+  errorListeners.add(listener);
+  return () => errorListeners.delete(listener);
+}
+
 export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
-    throw toIpcError(command, raw);
+    const error = toIpcError(command, raw);
+    for (const listener of errorListeners) listener(error);
+    throw error;
   }
 }
 
@@ -169,3 +183,25 @@ export const setKitComponents = (kitId: string, components: QuantityLine[]) =>
 export const listMovements = (query: HistoryQuery) => call<MovementPage>("list_movements", { query });
 export const dailySales = (productId: string, warehouseId: string | null, days: number) =>
   call<DailySales[]>("daily_sales", { productId, warehouseId, days });
+
+// ---- Users, roles and sign-in (issue #7) ----
+import type { AuthStatus, ChangePassword, NewUser, Role, SetupOwner, SignIn, User } from "./bindings";
+
+export const authStatus = () => call<AuthStatus>("auth_status");
+/** First run only: creates the owner (of every existing company) and signs them in. */
+export const setupOwner = (input: SetupOwner) => call<User>("setup_owner", { input });
+export const signIn = (input: SignIn) => call<User>("sign_in", { input });
+export const signOut = () => call<null>("sign_out");
+export const changePassword = (input: ChangePassword) => call<null>("change_password", { input });
+/** The members of a company (owners only). */
+export const listUsers = (companyId: string) => call<User[]>("list_users", { companyId });
+export const addUser = (input: NewUser) => call<User>("add_user", { input });
+export const setUserDisabled = (userId: string, disabled: boolean) =>
+  call<User>("set_user_disabled", { userId, disabled });
+export const setUserRole = (userId: string, companyId: string, role: Role) =>
+  call<User>("set_user_role", { userId, companyId, role });
+export const resetPassword = (userId: string, password: string) =>
+  call<null>("reset_password", { userId, password });
+/** 0 = never lock; otherwise 1..=480 minutes without activity. */
+export const setIdleLockMinutes = (minutes: number) =>
+  call<AuthStatus>("set_idle_lock_minutes", { minutes });

@@ -14,7 +14,8 @@ export type AreaId =
   | "stock-count"
   | "alerts"
   | "history"
-  | "settings";
+  | "settings"
+  | "users";
 
 export type Area = {
   id: AreaId;
@@ -22,6 +23,8 @@ export type Area = {
   icon: IconName;
   /** Shown on the "coming soon" panel until the area is built. */
   soon?: { summary: string; points: string[] };
+  /** Listed in the navigation only for the owners of the current company. */
+  ownersOnly?: boolean;
 };
 
 export type NavGroup = { label: string | null; areas: Area[] };
@@ -90,7 +93,10 @@ export const NAV: NavGroup[] = [
   },
   {
     label: null,
-    areas: [{ id: "settings", label: "Settings", icon: "settings" }],
+    areas: [
+      { id: "users", label: "Users", icon: "users", ownersOnly: true },
+      { id: "settings", label: "Settings", icon: "settings" },
+    ],
   },
 ];
 

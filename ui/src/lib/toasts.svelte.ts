@@ -32,6 +32,13 @@ class Toasts {
 
   error(err: unknown, context?: string) {
     const message = errorMessage(err);
+    // An ended session brings up the sign-in screen, which says so: no toast on top of it.
+    if (err instanceof IpcError && err.code === "unauthenticated") return;
+    // A refusal for the user's role is shown once, as the core words it, whoever reports it.
+    if (err instanceof IpcError && err.code === "forbidden") {
+      if (!this.items.some((t) => t.kind === "error" && t.message === message)) this.push("error", message);
+      return;
+    }
     this.push("error", context ? `${context}: ${message}` : message);
   }
 
