@@ -7,6 +7,8 @@
 //! already below their threshold are looked at, so the work grows with the alerts, not the
 //! catalog.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use rusqlite::params;
 
@@ -25,6 +27,11 @@ pub(crate) struct Window {
     /// Whole days `[first_day, end_day)` summed from the rollup.
     pub(crate) first_day: String,
     pub(crate) end_day: String,
+    /// The same days as days since 1970-01-01, as in `sales_daily_keyed`'s key.
+    pub(crate) first_day_number: i64,
+    pub(crate) end_day_number: i64,
+    /// The UTC day the window starts in: a row that last sold before it has no recent sales.
+    pub(crate) since_day: String,
     /// Partial days summed from movements: `[from, to)` each, possibly empty.
     pub(crate) head: (String, String),
     pub(crate) tail: (String, String),
@@ -51,10 +58,17 @@ impl Window {
         Window {
             first_day: first_day.to_string(),
             end_day: end_day.to_string(),
+            first_day_number: day_number(first_day),
+            end_day_number: day_number(end_day),
+            since_day: since_day.to_string(),
             head: (stamp(since), stamp(midnight(first_day).min(now))),
             tail: (stamp(midnight(end_day).max(since)), stamp(now)),
         }
     }
+}
+
+fn day_number(d: NaiveDate) -> i64 {
+    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date")).num_days()
 }
 
 fn ceil_div(a: i64, b: i64) -> i64 {
@@ -82,46 +96,34 @@ impl Store {
             None => Utc::now(),
         };
         let w = Window::new(now, days);
+        let suppliers = self.company_suppliers(&q.company_id)?;
+        let on_order = self.open_order_quantities(&q.company_id)?;
+        // One row per (product, warehouse) below its threshold that sold since the window
+        // began, from the partial index; its units sold from the integer-keyed rollup (whole
+        // days) and the movements (the partial days at the edges, skipped when empty).
         let mut stmt = self.conn.prepare_cached(
-            "WITH cand AS MATERIALIZED (
-                 SELECT s.product_id, s.warehouse_id, s.on_hand, s.threshold
-                 FROM warehouses w
-                 JOIN stock_levels s ON s.warehouse_id = w.id AND s.on_hand < s.threshold
-                 WHERE w.company_id = ?1 AND w.archived = 0 AND (?2 IS NULL OR w.id = ?2)
-             ),
-             recent AS MATERIALIZED (
-                 SELECT cand.*,
-                     COALESCE((SELECT SUM(d.units) FROM sales_daily d
-                               WHERE d.product_id = cand.product_id AND d.warehouse_id = cand.warehouse_id
-                                 AND d.day >= ?4 AND d.day < ?5), 0)
-                   - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                               WHERE ?6 < ?7 AND m.product_id = cand.product_id
-                                 AND m.warehouse_id = cand.warehouse_id
-                                 AND m.occurred_at >= ?6 AND m.occurred_at < ?7
-                                 AND m.kind IN ('sale', 'return')), 0)
-                   - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                               WHERE ?8 < ?9 AND m.product_id = cand.product_id
-                                 AND m.warehouse_id = cand.warehouse_id
-                                 AND m.occurred_at >= ?8 AND m.occurred_at < ?9
-                                 AND m.kind IN ('sale', 'return')), 0) AS recent_sales
-                 FROM cand
-             )
-             SELECT r.product_id, p.name, p.sku, r.warehouse_id, w.name, r.on_hand, r.threshold, r.recent_sales,
-                    su.id, su.name, su.contact_email, ps.lead_time_days, ps.moq, ps.pack_multiple,
-                    (SELECT COALESCE(SUM(MAX(l.quantity_ordered - l.quantity_received, 0)), 0)
-                     FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id
-                     WHERE l.product_id = r.product_id AND o.warehouse_id = r.warehouse_id
-                       AND o.status IN ('sent', 'partially_received'))
-             FROM recent r
-             JOIN products p ON p.id = r.product_id
-             JOIN warehouses w ON w.id = r.warehouse_id
-             LEFT JOIN product_suppliers ps ON ps.product_id = r.product_id AND ps.supplier_id = (
-                 SELECT l.supplier_id FROM product_suppliers l JOIN suppliers s2 ON s2.id = l.supplier_id
-                 WHERE l.product_id = r.product_id
-                 ORDER BY l.preferred DESC, l.lead_time_days, CAST(l.unit_cost AS REAL), s2.name, s2.id
-                 LIMIT 1)
-             LEFT JOIN suppliers su ON su.id = ps.supplier_id
-             WHERE r.recent_sales > 0 AND p.archived = 0 AND (?3 IS NULL OR p.product_type_id = ?3)",
+            "SELECT s.product_id, p.name, p.sku, s.warehouse_id, w.name, s.on_hand, s.threshold,
+                 COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
+                           WHERE k.key >= s.product_seq * 68719476736 + w.seq * 65536 + ?4
+                             AND k.key < s.product_seq * 68719476736 + w.seq * 65536 + ?5), 0)
+               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
+                           WHERE ?6 < ?7 AND m.product_id = s.product_id
+                             AND m.warehouse_id = s.warehouse_id
+                             AND m.occurred_at >= ?6 AND m.occurred_at < ?7
+                             AND m.kind IN ('sale', 'return')), 0)
+               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
+                           WHERE ?8 < ?9 AND m.product_id = s.product_id
+                             AND m.warehouse_id = s.warehouse_id
+                             AND m.occurred_at >= ?8 AND m.occurred_at < ?9
+                             AND m.kind IN ('sale', 'return')), 0),
+                 c.supplier_id, c.lead_time_days, c.moq, c.pack_multiple
+             FROM warehouses w
+             JOIN stock_levels s INDEXED BY stock_levels_below
+               ON s.warehouse_id = w.id AND s.on_hand < s.threshold AND s.last_sale_day >= ?10
+             JOIN products p ON p.seq = s.product_seq
+             LEFT JOIN product_supplier_choice c ON c.product_seq = s.product_seq
+             WHERE w.company_id = ?1 AND w.archived = 0 AND (?2 IS NULL OR w.id = ?2)
+               AND p.archived = 0 AND (?3 IS NULL OR p.product_type_id = ?3)",
         )?;
         let window = i64::from(days);
         let search = q
@@ -136,47 +138,63 @@ impl Store {
                     q.company_id,
                     q.warehouse_id,
                     q.product_type_id,
-                    w.first_day,
-                    w.end_day,
+                    w.first_day_number,
+                    w.end_day_number,
                     w.head.0,
                     w.head.1,
                     w.tail.0,
-                    w.tail.1
+                    w.tail.1,
+                    w.since_day
                 ],
                 |r| {
+                    let recent_sales: i64 = r.get(7)?;
+                    if recent_sales <= 0 {
+                        return Ok(None);
+                    }
+                    let product_id: String = r.get(0)?;
+                    let warehouse_id: String = r.get(3)?;
                     let supplier = match r.get::<_, Option<String>>(8)? {
-                        Some(id) => Some(AlertSupplier {
+                        Some(id) => suppliers.get(&id).map(|(name, email)| AlertSupplier {
+                            name: name.clone(),
+                            contact_email: email.clone(),
+                            lead_time_days: r.get(9).unwrap_or(0),
                             id,
-                            name: r.get(9)?,
-                            contact_email: r.get(10)?,
-                            lead_time_days: r.get(11)?,
                         }),
                         None => None,
                     };
-                    let moq: Option<i64> = r.get(12)?;
-                    let multiple: Option<i64> = r.get(13)?;
-                    Ok((
+                    let moq: Option<i64> = r.get(10)?;
+                    let multiple: Option<i64> = r.get(11)?;
+                    let on_order = if on_order.is_empty() {
+                        0
+                    } else {
+                        on_order
+                            .get(&(product_id.clone(), warehouse_id.clone()))
+                            .copied()
+                            .unwrap_or(0)
+                    };
+                    Ok(Some((
                         Alert {
-                            product_id: r.get(0)?,
+                            product_id,
                             product_name: r.get(1)?,
                             sku: r.get(2)?,
-                            warehouse_id: r.get(3)?,
+                            warehouse_id,
                             warehouse_name: r.get(4)?,
                             current_stock: r.get(5)?,
                             threshold: r.get(6)?,
-                            recent_sales: r.get(7)?,
+                            recent_sales,
                             days_until_stockout: 0,
                             supplier,
-                            on_order: r.get(14)?,
+                            on_order,
                             reorder_point: 0,
                             suggested_order_qty: 0,
                             reorder_by: String::new(),
                         },
                         moq.unwrap_or(1),
                         multiple.unwrap_or(1),
-                    ))
+                    )))
                 },
             )?
+            .filter_map(|row| row.transpose())
             .collect::<rusqlite::Result<Vec<_>>>()?
             .into_iter()
             .filter(|(a, _, _)| {
@@ -228,6 +246,28 @@ impl Store {
             alerts,
             total_alerts,
         })
+    }
+    /// The company's suppliers by id: name and contact email (a few hundred rows at most).
+    fn company_suppliers(&self, company_id: &str) -> Result<HashMap<String, (String, String)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, contact_email FROM suppliers WHERE company_id = ?1",
+        )?;
+        let rows = stmt.query_map([company_id], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Units still to come on sent and partially received orders, per (product, warehouse).
+    fn open_order_quantities(&self, company_id: &str) -> Result<HashMap<(String, String), i64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT l.product_id, o.warehouse_id,
+                    SUM(MAX(l.quantity_ordered - l.quantity_received, 0))
+             FROM purchase_orders o INDEXED BY purchase_orders_open
+             JOIN purchase_order_lines l ON l.purchase_order_id = o.id
+             WHERE o.company_id = ?1 AND o.status IN ('sent', 'partially_received')
+             GROUP BY l.product_id, o.warehouse_id",
+        )?;
+        let rows = stmt.query_map([company_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
 
