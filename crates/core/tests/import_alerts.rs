@@ -373,3 +373,246 @@ fn returns_and_kits_count_in_the_window() {
         "kits never alert; 5 sets of 2 cups sold, 2 sets back: 6 cups, net"
     );
 }
+
+/// What the alert query reads from data kept by triggers (effective thresholds, the
+/// integer-keyed rollup, the supplier choice, the last sale day) equals what it would compute
+/// from the source tables. Returns the number of disagreements, with the first few named.
+fn kept_data_disagreements(path: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let checks = [
+        (
+            "threshold",
+            "SELECT s.product_id || '@' || s.warehouse_id FROM stock_levels s
+             JOIN products p ON p.id = s.product_id
+             JOIN companies c ON c.id = p.company_id
+             LEFT JOIN product_types t ON t.id = p.product_type_id
+             LEFT JOIN product_warehouse_thresholds x
+                    ON x.product_id = s.product_id AND x.warehouse_id = s.warehouse_id
+             WHERE s.threshold IS NOT COALESCE(x.threshold, p.threshold, t.default_threshold, c.default_threshold)
+                OR s.product_seq IS NOT p.seq",
+        ),
+        (
+            "last sale day",
+            "SELECT s.product_id || '@' || s.warehouse_id FROM stock_levels s
+             WHERE (SELECT MAX(day) FROM sales_daily d WHERE d.product_id = s.product_id
+                    AND d.warehouse_id = s.warehouse_id AND d.units > 0) > COALESCE(s.last_sale_day, '')",
+        ),
+        (
+            "keyed rollup",
+            "SELECT d.product_id || '@' || d.day FROM sales_daily d
+             JOIN products p ON p.id = d.product_id JOIN warehouses w ON w.id = d.warehouse_id
+             LEFT JOIN sales_daily_keyed k
+                    ON k.key = p.seq * 68719476736 + w.seq * 65536 + CAST(julianday(d.day) - 2440587.5 AS INTEGER)
+             WHERE k.units IS NOT d.units
+             UNION ALL
+             SELECT 'extra ' || k.key FROM sales_daily_keyed k
+             WHERE (SELECT COUNT(*) FROM sales_daily) <> (SELECT COUNT(*) FROM sales_daily_keyed)",
+        ),
+        (
+            "supplier choice",
+            "SELECT p.id FROM products p
+             LEFT JOIN product_supplier_choice c ON c.product_seq = p.seq
+             LEFT JOIN product_supplier_ranked r ON r.product_id = p.id AND r.rank = 1
+             WHERE c.supplier_id IS NOT r.supplier_id OR c.lead_time_days IS NOT r.lead_time_days
+                OR c.moq IS NOT r.moq OR c.pack_multiple IS NOT r.pack_multiple",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (what, sql) in checks {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        out.extend(rows.map(|r| format!("{what}: {}", r.unwrap())));
+    }
+    out
+}
+
+#[test]
+fn alerts_follow_thresholds_suppliers_and_sales_changed_after_the_import() {
+    let mut fx = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    write_dataset(dir.path(), |_| {});
+    fx.store.import_dir(dir.path(), &mut |_| {}).unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+    let company = fx.store.find_company("Harbour").unwrap().id;
+    let query = AlertQuery {
+        company_id: company.clone(),
+        now: Some(NOW.into()),
+        ..Default::default()
+    };
+    let alerts = |fx: &Fixture| -> Vec<(String, String, i64, Option<String>)> {
+        fx.store
+            .low_stock_alerts(&query)
+            .unwrap()
+            .alerts
+            .into_iter()
+            .map(|a| {
+                (
+                    a.sku,
+                    a.warehouse_name,
+                    a.threshold,
+                    a.supplier.map(|s| s.name),
+                )
+            })
+            .collect()
+    };
+    let row = |sku: &str, wh: &str, threshold: i64, supplier: Option<&str>| {
+        (
+            sku.to_string(),
+            wh.to_string(),
+            threshold,
+            supplier.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        alerts(&fx),
+        [
+            row("MUG", "Main", 20, Some("Kiln")),
+            row("MUG", "Back", 3, Some("Kiln")),
+            row("GLUE", "Main", 15, None)
+        ]
+    );
+
+    // The type's default falls below MUG's 5 on hand in Main: that alert goes.
+    let standard = fx
+        .store
+        .list_product_types(&company)
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "standard")
+        .unwrap();
+    fx.store
+        .update_product_type(
+            &standard.id,
+            &ProductTypeInput {
+                name: "standard".into(),
+                default_threshold: 4,
+                count_frequency_days: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+    assert_eq!(
+        alerts(&fx),
+        [
+            row("MUG", "Back", 3, Some("Kiln")),
+            row("GLUE", "Main", 15, None)
+        ]
+    );
+
+    // MUG gets its own threshold and loses Back's: 6 everywhere.
+    let mug = fx
+        .store
+        .get_product(&alerts_product(&fx, &company, "MUG"))
+        .unwrap();
+    fx.store
+        .update_product(
+            &mug.id,
+            &ProductInput {
+                sku: mug.sku.clone(),
+                name: mug.name.clone(),
+                price: mug.price.to_string(),
+                product_type_id: mug.product_type_id.clone(),
+                threshold: Some(6),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+    assert_eq!(
+        alerts(&fx),
+        [
+            row("MUG", "Main", 6, Some("Kiln")),
+            row("MUG", "Back", 6, Some("Kiln")),
+            row("GLUE", "Main", 15, None)
+        ]
+    );
+
+    // GLUE has no threshold of its own left: its type's, then the company's default.
+    let glue = fx
+        .store
+        .get_product(&alerts_product(&fx, &company, "GLUE"))
+        .unwrap();
+    fx.store
+        .update_product(
+            &glue.id,
+            &ProductInput {
+                sku: glue.sku.clone(),
+                name: glue.name.clone(),
+                price: glue.price.to_string(),
+                product_type_id: None,
+                threshold: None,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    fx.store
+        .update_company(
+            &company,
+            &CompanyInput {
+                name: "Harbour".into(),
+                default_threshold: Some(9),
+                allow_backorders: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+    assert_eq!(alerts(&fx).last().unwrap(), &row("GLUE", "Main", 9, None));
+
+    // Potter becomes preferred: alerts and reorders go to it despite its longer lead time.
+    let potter = fx
+        .store
+        .list_suppliers(&company, false)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.name == "Potter")
+        .unwrap();
+    fx.store
+        .link_supplier(
+            &mug.id,
+            &potter.id,
+            &ProductSupplierInput {
+                supplier_sku: None,
+                lead_time_days: 10,
+                unit_cost: "5.00".into(),
+                moq: None,
+                pack_multiple: None,
+                preferred: true,
+            },
+        )
+        .unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+    assert_eq!(alerts(&fx)[0], row("MUG", "Main", 6, Some("Potter")));
+
+    // A sale today keeps the keyed rollup and the last sale day in step.
+    let main = fx.store.find_warehouse(&company, "Main").unwrap().id;
+    fx.store
+        .record_sale(
+            &company,
+            &SaleInput {
+                warehouse_id: main,
+                lines: vec![SaleLineInput {
+                    product_id: glue.id.clone(),
+                    quantity: 1,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+}
+
+fn alerts_product(fx: &Fixture, company: &str, sku: &str) -> String {
+    fx.store
+        .list_products(&ProductQuery {
+            company_id: company.into(),
+            search: Some(sku.into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|p| p.sku == sku)
+        .unwrap()
+        .id
+}
