@@ -17,14 +17,15 @@ mod model;
 mod money;
 pub mod paths;
 mod purchasing;
+mod reorder;
 mod sales;
 mod search;
 mod stock;
 mod validate;
 
+pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
 pub use db::{Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
-pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
 pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
 pub use model::*;

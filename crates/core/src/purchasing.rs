@@ -288,96 +288,9 @@ impl Store {
         input: &PurchaseOrderInput,
     ) -> Result<PurchaseOrder> {
         self.authorize(company_id, Action::ManageOrders)?;
-        if input.lines.is_empty() {
-            return Err(Error::validation("lines", "add at least one product"));
-        }
-        let mut costs = Vec::with_capacity(input.lines.len());
-        let mut seen = std::collections::HashSet::new();
-        for line in &input.lines {
-            if !(1..=MAX_QUANTITY).contains(&line.quantity) {
-                return Err(Error::validation(
-                    "quantity",
-                    "a quantity must be more than zero",
-                ));
-            }
-            if !seen.insert(&line.product_id) {
-                return Err(Error::validation(
-                    "lines",
-                    "each product can appear only once on an order",
-                ));
-            }
-            costs.push(
-                match line.unit_cost.as_deref().filter(|c| !c.trim().is_empty()) {
-                    Some(c) => Some(parse_money("unit_cost", c)?),
-                    None => None,
-                },
-            );
-        }
-        let note = validate::optional("note", "Note", input.note.as_deref(), MAX_NOTE)?;
+        let order = ValidOrder::parse(input)?;
         self.write(|tx| {
-            let supplier = supplier_of_company(tx.conn, company_id, &input.supplier_id)?;
-            if supplier.archived {
-                return Err(Error::validation("supplier_id", format!("{} is archived", supplier.name)));
-            }
-            let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
-            let id = new_id();
-            let hlc = tx.stamp();
-            tx.conn.execute(
-                "INSERT INTO purchase_orders (id, company_id, supplier_id, warehouse_id, status, note, created_at, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7)",
-                params![id, company_id, supplier.id, w.id, note, tx.now, hlc],
-            )?;
-            tx.outbox("purchase_order", &id, &hlc)?;
-            for (line_no, (line, cost)) in input.lines.iter().zip(&costs).enumerate() {
-                let p = product_of_company(tx.conn, company_id, &line.product_id)?;
-                if p.is_kit {
-                    return Err(Error::validation("product_id", format!("{} is a kit: order its components", p.sku)));
-                }
-                let link_cost: Option<String> = tx
-                    .conn
-                    .query_row(
-                        "SELECT unit_cost FROM product_suppliers WHERE product_id = ?1 AND supplier_id = ?2",
-                        (&p.id, &supplier.id),
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                if link_cost.is_none() && !input.confirm_new_links {
-                    return Err(Error::ConfirmationRequired {
-                        field: "lines".into(),
-                        reason: format!(
-                            "{} does not supply {} yet: confirm to order it and add it to the supplier's products",
-                            supplier.name, p.sku
-                        ),
-                    });
-                }
-                let unit_cost = match (&link_cost, cost) {
-                    (_, Some(typed)) => *typed,
-                    (Some(stored), None) => stored
-                        .parse()
-                        .map_err(|_| Error::validation("unit_cost", "the stored cost is unreadable"))?,
-                    (None, None) => {
-                        return Err(Error::validation(
-                            "unit_cost",
-                            format!("give a unit cost for {}: {} has no cost for it yet", p.sku, supplier.name),
-                        ))
-                    }
-                };
-                if link_cost.is_none() {
-                    // Confirmed: the supplier supplies it from now on, at this cost.
-                    let hlc = tx.stamp();
-                    tx.conn.execute(
-                        "INSERT INTO product_suppliers (product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
-                         VALUES (?1, ?2, 0, ?3, ?4)",
-                        params![p.id, supplier.id, unit_cost.to_string(), hlc],
-                    )?;
-                    tx.outbox("product_supplier", &format!("{}:{}", p.id, supplier.id), &hlc)?;
-                }
-                tx.conn.execute(
-                    "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![new_id(), id, line_no as i64 + 1, p.id, line.quantity, unit_cost.to_string()],
-                )?;
-            }
+            let id = insert_purchase_order(tx, company_id, input, &order)?;
             get_order(tx.conn, &id)
         })
     }
@@ -593,6 +506,132 @@ impl Store {
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// A purchase order's input checked on its own, before any database read.
+pub(crate) struct ValidOrder {
+    /// Typed unit costs per line; `None` takes the supplier's cost on the link.
+    costs: Vec<Option<Decimal>>,
+    note: Option<String>,
+}
+
+impl ValidOrder {
+    pub(crate) fn parse(input: &PurchaseOrderInput) -> Result<Self> {
+        if input.lines.is_empty() {
+            return Err(Error::validation("lines", "add at least one product"));
+        }
+        let mut costs = Vec::with_capacity(input.lines.len());
+        let mut seen = std::collections::HashSet::new();
+        for line in &input.lines {
+            if !(1..=MAX_QUANTITY).contains(&line.quantity) {
+                return Err(Error::validation(
+                    "quantity",
+                    "a quantity must be more than zero",
+                ));
+            }
+            if !seen.insert(&line.product_id) {
+                return Err(Error::validation(
+                    "lines",
+                    "each product can appear only once on an order",
+                ));
+            }
+            costs.push(
+                match line.unit_cost.as_deref().filter(|c| !c.trim().is_empty()) {
+                    Some(c) => Some(parse_money("unit_cost", c)?),
+                    None => None,
+                },
+            );
+        }
+        let note = validate::optional("note", "Note", input.note.as_deref(), MAX_NOTE)?;
+        Ok(ValidOrder { costs, note })
+    }
+}
+
+/// Writes a draft order of an existing company: the one way a purchase order is created (by
+/// hand or from alerts). Returns its id.
+pub(crate) fn insert_purchase_order(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    input: &PurchaseOrderInput,
+    order: &ValidOrder,
+) -> Result<String> {
+    let supplier = supplier_of_company(tx.conn, company_id, &input.supplier_id)?;
+    if supplier.archived {
+        return Err(Error::validation(
+            "supplier_id",
+            format!("{} is archived", supplier.name),
+        ));
+    }
+    let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
+    let id = new_id();
+    let hlc = tx.stamp();
+    tx.conn.execute(
+        "INSERT INTO purchase_orders (id, company_id, supplier_id, warehouse_id, status, note, created_at, updated_hlc)
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7)",
+        params![id, company_id, supplier.id, w.id, order.note, tx.now, hlc],
+    )?;
+    tx.outbox("purchase_order", &id, &hlc)?;
+    for (line_no, (line, cost)) in input.lines.iter().zip(&order.costs).enumerate() {
+        let p = product_of_company(tx.conn, company_id, &line.product_id)?;
+        if p.is_kit {
+            return Err(Error::validation(
+                "product_id",
+                format!("{} is a kit: order its components", p.sku),
+            ));
+        }
+        let link_cost: Option<String> = tx
+            .conn
+            .query_row(
+                "SELECT unit_cost FROM product_suppliers WHERE product_id = ?1 AND supplier_id = ?2",
+                (&p.id, &supplier.id),
+                |r| r.get(0),
+            )
+            .optional()?;
+        if link_cost.is_none() && !input.confirm_new_links {
+            return Err(Error::ConfirmationRequired {
+                field: "lines".into(),
+                reason: format!(
+                    "{} does not supply {} yet: confirm to order it and add it to the supplier's products",
+                    supplier.name, p.sku
+                ),
+            });
+        }
+        let unit_cost = match (&link_cost, cost) {
+            (_, Some(typed)) => *typed,
+            (Some(stored), None) => stored
+                .parse()
+                .map_err(|_| Error::validation("unit_cost", "the stored cost is unreadable"))?,
+            (None, None) => {
+                return Err(Error::validation(
+                    "unit_cost",
+                    format!(
+                        "give a unit cost for {}: {} has no cost for it yet",
+                        p.sku, supplier.name
+                    ),
+                ))
+            }
+        };
+        if link_cost.is_none() {
+            // Confirmed: the supplier supplies it from now on, at this cost.
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "INSERT INTO product_suppliers (product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
+                 VALUES (?1, ?2, 0, ?3, ?4)",
+                params![p.id, supplier.id, unit_cost.to_string(), hlc],
+            )?;
+            tx.outbox(
+                "product_supplier",
+                &format!("{}:{}", p.id, supplier.id),
+                &hlc,
+            )?;
+        }
+        tx.conn.execute(
+            "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![new_id(), id, line_no as i64 + 1, p.id, line.quantity, unit_cost.to_string()],
+        )?;
+    }
+    Ok(id)
 }
 
 /// Validates and writes a supplier of an existing company.
@@ -825,7 +864,7 @@ fn order_lines(conn: &Connection, order_id: &str) -> Result<Vec<PurchaseOrderLin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn get_order(conn: &Connection, id: &str) -> Result<PurchaseOrder> {
+pub(crate) fn get_order(conn: &Connection, id: &str) -> Result<PurchaseOrder> {
     let mut order = conn
         .prepare_cached(
             "SELECT o.id, o.company_id, o.supplier_id, s.name, s.contact_email, o.warehouse_id, w.name, o.status, o.note,
