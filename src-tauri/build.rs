@@ -60,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "counts_due",
     "low_stock_alerts",
     "import_dir",
+    "draft_orders_from_alerts",
     "stockout_forecast",
     "check_alert_notices",
     "auth_status",

@@ -79,6 +79,7 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::counts::counts_due,
             commands::alerts::low_stock_alerts,
             commands::alerts::import_dir,
+            commands::alerts::draft_orders_from_alerts,
             commands::dashboard::stockout_forecast,
             commands::dashboard::check_alert_notices,
             commands::users::auth_status,

@@ -362,6 +362,81 @@ fn the_dashboard_forecast_and_alert_notices_through_ipc() {
 }
 
 #[test]
+fn draft_orders_from_alerts_through_ipc() {
+    let app = App::new();
+    let (company, main) = app.company_with_warehouse();
+    let mug = app.ok(
+        "create_product",
+        json!({"companyId": company, "input": {"sku": "MUG", "name": "Mug", "price": "9.00",
+            "threshold": 10, "initial_stock": [{"warehouse_id": main, "quantity": 12}]}}),
+    )["id"]
+        .clone();
+    let supplier = app.ok(
+        "create_supplier",
+        json!({"companyId": company, "input": {"name": "Potter", "contact_email": "p@potter.example"}}),
+    )["id"]
+        .clone();
+    app.ok(
+        "link_supplier",
+        json!({"productId": mug, "supplierId": supplier, "input": {
+            "lead_time_days": 7, "unit_cost": "2.50", "moq": 12, "pack_multiple": 6}}),
+    );
+    app.ok(
+        "record_sale",
+        json!({"companyId": company, "input": {"warehouse_id": main,
+            "lines": [{"product_id": mug, "quantity": 5}]}}),
+    );
+    let now = (chrono::Utc::now() + chrono::Duration::minutes(1)).to_rfc3339();
+    let query = json!({"company_id": company, "now": now});
+
+    // 7 on hand < 10; cover 14 days: ceil(5*14/30) + 10 - 7 = 6, raised to the MOQ of 12.
+    let drafted = app.ok(
+        "draft_orders_from_alerts",
+        json!({"input": {"query": query, "selection": [{"product_id": mug, "warehouse_id": main}]}}),
+    );
+    let order = &drafted["orders"][0];
+    assert_eq!(
+        (
+            order["status"].as_str(),
+            order["supplier_name"].as_str(),
+            order["lines"][0]["quantity_ordered"].as_i64(),
+            order["total"].as_str()
+        ),
+        (Some("draft"), Some("Potter"), Some(12), Some("30.00"))
+    );
+    assert_eq!(drafted["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(drafted["skipped"], json!([]));
+
+    // Again: the draft already has it; the skipped row says why, with the order to open.
+    let again = app.ok(
+        "draft_orders_from_alerts",
+        json!({"input": {"query": query}}),
+    );
+    assert_eq!(again["orders"], json!([]));
+    assert_eq!(again["skipped"][0]["reason"], "already_on_draft");
+    assert_eq!(again["skipped"][0]["purchase_order_id"], order["id"]);
+
+    assert_eq!(
+        app.err(
+            "draft_orders_from_alerts",
+            json!({"input": {"query": query, "selection": []}})
+        ),
+        json!({"code": "validation", "field": "selection",
+            "message": "Select at least one alert, or leave the selection out to order every alert"})
+    );
+    let err = app.err(
+        "draft_orders_from_alerts",
+        json!({"input": {"query": {"company_id": "nope"}}}),
+    );
+    assert_eq!(err["code"], "not_found");
+    let page = app.ok(
+        "list_purchase_orders",
+        json!({"query": {"company_id": company}}),
+    );
+    assert_eq!(page["total"], 1, "the refusals wrote nothing");
+}
+
+#[test]
 fn a_database_from_a_newer_version_is_reported_to_the_ui_not_opened() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("future.db");

@@ -12,6 +12,16 @@ pub fn low_stock_alerts(
     state.with(|s| s.low_stock_alerts(&query))
 }
 
+/// Draft purchase orders from the alerts matching the filters (or only the selected rows), one
+/// per supplier and warehouse, in one transaction.
+#[tauri::command]
+pub fn draft_orders_from_alerts(
+    state: State<'_, AppState>,
+    input: DraftFromAlertsInput,
+) -> Result<DraftedOrders, IpcError> {
+    state.with(|s| s.draft_orders_from_alerts(&input))
+}
+
 /// The event carrying [`ImportProgress`] while `import_dir` runs. The import screen listens to
 /// it: `core:event:allow-listen` and `core:event:allow-unlisten` are granted in
 /// `capabilities/main.json` for that.
@@ -27,12 +37,12 @@ pub async fn import_dir<R: Runtime>(
     dir: String,
 ) -> Result<ImportSummary, IpcError> {
     let db_path = state.db_path.clone();
-    tauri::async_runtime::spawn_blocking(move || {
     // The worker's store acts as whoever is signed in here (or in setup mode, as nobody).
     let actor = state.with(|s| s.actor())?;
+    tauri::async_runtime::spawn_blocking(move || {
         let mut store = Store::open(&db_path)?;
-        store.import_dir(std::path::Path::new(&dir), &mut |p| {
         store.set_actor(actor)?;
+        store.import_dir(std::path::Path::new(&dir), &mut |p| {
             let _ = app.emit(IMPORT_PROGRESS, p);
         })
     })

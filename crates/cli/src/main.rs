@@ -91,11 +91,28 @@ enum Command {
 #[derive(Args)]
 struct AlertArgs {
     #[command(flatten)]
+    filters: AlertFilters,
+    /// 0: every alert.
+    #[arg(long, default_value_t = 0)]
+    limit: u32,
+    #[arg(long, default_value_t = 0)]
+    offset: u32,
+}
+
+/// Which alerts: shared by `alerts` and `po from-alerts`.
+#[derive(Args)]
+struct AlertFilters {
+    #[command(flatten)]
     company: CompanyArg,
     /// The end of the window (RFC 3339); default now.
     #[arg(long, value_name = "RFC3339")]
     now: Option<String>,
-    #[arg(long = "window-days", value_name = "N", default_value_t = 30)]
+    #[arg(
+        long = "window-days",
+        visible_alias = "window",
+        value_name = "N",
+        default_value_t = 30
+    )]
     window_days: u32,
     #[arg(long, value_name = "W")]
     warehouse: Option<String>,
@@ -108,11 +125,34 @@ struct AlertArgs {
     /// Only SKUs or names containing this text.
     #[arg(long, value_name = "TEXT")]
     search: Option<String>,
-    /// 0: every alert.
-    #[arg(long, default_value_t = 0)]
-    limit: u32,
-    #[arg(long, default_value_t = 0)]
-    offset: u32,
+}
+
+/// The alert query of the filters, names resolved to ids (every alert: no paging).
+fn alert_query(store: &Store, f: AlertFilters) -> Result<AlertQuery> {
+    let company = store.find_company(&f.company.company)?;
+    let warehouse_id = f
+        .warehouse
+        .map(|w| store.find_warehouse(&company.id, &w).map(|w| w.id))
+        .transpose()?;
+    let supplier_id = f
+        .supplier
+        .map(|s| store.find_supplier(&company.id, &s).map(|s| s.id))
+        .transpose()?;
+    let product_type_id = f
+        .product_type
+        .map(|t| store.find_product_type(&company.id, &t).map(|t| t.id))
+        .transpose()?;
+    Ok(AlertQuery {
+        company_id: company.id,
+        now: f.now,
+        window_days: f.window_days,
+        warehouse_id,
+        supplier_id,
+        product_type_id,
+        search: f.search,
+        limit: 0,
+        offset: 0,
+    })
 }
 
 #[derive(Subcommand)]
@@ -237,6 +277,12 @@ enum PoCmd {
         /// draft, sent, partially_received, received or cancelled.
         #[arg(long, value_parser = parse_status)]
         status: Option<PurchaseOrderStatus>,
+    },
+    /// Draft orders for every alert matching the filters: one per supplier and warehouse, with
+    /// the suggested quantities. Alerts that cannot be ordered are listed with the reason.
+    FromAlerts {
+        #[command(flatten)]
+        filters: AlertFilters,
     },
 }
 
@@ -843,29 +889,10 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
             );
         }
         Command::Alerts(args) => {
-            let company = store.find_company(&args.company.company)?;
-            let warehouse_id = args
-                .warehouse
-                .map(|w| store.find_warehouse(&company.id, &w).map(|w| w.id))
-                .transpose()?;
-            let supplier_id = args
-                .supplier
-                .map(|s| store.find_supplier(&company.id, &s).map(|s| s.id))
-                .transpose()?;
-            let product_type_id = args
-                .product_type
-                .map(|t| store.find_product_type(&company.id, &t).map(|t| t.id))
-                .transpose()?;
             let page = store.low_stock_alerts(&AlertQuery {
-                company_id: company.id,
-                now: args.now,
-                window_days: args.window_days,
-                warehouse_id,
-                supplier_id,
-                product_type_id,
-                search: args.search,
                 limit: args.limit,
                 offset: args.offset,
+                ..alert_query(store, args.filters)?
             })?;
             let mut t = Table::new([
                 "days",
@@ -1077,8 +1104,46 @@ fn po_command(store: &mut Store, cmd: PoCmd, out: &Out) -> Result<()> {
             }
             out.page(&page, t, format!("{} purchase orders", page.total));
         }
+        PoCmd::FromAlerts { filters } => {
+            let query = alert_query(store, filters)?;
+            let drafted = store.draft_orders_from_alerts(&DraftFromAlertsInput {
+                query,
+                selection: None,
+            })?;
+            print_drafted(out, &drafted);
+        }
     }
     Ok(())
+}
+
+fn print_drafted(out: &Out, d: &DraftedOrders) {
+    let mut text = match d.orders.len() {
+        0 => "No purchase order drafted".to_owned(),
+        1 => "Drafted 1 purchase order".to_owned(),
+        n => format!("Drafted {n} purchase orders"),
+    };
+    for po in &d.orders {
+        text.push_str(&format!(
+            "\n{} to {} for {}, total {}",
+            po.id, po.supplier_name, po.warehouse_name, po.total
+        ));
+        for l in &po.lines {
+            text.push_str(&format!(
+                "\n  {} {}: {} at {}",
+                l.sku, l.product_name, l.quantity_ordered, l.unit_cost
+            ));
+        }
+    }
+    if !d.skipped.is_empty() {
+        text.push_str(&format!("\nNot ordered ({}):", d.skipped.len()));
+        for s in &d.skipped {
+            text.push_str(&format!(
+                "\n  {} in {}: {}",
+                s.sku, s.warehouse_name, s.message
+            ));
+        }
+    }
+    out.created(d, text);
 }
 
 fn count_command(store: &mut Store, cmd: CountCmd, out: &Out) -> Result<()> {

@@ -764,6 +764,165 @@ fn purchasing_from_the_command_line() {
 }
 
 #[test]
+fn drafting_orders_from_alerts_on_the_command_line() {
+    let db = setup();
+    for (sku, stock) in [("MUG", "Main=12"), ("PLATE", "Main=10")] {
+        db.ok(&[
+            "product",
+            "add",
+            "--company",
+            "Acme",
+            "--sku",
+            sku,
+            "--name",
+            sku,
+            "--price",
+            "5",
+            "--threshold",
+            "10",
+            "--stock",
+            stock,
+        ]);
+    }
+    db.ok(&[
+        "supplier",
+        "add",
+        "--company",
+        "Acme",
+        "Potter & Co",
+        "--email",
+        "orders@potter.example",
+    ]);
+    db.ok(&[
+        "supplier",
+        "link",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter & Co",
+        "--sku",
+        "MUG",
+        "--lead-time",
+        "7",
+        "--cost",
+        "2.50",
+        "--moq",
+        "12",
+        "--multiple",
+        "6",
+    ]);
+    db.ok(&[
+        "sell",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "Main",
+        "MUG=5",
+        "PLATE=3",
+    ]);
+
+    // MUG: 7 on hand < 10, ceil(5*14/30) + 10 - 7 = 6, raised to the MOQ of 12. PLATE has
+    // no supplier.
+    let drafted = db.ok(&["po", "from-alerts", "--company", "Acme", "--window", "30"]);
+    let order = &drafted["orders"][0];
+    assert_eq!(
+        (
+            order["supplier_name"].as_str(),
+            order["warehouse_name"].as_str(),
+            order["status"].as_str(),
+            order["lines"][0]["sku"].as_str(),
+            order["lines"][0]["quantity_ordered"].as_i64(),
+            order["total"].as_str(),
+        ),
+        (
+            Some("Potter & Co"),
+            Some("Main"),
+            Some("draft"),
+            Some("MUG"),
+            Some(12),
+            Some("30.00")
+        )
+    );
+    assert_eq!(drafted["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (
+            drafted["skipped"][0]["sku"].as_str(),
+            drafted["skipped"][0]["reason"].as_str()
+        ),
+        (Some("PLATE"), Some("no_supplier"))
+    );
+
+    // Without --json: sentences. The draft already has MUG, so nothing new.
+    let again = db.run(&[
+        "po",
+        "from-alerts",
+        "--company",
+        "Acme",
+        "--warehouse",
+        "Main",
+        "--window-days",
+        "30",
+    ]);
+    assert_eq!(again.status, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.starts_with("No purchase order drafted")
+            && again
+                .stdout
+                .contains("MUG in Main: already on a draft order to Potter & Co")
+            && again
+                .stdout
+                .contains("PLATE in Main: no supplier supplies PLATE"),
+        "{}",
+        again.stdout
+    );
+
+    // Filters name things that must exist; refused, nothing written.
+    for (flag, value) in [
+        ("--supplier", "Nobody"),
+        ("--type", "Nothing"),
+        ("--warehouse", "Attic"),
+    ] {
+        let r = db.run(&[
+            "--json",
+            "po",
+            "from-alerts",
+            "--company",
+            "Acme",
+            flag,
+            value,
+        ]);
+        assert_eq!(
+            (r.status, r.json()["error"]["code"].as_str()),
+            (1, Some("not_found")),
+            "{flag} {value}"
+        );
+    }
+    let bad_now = db.run(&[
+        "--json",
+        "po",
+        "from-alerts",
+        "--company",
+        "Acme",
+        "--now",
+        "soon",
+    ]);
+    assert_eq!(
+        (bad_now.status, bad_now.json()["error"]["field"].as_str()),
+        (1, Some("now"))
+    );
+    assert_eq!(
+        db.run(&["po", "from-alerts", "--company", "Acme", "--window", "x"])
+            .status,
+        2
+    );
+    assert_eq!(
+        db.ok(&["po", "list", "--company", "Acme"])["total"],
+        1,
+        "one draft in all"
+    );
+}
+
+#[test]
 fn counting_from_the_command_line() {
     let db = setup();
     db.ok(&[

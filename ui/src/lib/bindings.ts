@@ -29,6 +29,7 @@ suggested_order_qty: number,
  * The last day (UTC, `YYYY-MM-DD`) to order so that stock arrives before it runs out.
  */
 reorder_by: string, };
+export type AlertKey = { product_id: string, warehouse_id: string, };
 export type AlertPage = { alerts: Array<Alert>, 
 /**
  * Every alert matching the filters, all pages together.
@@ -153,6 +154,17 @@ export type DailySales = {
  * `YYYY-MM-DD`.
  */
 day: string, units: number, };
+export type DraftFromAlertsInput = { 
+/**
+ * The alert filters; `limit` and `offset` are ignored: every matching alert counts.
+ */
+query: AlertQuery, 
+/**
+ * Only these rows (each must still alert under the filters); absent means every
+ * matching alert.
+ */
+selection?: Array<AlertKey>, };
+export type DraftedOrders = { orders: Array<PurchaseOrder>, skipped: Array<SkippedAlert>, };
 export type DueCount = { product_id: string, sku: string, name: string, product_type_name: string, count_frequency_days: number, 
 /**
  * Never counted here when absent.
@@ -363,6 +375,16 @@ quantity?: number,
 confirm_out_of_scope: boolean, };
 export type SetupOwner = { name: string, email: string, password: string, };
 export type SignIn = { email: string, password: string, };
+export type SkipReason = "no_supplier" | "supplier_archived" | "covered_by_on_order" | "already_on_draft" | "no_longer_alerting";
+export type SkippedAlert = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse_name: string, reason: SkipReason, 
+/**
+ * The reason in words.
+ */
+message: string, 
+/**
+ * The draft that already has the product (for `already_on_draft`).
+ */
+purchase_order_id: string | null, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
 export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 
