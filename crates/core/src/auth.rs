@@ -16,11 +16,11 @@ use std::time::{Duration, Instant};
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::catalog::get_company;
-use crate::db::{now_rfc3339, Store, Tx};
+use crate::db::{Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::validate::{self, MAX_NAME};
@@ -80,7 +80,8 @@ impl Session {
 
     fn expired(&self) -> bool {
         self.idle_lock_minutes > 0
-            && self.last_seen.elapsed() > Duration::from_secs(60 * u64::from(self.idle_lock_minutes))
+            && self.last_seen.elapsed()
+                > Duration::from_secs(60 * u64::from(self.idle_lock_minutes))
     }
 }
 
@@ -399,10 +400,13 @@ fn ensure_other_owner(tx: &Tx<'_>, user_id: &str, company_id: Option<&str>) -> R
     match alone {
         None => Ok(()),
         Some(company) => Err(Error::Refused {
-            field: if company_id.is_some() { "role" } else { "disabled" }.to_owned(),
-            reason: format!(
-                "This is the last owner of {company}: make another user owner first."
-            ),
+            field: if company_id.is_some() {
+                "role"
+            } else {
+                "disabled"
+            }
+            .to_owned(),
+            reason: format!("This is the last owner of {company}: make another user owner first."),
         }),
     }
 }
@@ -543,7 +547,12 @@ impl Store {
     /// ours with a `company_id`, never user input): the check is against that row's company.
     /// An id that does not exist is checked against the user's best role, so the operation
     /// then answers `not_found` only to someone who could have done it.
-    pub(crate) fn authorize_row(&self, table: &'static str, id: &str, action: Action) -> Result<()> {
+    pub(crate) fn authorize_row(
+        &self,
+        table: &'static str,
+        id: &str,
+        action: Action,
+    ) -> Result<()> {
         let company: Option<String> = self
             .conn
             .prepare_cached(&format!("SELECT company_id FROM {table} WHERE id = ?1"))?
@@ -592,8 +601,7 @@ impl Store {
             )?;
             if !shared && user_id != viewer {
                 return Err(Error::Forbidden {
-                    reason: "You are not an owner of any company this user belongs to."
-                        .to_owned(),
+                    reason: "You are not an owner of any company this user belongs to.".to_owned(),
                 });
             }
         }
@@ -622,6 +630,13 @@ impl Store {
         if let Some(s) = self.session.borrow_mut().as_mut() {
             s.last_seen = s.last_seen.checked_sub(by).unwrap_or(s.last_seen);
         }
+    }
+
+    /// For tests of the sign-in throttle: the time it reads (and records failures at) from now
+    /// on; `None` goes back to the real time.
+    #[doc(hidden)]
+    pub fn freeze_sign_in_clock(&self, at: Option<DateTime<Utc>>) {
+        self.frozen_now.set(at);
     }
 
     // ----- sign-in -----
@@ -669,7 +684,8 @@ impl Store {
     /// `throttled` and the wait, without looking at the password.
     pub fn sign_in(&mut self, input: &SignIn) -> Result<User> {
         let key = attempt_key(&input.email);
-        if let Some(wait_seconds) = throttled_for(&self.conn, &key, Utc::now())? {
+        let now = self.frozen_now.get().unwrap_or_else(Utc::now);
+        if let Some(wait_seconds) = throttled_for(&self.conn, &key, now)? {
             return Err(Error::Throttled { wait_seconds });
         }
         let found: Option<(String, String, bool)> = self
@@ -695,7 +711,7 @@ impl Store {
                     "INSERT INTO sign_in_attempts (email, failures, last_failure_at) VALUES (?1, 1, ?2)
                      ON CONFLICT (email) DO UPDATE SET failures = failures + 1,
                          last_failure_at = excluded.last_failure_at",
-                    params![key, now_rfc3339()],
+                    params![key, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
                 )?;
                 Ok(())
             })?;

@@ -39,6 +39,8 @@ pub struct Store {
     /// The signed-in user (see `auth.rs`); `None` is signed out, or setup mode while the
     /// database has no user. Interior mutability: reads (`&self`) refresh or end it too.
     pub(crate) session: std::cell::RefCell<Option<Session>>,
+    /// Tests of sign-in throttling set the time the throttle reads; `None` is the real time.
+    pub(crate) frozen_now: std::cell::Cell<Option<chrono::DateTime<Utc>>>,
 }
 
 impl Store {
@@ -82,6 +84,7 @@ impl Store {
             device_id,
             path,
             session: std::cell::RefCell::new(None),
+            frozen_now: std::cell::Cell::new(None),
         })
     }
 
@@ -100,7 +103,11 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let user_id = self.session.borrow().as_ref().map(|s| s.actor.user_id.clone());
+        let user_id = self
+            .session
+            .borrow()
+            .as_ref()
+            .map(|s| s.actor.user_id.clone());
         let mut w = Tx::begin(&tx, &self.device_id, user_id)?;
         let out = f(&mut w)?;
         w.save_clock()?;
