@@ -68,7 +68,7 @@ const WHAT: Record<Action, string> = {
   receive_stock: "receive stock outside a purchase order",
   transfer: "transfer stock",
   users: "manage users",
-  companies: "change companies",
+  companies: "change the company's settings",
   settings: "change settings",
   import: "import data",
   backup: "make backups",
