@@ -6,16 +6,21 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { App, repoRoot } from '../tests/e2e/harness.mjs';
+import { App, OWNER, repoRoot } from '../tests/e2e/harness.mjs';
 
 const out = path.resolve(process.argv[2] ?? path.join(repoRoot, 'tests/e2e/artifacts/screens'));
 fs.mkdirSync(out, { recursive: true });
 const cli = path.join(repoRoot, 'target/debug/stockflow-cli');
 
 const app = new App('screenshots');
+// Until the owner is set up the database is in setup mode, where the CLI acts as its owner;
+// afterwards every CLI command names the user, with the password in STOCKFLOW_PASSWORD.
+let cliUser = null;
+const cliArgs = (args) => (cliUser ? ['--db', app.dbPath, '--user', cliUser.email, ...args] : ['--db', app.dbPath, ...args]);
+const cliEnv = () => (cliUser ? { ...process.env, STOCKFLOW_PASSWORD: cliUser.password } : process.env);
 try {
   await app.start();
-  const run = (...args) => execFileSync(cli, ['--db', app.dbPath, ...args], { stdio: 'pipe' });
+  const run = (...args) => execFileSync(cli, cliArgs(args), { stdio: 'pipe', env: cliEnv() });
   run('company', 'add', 'Harbour Hardware');
   run('warehouse', 'add', '--company', 'Harbour Hardware', 'Main Store', '--code', 'MAIN', '--address', '1 Quay Street');
   run('warehouse', 'add', '--company', 'Harbour Hardware', 'Back Room', '--code', 'BACK');
@@ -37,7 +42,6 @@ try {
     run(...args);
   }
   await app.session.execute('location.reload()');
-  await app.el('nav-products', { timeout: 30_000 });
 
   const shoot = async (name) => {
     // Let animations (drawers sliding in, toasts) finish and two frames paint first: the
@@ -51,6 +55,23 @@ try {
     fs.writeFileSync(path.join(out, `${name}.png`), await app.session.screenshot());
     console.log(path.join(out, `${name}.png`));
   };
+
+  // First run: the setup screen, refused once (passwords differ), then the owner is created.
+  await app.el('setup-form', { timeout: 30_000 });
+  await shoot('setup');
+  await app.fill('setup-name', OWNER.name);
+  await app.fill('setup-email', OWNER.email);
+  await app.fill('setup-password', OWNER.password);
+  await app.fill('setup-confirm', 'something-else');
+  await app.click('setup-submit');
+  await app.el('error-confirm');
+  await shoot('setup-errors');
+  await app.fill('setup-confirm', OWNER.password);
+  await app.click('setup-submit');
+  await app.el('nav-products', { timeout: 30_000 });
+  app.credentials = { email: OWNER.email, password: OWNER.password };
+  cliUser = OWNER;
+
   for (const page of ['dashboard', 'products', 'stock', 'warehouses', 'product-types', 'alerts', 'settings']) {
     await app.click(`nav-${page}`);
     await app.waitFor(async () => (await app.session.execute('return document.readyState')) === 'complete');
@@ -183,7 +204,7 @@ try {
       console.log(path.join(out, `${name}.png`));
     };
     const co = ['--company', 'Harbour Hardware'];
-    const json = (...args) => JSON.parse(execFileSync(cli, ['--db', app.dbPath, '--json', ...args], { stdio: 'pipe' }).toString());
+    const json = (...args) => JSON.parse(execFileSync(cli, cliArgs(['--json', ...args]), { stdio: 'pipe', env: cliEnv() }).toString());
     run('supplier', 'add', ...co, 'Potter & Co', '--email', 'orders@potter.example', '--phone', '+44 1632 960000');
     run('supplier', 'add', ...co, 'Nailsworth Supply', '--email', 'sales@nailsworth.example');
     run('supplier', 'link', ...co, '--supplier', 'Potter & Co', '--sku', 'HAM-100', '--lead-time', '7', '--cost', '14.20', '--supplier-sku', 'PT-H16', '--preferred');
@@ -308,6 +329,118 @@ try {
     await shoot('count-review');
     await app.click('uncounted-zero');
     await shoot('count-review-chosen');
+  }
+
+  // Users and roles: the users page, adding a user, the user menu, changing a password, the
+  // automatic lock setting, the sign-in screen (a wrong password, throttling), what a clerk sees
+  // of the catalog and stock, and the locked screen.
+  {
+    const settle = async () => {
+      await app.waitFor(async () => (await app.session.execute('return document.getAnimations().length')) === 0).catch(() => {});
+      await app.session.executeAsync('const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 100)));');
+    };
+    const shoot = async (name) => {
+      await settle();
+      fs.writeFileSync(path.join(out, `${name}.png`), await app.session.screenshot());
+      console.log(path.join(out, `${name}.png`));
+    };
+    const dismissToasts = () =>
+      app.session.execute(`document.querySelectorAll('[data-testid="toast"] button').forEach((b) => b.click())`);
+    const clerk = { name: 'Cleo Clerk', email: 'cleo@example.test', password: 'clerk-password-1' };
+    const addUser = async (name, email, role, password, shot) => {
+      await app.click('user-new');
+      await app.el('user-form');
+      await app.fill('user-name', name);
+      await app.fill('user-email', email);
+      await app.click(`user-role-${role}`);
+      await app.fill('user-password', password);
+      if (shot) await shoot(shot);
+      await app.click('user-save');
+      await app.session.waitForGone('[data-testid="user-form"]');
+      await app.session.waitForElement(`[data-testid="user-row"][data-email="${email}"]`);
+    };
+    await app.click('nav-users');
+    await app.session.waitForElement(`[data-testid="user-row"][data-email="${OWNER.email}"]`);
+    await addUser('Max Manager', 'max@example.test', 'manager', 'manager-password-1', 'user-add');
+    await addUser(clerk.name, clerk.email, 'clerk', clerk.password);
+    await addUser('Sam Seasonal', 'sam@example.test', 'clerk', 'seasonal-password-1');
+    await (await (await app.session.waitForElement('[data-testid="user-row"][data-email="sam@example.test"]')).find('[data-testid="user-row-toggle"]')).click();
+    await app.session.waitForElement('[data-testid="user-row"][data-email="sam@example.test"][data-disabled="true"]');
+    const ownerRole = await (await app.session.waitForElement(`[data-testid="user-row"][data-email="${OWNER.email}"]`)).find('[data-testid="user-row-role"]');
+    await app.session.execute(`const s = arguments[0]; s.value = 'manager'; s.dispatchEvent(new Event('change', { bubbles: true }));`, [ownerRole]);
+    await app.el('user-row-error');
+    await dismissToasts();
+    await shoot('users');
+
+    await app.click('user-menu');
+    await app.el('user-menu-items');
+    await shoot('user-menu');
+    await app.click('change-password-open');
+    await app.fill('change-password-current', 'wrong-password');
+    await app.fill('change-password-new', 'a-new-password-1');
+    await app.fill('change-password-confirm', 'a-new-password-1');
+    await app.click('change-password-save');
+    await app.waitFor(async () => (await app.session.findAll('[data-testid="change-password-form"] [role="alert"]')).length > 0);
+    await shoot('change-password-error');
+    await app.click('change-password-close');
+    await app.session.waitForGone('[data-testid="change-password-form"]');
+
+    await app.click('nav-settings');
+    await app.fill('settings-idle-lock', '10');
+    await app.click('settings-idle-lock-save');
+    await app.waitForText('toast', '10 minutes');
+    await app.session.execute(`document.querySelector('[data-testid="idle-lock-form"]').scrollIntoView({ block: 'center' })`);
+    await shoot('settings-lock');
+    await dismissToasts();
+
+    await app.signOut();
+    await app.fill('signin-email', clerk.email);
+    await app.fill('signin-password', 'not-the-password');
+    await app.click('signin-submit');
+    await app.el('signin-error');
+    await shoot('signin-wrong');
+    await app.fill('signin-email', 'nobody@example.test');
+    await app.fill('signin-password', 'guess-4');
+    await app.session.executeAsync(
+      `const done = arguments[arguments.length - 1];
+       (async () => {
+         for (let i = 0; i < 3; i++) {
+           try { await window.__TAURI_INTERNALS__.invoke('sign_in', { input: { email: 'nobody@example.test', password: 'guess-' + i } }); } catch {}
+         }
+         document.querySelector('[data-testid="signin-submit"]').click();
+         done();
+       })();`,
+    );
+    await app.session.waitForElement('[data-testid="signin-error"][data-kind="throttled"]');
+    await shoot('signin-throttled');
+
+    await app.signIn(clerk);
+    await app.click('nav-products');
+    await app.session.waitForElement('[data-testid="product-row"][data-sku="HAM-100"]');
+    await shoot('clerk-products');
+    await (await row('HAM-100')).click();
+    await app.el('product-form');
+    await shoot('clerk-product-form');
+    await app.click('product-close');
+    await app.session.waitForGone('[data-testid="product-form"]');
+    await app.click('nav-stock');
+    await app.session.waitForElement('[data-testid="stock-row"]');
+    await shoot('clerk-stock');
+    await app.click('nav-purchase-orders');
+    await app.session.waitForElement('[data-testid="po-row"]');
+    await shoot('clerk-purchase-orders');
+    await app.click('nav-settings');
+    await app.el('idle-lock-form');
+    await shoot('clerk-settings');
+    await app.click('nav-history');
+    await app.session.waitForElement('[data-testid="movement-row"]');
+    await shoot('history-by');
+
+    // Ten minutes without activity (the page's clock is moved on rather than waited for).
+    await app.session.execute(`window.__realNow = Date.now; Date.now = () => window.__realNow.call(Date) + 11 * 60_000;`);
+    await app.el('signin-locked', { timeout: 15_000 });
+    await app.session.execute(`Date.now = window.__realNow;`);
+    await shoot('signin-locked');
   }
 } finally {
   await app.close();

@@ -13,6 +13,10 @@
 //   STOCKFLOW_E2E_KEEP=1   keep each test's temp dir (path printed) for inspection
 //   STOCKFLOW_E2E_DBUS=0   do not start a private session bus (the app then runs without one)
 //   STOCKFLOW_E2E_BROWSER_NAME  browserName capability (default wry; MiniBrowser to self-test)
+//
+// Users (issue #7): a fresh database opens on the first-run setup screen. appTest() creates
+// OWNER through it before the test body runs (pass { setup: false } to drive it yourself), and
+// App.restart() signs the last signed-in user in again, as a person would after a restart.
 
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -179,6 +183,13 @@ export function appBinary() {
   return binary;
 }
 
+/** The owner every appTest() sets up through the first-run screen. */
+export const OWNER = Object.freeze({
+  name: 'Olive Owner',
+  email: 'owner@example.test',
+  password: 'owner-password-1',
+});
+
 function slug(text) {
   return text.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'test';
 }
@@ -191,6 +202,8 @@ export class App {
     this.dbus = null;
     this.tmp = null;
     this.logPath = null;
+    /** { email, password } of who the harness signs in after a restart (null: nobody). */
+    this.credentials = null;
   }
 
   /** Everything started here is torn down by close(), even when start() fails half-way. */
@@ -246,13 +259,60 @@ export class App {
    * Kill the app outright (as a crash or a power cut would: no clean shutdown), then start it
    * again on the same database, temp dirs and session bus. Returns once the page has loaded.
    */
-  async restart() {
+  async restart({ signIn = true } = {}) {
     if (this.dbPath) killByEnvMarker(`STOCKFLOW_DB=${this.dbPath}`);
     this.session = null; // its app is gone
     await killGroup(this.driver, 1_000);
     this.driver = null;
     await this.#launch(appBinary(), this.env);
+    // A new app process has no session: whoever was working signs in again.
+    if (signIn && this.credentials) await this.signIn(this.credentials);
     return this;
+  }
+
+  // -- users and sign-in ------------------------------------------------------------------------
+
+  /** First run: create the owner through the setup screen; returns once the app is past it. */
+  async setUpOwner(owner = OWNER) {
+    await this.fill('setup-name', owner.name, { timeout: 30_000 });
+    await this.fill('setup-email', owner.email);
+    await this.fill('setup-password', owner.password);
+    await this.fill('setup-confirm', owner.password);
+    await this.click('setup-submit');
+    await this.session.waitForGone('[data-testid="setup"]', { timeout: 15_000 });
+    await this.#waitPastSignIn();
+    this.credentials = { email: owner.email, password: owner.password };
+    return this;
+  }
+
+  /** Sign in through the sign-in screen (it must be showing, or about to). */
+  async signIn({ email, password } = this.credentials ?? OWNER) {
+    await this.fill('signin-email', email, { timeout: 30_000 });
+    await this.fill('signin-password', password);
+    // After a throttled attempt the button waits out the stated delay.
+    await this.waitFor(async () => (await this.el('signin-submit')).isEnabled(), {
+      timeout: 30_000,
+      message: 'the sign-in button to be enabled',
+    });
+    await this.click('signin-submit');
+    await this.session.waitForGone('[data-testid="signin"]', { timeout: 15_000 });
+    await this.#waitPastSignIn();
+    this.credentials = { email, password };
+    return this;
+  }
+
+  /** Sign out through the user menu; returns once the sign-in screen shows. */
+  async signOut() {
+    await this.click('user-menu');
+    await this.click('sign-out');
+    await this.el('signin-form', { timeout: 15_000 });
+    this.credentials = null;
+    return this;
+  }
+
+  /** The app shows its screens (onboarding or the shell), not a loading or sign-in screen. */
+  #waitPastSignIn() {
+    return this.session.waitForElement('[data-testid="onboarding"], [data-testid="user-menu"]', { timeout: 15_000 });
   }
 
   /** One WebKitWebDriver (which launches the app) and one WebDriver session. */
@@ -456,12 +516,15 @@ export class App {
 /**
  * Declare a test that runs against a fresh app with a fresh database:
  *   appTest('creates a product', async (app) => { ... });
+ * The body starts signed in as OWNER, past the setup screen (on onboarding, as there is no
+ * company yet); `{ setup: false }` starts it on the setup screen instead.
  */
-export function appTest(name, fn, { timeout = 180_000 } = {}) {
+export function appTest(name, fn, { timeout = 180_000, setup = true } = {}) {
   return test(name, { timeout }, async (t) => {
     const app = new App(name);
     try {
       await app.start();
+      if (setup) await app.setUpOwner();
       await fn(app, t);
     } catch (error) {
       await app.saveArtifacts(error);
