@@ -244,7 +244,9 @@ pub fn run(store: &mut Store, cmd: UserCmd, signed_in: SignedIn, out: &Out) -> R
                     _ => {
                         return Err(Error::validation(
                             "company",
-                            format!("{email} belongs to several companies: choose one with --company"),
+                            format!(
+                                "{email} belongs to several companies: choose one with --company"
+                            ),
                         ))
                     }
                 },

@@ -94,21 +94,43 @@ impl Db {
     fn with_owner() -> Db {
         let db = Db::new();
         db.ok(None, &[], &["company", "add", "Acme"]);
-        db.ok(None, &[], &["warehouse", "add", "--company", "Acme", "Main"]);
+        db.ok(
+            None,
+            &[],
+            &["warehouse", "add", "--company", "Acme", "Main"],
+        );
         db.ok(
             None,
             &[],
             &[
-                "product", "add", "--company", "Acme", "--sku", "MUG-1", "--name", "Mug",
-                "--price", "5", "--stock", "Main=10",
+                "product",
+                "add",
+                "--company",
+                "Acme",
+                "--sku",
+                "MUG-1",
+                "--name",
+                "Mug",
+                "--price",
+                "5",
+                "--stock",
+                "Main=10",
             ],
         );
         let owner = db.ok(
             None,
             &[("STOCKFLOW_PASSWORD", OWNER_PW)],
             &[
-                "user", "add", "--company", "Acme", "--email", "olive@shop.test", "--name",
-                "Olive Owner", "--role", "owner",
+                "user",
+                "add",
+                "--company",
+                "Acme",
+                "--email",
+                "olive@shop.test",
+                "--name",
+                "Olive Owner",
+                "--role",
+                "owner",
             ],
         );
         assert_eq!(owner["memberships"][0]["role"], "owner");
@@ -131,7 +153,11 @@ fn setup_mode_acts_as_owner_and_then_every_command_needs_a_user() {
     let companies = db.owner(&["company", "list"]);
     assert_eq!(companies[0]["name"], "Acme");
 
-    let wrong = db.run(Some(("olive@shop.test", "not-the-password")), &[], &["company", "list"]);
+    let wrong = db.run(
+        Some(("olive@shop.test", "not-the-password")),
+        &[],
+        &["company", "list"],
+    );
     let e = wrong.refusal(1);
     assert_eq!(e["code"], "sign_in_failed");
     assert_eq!(e["message"], "Wrong email or password.");
@@ -140,12 +166,29 @@ fn setup_mode_acts_as_owner_and_then_every_command_needs_a_user() {
     let r = db.run(None, &[], &["--user", "olive@shop.test", "company", "list"]);
     let e = r.refusal(1);
     assert_eq!(e["code"], "unauthenticated");
-    assert!(e["message"].as_str().unwrap().contains("STOCKFLOW_PASSWORD"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("STOCKFLOW_PASSWORD"),
+        "{e}"
+    );
 
     let bad_role = db.run(
         Some(("olive@shop.test", OWNER_PW)),
         &[],
-        &["user", "add", "--company", "Acme", "--email", "x@shop.test", "--name", "X", "--role", "boss"],
+        &[
+            "user",
+            "add",
+            "--company",
+            "Acme",
+            "--email",
+            "x@shop.test",
+            "--name",
+            "X",
+            "--role",
+            "boss",
+        ],
     );
     assert_eq!(bad_role.status, 2, "a usage mistake: {}", bad_role.stderr);
 }
@@ -157,8 +200,16 @@ fn owners_manage_users_and_roles_are_enforced() {
         Some(("olive@shop.test", OWNER_PW)),
         &[("STOCKFLOW_NEW_PASSWORD", CLERK_PW)],
         &[
-            "user", "add", "--company", "Acme", "--email", "cleo@shop.test", "--name", "Cleo Clerk",
-            "--role", "clerk",
+            "user",
+            "add",
+            "--company",
+            "Acme",
+            "--email",
+            "cleo@shop.test",
+            "--name",
+            "Cleo Clerk",
+            "--role",
+            "clerk",
         ],
     );
     assert_eq!(clerk["memberships"][0]["role"], "clerk");
@@ -173,27 +224,62 @@ fn owners_manage_users_and_roles_are_enforced() {
         .collect();
     assert_eq!(emails, ["cleo@shop.test", "olive@shop.test"]);
     assert_eq!(
-        db.owner(&["user", "list", "--company", "Acme"]).as_array().unwrap().len(),
+        db.owner(&["user", "list", "--company", "Acme"])
+            .as_array()
+            .unwrap()
+            .len(),
         2
     );
 
     // The clerk sells; the sale is theirs in the history.
-    db.ok(cleo, &[], &["sell", "--company", "Acme", "--warehouse", "Main", "MUG-1=2"]);
-    let history = db.ok(cleo, &[], &["history", "--company", "Acme", "--kind", "sale"]);
+    db.ok(
+        cleo,
+        &[],
+        &[
+            "sell",
+            "--company",
+            "Acme",
+            "--warehouse",
+            "Main",
+            "MUG-1=2",
+        ],
+    );
+    let history = db.ok(
+        cleo,
+        &[],
+        &["history", "--company", "Acme", "--kind", "sale"],
+    );
     assert_eq!(history["items"][0]["user_name"], "Cleo Clerk");
     assert_eq!(history["items"][0]["user_id"], clerk["id"]);
 
     // The clerk may not change the catalog, nor manage users: refused, nothing written.
     let before = db.owner(&["product", "list", "--company", "Acme"]);
     let e = db
-        .run(cleo, &[], &["product", "add", "--company", "Acme", "--sku", "NEW", "--name", "New", "--price", "1"])
+        .run(
+            cleo,
+            &[],
+            &[
+                "product",
+                "add",
+                "--company",
+                "Acme",
+                "--sku",
+                "NEW",
+                "--name",
+                "New",
+                "--price",
+                "1",
+            ],
+        )
         .refusal(1);
     assert_eq!(e["code"], "forbidden");
     assert_eq!(e["message"], "A clerk cannot change the catalog.");
     assert_eq!(db.owner(&["product", "list", "--company", "Acme"]), before);
     let e = db.run(cleo, &[], &["user", "list"]).refusal(1);
     assert_eq!(e["code"], "forbidden");
-    let e = db.run(cleo, &[], &["user", "disable", "olive@shop.test"]).refusal(1);
+    let e = db
+        .run(cleo, &[], &["user", "disable", "olive@shop.test"])
+        .refusal(1);
     assert_eq!(e["code"], "forbidden");
 
     // Promoted to manager, the same product is allowed.
@@ -202,13 +288,36 @@ fn owners_manage_users_and_roles_are_enforced() {
     db.ok(
         cleo,
         &[],
-        &["product", "add", "--company", "Acme", "--sku", "NEW", "--name", "New", "--price", "1"],
+        &[
+            "product",
+            "add",
+            "--company",
+            "Acme",
+            "--sku",
+            "NEW",
+            "--name",
+            "New",
+            "--price",
+            "1",
+        ],
     );
 
     // The last owner can be neither demoted nor disabled.
-    let e = db.run(Some(("olive@shop.test", OWNER_PW)), &[], &["user", "role", "olive@shop.test", "manager"]).refusal(1);
+    let e = db
+        .run(
+            Some(("olive@shop.test", OWNER_PW)),
+            &[],
+            &["user", "role", "olive@shop.test", "manager"],
+        )
+        .refusal(1);
     assert_eq!(e["code"], "conflict");
-    let e = db.run(Some(("olive@shop.test", OWNER_PW)), &[], &["user", "disable", "olive@shop.test"]).refusal(1);
+    let e = db
+        .run(
+            Some(("olive@shop.test", OWNER_PW)),
+            &[],
+            &["user", "disable", "olive@shop.test"],
+        )
+        .refusal(1);
     assert_eq!(e["code"], "conflict");
 
     // A disabled user is refused at sign-in, and enabled again can work.
@@ -227,13 +336,23 @@ fn owners_manage_users_and_roles_are_enforced() {
         &["user", "reset-password", "cleo@shop.test"],
     );
     assert_eq!(reset["password_reset"], true);
-    assert_eq!(db.run(cleo, &[], &["company", "list"]).refusal(1)["code"], "sign_in_failed");
-    db.ok(Some(("cleo@shop.test", "brand-new-pw-3")), &[], &["company", "list"]);
+    assert_eq!(
+        db.run(cleo, &[], &["company", "list"]).refusal(1)["code"],
+        "sign_in_failed"
+    );
+    db.ok(
+        Some(("cleo@shop.test", "brand-new-pw-3")),
+        &[],
+        &["company", "list"],
+    );
 
     // Nothing printed, on stdout or stderr, carried a password or a hash (every stored hash
     // is an argon2 PHC string starting with `$argon2`).
     let seen = db.seen.borrow();
     for secret in [OWNER_PW, CLERK_PW, "brand-new-pw-3", "$argon2"] {
-        assert!(!seen.contains(secret), "{secret} appeared in the CLI's output");
+        assert!(
+            !seen.contains(secret),
+            "{secret} appeared in the CLI's output"
+        );
     }
 }
