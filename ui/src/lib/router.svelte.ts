@@ -75,14 +75,6 @@ export const NAV: NavGroup[] = [
         id: "alerts",
         label: "Alerts",
         icon: "bell",
-        soon: {
-          summary: "Know what will run out before it does.",
-          points: [
-            "Products below their threshold that are still selling",
-            "Days until stock-out from recent sales",
-            "Suggested order quantities from supplier lead times",
-          ],
-        },
       },
       {
         id: "history",
