@@ -487,6 +487,8 @@ impl Run<'_, '_, '_> {
             Ok(())
         })?;
 
+        let sales_bytes = std::fs::metadata(dir.join("sales.csv")).map_or(0, |m| m.len());
+        let deferred = DeferredIndexes::drop_if_worth_it(self.tx, sales_bytes)?;
         let mut history = sales::HistoricalSales::default();
         self.summary.sales = self.each(
             dir,
@@ -520,6 +522,8 @@ impl Run<'_, '_, '_> {
         )?;
 
         history.finish(self.tx)?;
+        // Counting the inventory reads movements per product and warehouse: indexes first.
+        deferred.rebuild(self.tx)?;
 
         // Inventory last: counts as of now, after every imported sale.
         self.summary.inventory = self.each(
@@ -556,6 +560,56 @@ impl Run<'_, '_, '_> {
                 Ok(())
             },
         )?;
+        Ok(())
+    }
+}
+
+/// The secondary indexes of the tables a large sales file fills, dropped while its rows go in
+/// and built again after them, inside the import's transaction (a failed import rolls the
+/// drop back too). One sort per index instead of a million inserts at random places in it.
+struct DeferredIndexes(Vec<String>);
+
+impl DeferredIndexes {
+    /// Below this many sales, or fewer than the movements already stored, inserting into the
+    /// indexes is cheaper than building them again.
+    const MIN_ROWS: u64 = 20_000;
+    /// Bytes of `sales.csv` per row, about.
+    const BYTES_PER_SALE: u64 = 64;
+
+    fn drop_if_worth_it(tx: &Tx<'_>, sales_bytes: u64) -> Result<DeferredIndexes> {
+        let rows = sales_bytes / Self::BYTES_PER_SALE;
+        let stored: i64 = tx.conn.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM stock_movements",
+            [],
+            |r| r.get(0),
+        )?;
+        if rows < Self::MIN_ROWS || rows < u64::try_from(stored).unwrap_or(u64::MAX) {
+            return Ok(DeferredIndexes(Vec::new()));
+        }
+        // Unique indexes stay (they are constraints); so do partial indexes that sales never
+        // enter but the import reads (the latest count of a pair).
+        let mut stmt = tx.conn.prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
+               AND tbl_name IN ('stock_movements', 'sales', 'sale_lines')
+               AND name NOT IN ('stock_movements_counts', 'stock_movements_reason_time')",
+        )?;
+        let indexes: Vec<(String, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (name, _) in &indexes {
+            tx.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        }
+        tracing::info!(count = indexes.len(), "import: indexes deferred");
+        Ok(DeferredIndexes(
+            indexes.into_iter().map(|(_, sql)| sql).collect(),
+        ))
+    }
+
+    fn rebuild(self, tx: &Tx<'_>) -> Result<()> {
+        for sql in &self.0 {
+            tx.conn.execute_batch(sql)?;
+        }
         Ok(())
     }
 }

@@ -336,7 +336,11 @@ impl HistoricalSales {
         }
         *self
             .daily
-            .entry((product_id.to_owned(), warehouse_id.to_owned(), sold_at[..10].to_owned()))
+            .entry((
+                product_id.to_owned(),
+                warehouse_id.to_owned(),
+                sold_at[..10].to_owned(),
+            ))
             .or_default() += quantity;
         Ok(())
     }

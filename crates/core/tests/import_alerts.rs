@@ -616,3 +616,61 @@ fn alerts_product(fx: &Fixture, company: &str, sku: &str) -> String {
         .unwrap()
         .id
 }
+
+/// Every index of the database, with its definition.
+fn indexes(path: &Path) -> Vec<(String, Option<String>)> {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_large_import_builds_the_indexes_it_deferred_and_a_failed_one_keeps_them() {
+    // 30,000 sales: enough for the import to drop the ledger's secondary indexes while the
+    // sales go in and build them again afterwards.
+    let many = |files: &mut Files, last: &str| {
+        let entry = files.iter_mut().find(|(n, _)| *n == "sales.csv").unwrap();
+        let mut text = String::from("id,product_id,warehouse_id,quantity,sold_at\n");
+        for i in 0..30_000 {
+            let (product, warehouse) = [("1", "1"), ("2", "1"), ("1", "2")][i % 3];
+            text.push_str(&format!(
+                "{i},{product},{warehouse},1,2024-12-{:02}T{:02}:{:02}:00Z\n",
+                1 + i % 28,
+                i % 24,
+                i % 60
+            ));
+        }
+        text.push_str(last);
+        entry.1 = text;
+    };
+
+    let fx = Fixture::new();
+    let before = indexes(&fx.path);
+    let dir = tempfile::tempdir().unwrap();
+    write_dataset(dir.path(), |f| many(f, "x,1,1,1,not a time\n"));
+    let mut fx = fx;
+    let untouched = snapshot(&fx.path);
+    let err = fx.store.import_dir(dir.path(), &mut |_| {}).unwrap_err();
+    assert_eq!(err.field(), Some("sold_at"), "{err}");
+    assert_eq!(
+        indexes(&fx.path),
+        before,
+        "the failed import dropped no index"
+    );
+    assert_eq!(snapshot(&fx.path), untouched);
+
+    write_dataset(dir.path(), |f| many(f, ""));
+    let summary = fx.store.import_dir(dir.path(), &mut |_| {}).unwrap();
+    assert_eq!(summary.sales, 30_000);
+    assert_eq!(indexes(&fx.path), before, "every index is back, as defined");
+    assert_eq!(
+        fx.store.kept_levels().unwrap(),
+        fx.store.ledger_levels().unwrap()
+    );
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+}
