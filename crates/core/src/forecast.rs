@@ -7,7 +7,7 @@
 //! row, not only those below their threshold. Like alerts it reads the window's whole days from
 //! the daily rollup and only its two partial edge days from the movements.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rusqlite::params;
@@ -21,6 +21,32 @@ use crate::model::{Alert, AlertQuery, ForecastQuery, StockoutForecast};
 
 /// The horizons of the forecast, in days.
 const HORIZONS: [i64; 3] = [7, 14, 30];
+
+/// A text column, borrowed from the row: no copy for the rows the merge only passes over.
+fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
+    r.get_ref(i)?.as_str().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
+            .into()
+    })
+}
+
+/// Steps the rollup sums to their next row, copying its key into the buffers; false at the end.
+fn next_sum(
+    rows: &mut rusqlite::Rows<'_>,
+    product: &mut String,
+    warehouse: &mut String,
+    units: &mut i64,
+) -> Result<bool> {
+    let Some(r) = rows.next()? else {
+        return Ok(false);
+    };
+    product.clear();
+    product.push_str(text(r, 0)?);
+    warehouse.clear();
+    warehouse.push_str(text(r, 1)?);
+    *units = r.get(2)?;
+    Ok(true)
+}
 
 /// The window length and its end, as alerts read them: 0 days means the default.
 fn window_of(now: Option<&str>, window_days: u32) -> Result<(u32, DateTime<Utc>)> {
@@ -51,68 +77,104 @@ impl Store {
         get_company(&self.conn, &q.company_id)?;
         let (days, now) = window_of(q.now.as_deref(), q.window_days)?;
         let w = Window::new(now, days);
-        // One pass over the rollup's whole days in its key order (product, warehouse, day), which
-        // groups without sorting; the two partial edge days are summed once for the company from
-        // the movements (at most a day's sales) and added, including the pairs that sold only
-        // there. Then one stock-row lookup per selling pair.
+        // Two passes in the same key order (product, warehouse), merged here: every stock row,
+        // and the rollup's whole days of the window summed per row (grouping in key order needs
+        // no sort). The partial edge days come from the movements, summed once for the company
+        // (at most a day's sales). SQLite has no merge join: as one statement, every selling row
+        // was a lookup into stock levels, twice as slow at scale M.
+        let active: HashSet<String> = self
+            .conn
+            .prepare_cached("SELECT id FROM warehouses WHERE company_id = ?1 AND archived = 0")?
+            .query_map([&q.company_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let archived: HashSet<String> = self
+            .conn
+            .prepare_cached("SELECT id FROM products WHERE company_id = ?1 AND archived = 1")?
+            .query_map([&q.company_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut edges: HashMap<String, Vec<(String, i64)>> = HashMap::new();
         let mut stmt = self.conn.prepare_cached(
-            "WITH active AS MATERIALIZED (
-                 SELECT id FROM warehouses WHERE company_id = ?1 AND archived = 0
-             ),
-             edge AS MATERIALIZED (
-                 SELECT m.product_id, m.warehouse_id, -SUM(m.quantity) AS units
-                 FROM stock_movements m
-                 WHERE m.company_id = ?1 AND m.kind IN ('sale', 'return')
-                   AND ((m.occurred_at >= ?4 AND m.occurred_at < ?5)
-                     OR (m.occurred_at >= ?6 AND m.occurred_at < ?7))
-                 GROUP BY m.product_id, m.warehouse_id
-             ),
-             rollup AS MATERIALIZED (
-                 SELECT d.product_id, d.warehouse_id, SUM(d.units) AS units
-                 FROM sales_daily d
-                 WHERE d.day >= ?2 AND d.day < ?3 AND d.warehouse_id IN active
-                 GROUP BY d.product_id, d.warehouse_id
-             ),
-             recent AS (
-                 SELECT r.product_id, r.warehouse_id, r.units + COALESCE(e.units, 0) AS units
-                 FROM rollup r
-                 LEFT JOIN edge e ON e.product_id = r.product_id AND e.warehouse_id = r.warehouse_id
-                 UNION ALL
-                 SELECT e.product_id, e.warehouse_id, e.units
-                 FROM edge e
-                 WHERE NOT EXISTS (SELECT 1 FROM sales_daily d
-                                   WHERE d.product_id = e.product_id AND d.warehouse_id = e.warehouse_id
-                                     AND d.day >= ?2 AND d.day < ?3)
-             ),
-             selling AS MATERIALIZED (
-                 SELECT MAX(s.on_hand, 0) AS on_hand, x.units AS recent
-                 FROM recent x
-                 JOIN stock_levels s ON s.product_id = x.product_id AND s.warehouse_id = x.warehouse_id
-                 WHERE x.units > 0 AND s.warehouse_id IN active
-                   AND s.product_id NOT IN (SELECT id FROM products WHERE company_id = ?1 AND archived = 1)
-             )
-             SELECT COUNT(*),
-                    COALESCE(SUM((?8 * on_hand) / recent < ?9), 0),
-                    COALESCE(SUM((?8 * on_hand) / recent < ?10), 0),
-                    COALESCE(SUM((?8 * on_hand) / recent < ?11), 0)
-             FROM selling",
+            "SELECT product_id, warehouse_id, -SUM(quantity) FROM stock_movements
+             WHERE company_id = ?1 AND kind IN ('sale', 'return')
+               AND ((occurred_at >= ?2 AND occurred_at < ?3) OR (occurred_at >= ?4 AND occurred_at < ?5))
+             GROUP BY product_id, warehouse_id",
         )?;
-        let (selling, within_7_days, within_14_days, within_30_days) = stmt.query_row(
-            params![
-                q.company_id,
-                w.first_day,
-                w.end_day,
-                w.head.0,
-                w.head.1,
-                w.tail.0,
-                w.tail.1,
-                i64::from(days),
-                HORIZONS[0],
-                HORIZONS[1],
-                HORIZONS[2],
-            ],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        let mut rows = stmt.query(params![
+            q.company_id,
+            w.head.0,
+            w.head.1,
+            w.tail.0,
+            w.tail.1
+        ])?;
+        while let Some(r) = rows.next()? {
+            edges
+                .entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, r.get(2)?));
+        }
+
+        let mut stock = self.conn.prepare_cached(
+            "SELECT product_id, warehouse_id, on_hand FROM stock_levels
+             ORDER BY product_id, warehouse_id",
         )?;
+        let mut sums = self.conn.prepare_cached(
+            "SELECT product_id, warehouse_id, SUM(units) FROM sales_daily
+             WHERE day >= ?1 AND day < ?2
+             GROUP BY product_id, warehouse_id ORDER BY product_id, warehouse_id",
+        )?;
+        let mut sum_rows = sums.query(params![w.first_day, w.end_day])?;
+        // The current rollup sum and its key, kept in reused buffers.
+        let (mut sum_product, mut sum_warehouse, mut sum_units) = (String::new(), String::new(), 0);
+        let mut sums_left = next_sum(
+            &mut sum_rows,
+            &mut sum_product,
+            &mut sum_warehouse,
+            &mut sum_units,
+        )?;
+        let window = i64::from(days);
+        let mut counts = [0i64; 4];
+        let mut stock_rows = stock.query([])?;
+        while let Some(r) = stock_rows.next()? {
+            let product = text(r, 0)?;
+            let warehouse = text(r, 1)?;
+            let key = (product, warehouse);
+            while sums_left && (sum_product.as_str(), sum_warehouse.as_str()) < key {
+                sums_left = next_sum(
+                    &mut sum_rows,
+                    &mut sum_product,
+                    &mut sum_warehouse,
+                    &mut sum_units,
+                )?;
+            }
+            if !active.contains(warehouse) || archived.contains(product) {
+                continue;
+            }
+            let mut recent = if sums_left && (sum_product.as_str(), sum_warehouse.as_str()) == key {
+                sum_units
+            } else {
+                0
+            };
+            if let Some(sold) = edges.get(product) {
+                recent += sold
+                    .iter()
+                    .filter(|(w, _)| w == warehouse)
+                    .map(|(_, units)| units)
+                    .sum::<i64>();
+            }
+            if recent <= 0 {
+                continue;
+            }
+            let on_hand: i64 = r.get(2)?;
+            // DESIGN §3: floor(max(on_hand, 0) / (recent / W)), exactly, in integers.
+            let days_left = (window * on_hand.max(0)) / recent;
+            counts[0] += 1;
+            for (i, horizon) in HORIZONS.iter().enumerate() {
+                if days_left < *horizon {
+                    counts[i + 1] += 1;
+                }
+            }
+        }
+        let [selling, within_7_days, within_14_days, within_30_days] = counts;
         Ok(StockoutForecast {
             window_days: days,
             selling,
@@ -156,9 +218,9 @@ impl Store {
                 )?
                 .query_map([company_id], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            let mut forget = tx.conn.prepare(
-                "DELETE FROM alert_notices WHERE product_id = ?1 AND warehouse_id = ?2",
-            )?;
+            let mut forget = tx
+                .conn
+                .prepare("DELETE FROM alert_notices WHERE product_id = ?1 AND warehouse_id = ?2")?;
             for (product, warehouse) in &noticed {
                 if !alerting.contains(&(product.as_str(), warehouse.as_str())) {
                     forget.execute([product, warehouse])?;

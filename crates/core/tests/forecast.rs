@@ -257,7 +257,10 @@ fn skus(alerts: &[Alert]) -> Vec<(&str, &str)> {
 #[test]
 fn an_alert_is_noticed_once_and_again_only_after_it_cleared() {
     let (mut fx, harbour, other) = imported();
-    let first = fx.store.take_new_alert_notices(&harbour, Some(NOW)).unwrap();
+    let first = fx
+        .store
+        .take_new_alert_notices(&harbour, Some(NOW))
+        .unwrap();
     assert_eq!(skus(&first), [("FAST", "Main"), ("EDGE", "Main")]);
     assert!(
         fx.store
@@ -307,7 +310,10 @@ fn an_alert_is_noticed_once_and_again_only_after_it_cleared() {
             },
         )
         .unwrap();
-    let again = fx.store.take_new_alert_notices(&harbour, Some(NOW)).unwrap();
+    let again = fx
+        .store
+        .take_new_alert_notices(&harbour, Some(NOW))
+        .unwrap();
     assert_eq!(skus(&again), [("FAST", "Main")]);
 
     // Another company's notices are its own: taking them leaves Harbour's alone.
@@ -331,4 +337,62 @@ fn notices_of_an_unknown_company_are_refused_and_nothing_is_written() {
         .unwrap_err();
     assert!(matches!(err, Error::NotFound { .. }), "{err:?}");
     assert_eq!(common::snapshot(&fx.path), before);
+}
+
+/// The rows of a CSV file written by `gen_dataset.py` (plain CSV: no quotes, no commas inside
+/// values), header skipped.
+fn rows(dir: &Path, file: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(dir.join(file))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn the_forecast_equals_a_plain_count_over_generated_data() {
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/bench");
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    // Not at midnight: both edge days are partial.
+    let now = "2025-01-01T13:45:12Z";
+    let out = std::process::Command::new("python3")
+        .arg(bench.join("gen_dataset.py"))
+        .args(["--scale", "S", "--seed", "7", "--now", now, "--out"])
+        .arg(&data)
+        .output()
+        .expect("python3 runs ../shared/bench/gen_dataset.py");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // The definition, straight from the files: units sold per stocked row in
+    // [now - 30 days, now), then (30 * on hand) / sold for the rows that sold.
+    let since = "2024-12-02T13:45:12Z";
+    let mut sold = std::collections::HashMap::<(String, String), i64>::new();
+    for s in rows(&data, "sales.csv") {
+        if s[4].as_str() >= since && s[4].as_str() < now {
+            *sold.entry((s[1].clone(), s[2].clone())).or_default() += s[3].parse::<i64>().unwrap();
+        }
+    }
+    let mut expected = (0, 0, 0, 0);
+    for r in rows(&data, "inventory.csv") {
+        let Some(&recent) = sold.get(&(r[0].clone(), r[1].clone())) else {
+            continue;
+        };
+        let days = 30 * r[2].parse::<i64>().unwrap().max(0) / recent;
+        expected.0 += 1;
+        expected.1 += i64::from(days < 7);
+        expected.2 += i64::from(days < 14);
+        expected.3 += i64::from(days < 30);
+    }
+
+    let mut fx = Fixture::new();
+    fx.store.import_dir(&data, &mut |_| {}).unwrap();
+    let company = fx.store.find_company("Company 1").unwrap().id;
+    assert_eq!(buckets(&forecast(&fx.store, &company, now)), expected);
 }
