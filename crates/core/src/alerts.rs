@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
-use rusqlite::params;
+use rusqlite::{params, Connection};
 
 use crate::catalog::get_company;
 use crate::db::Store;
@@ -98,33 +98,38 @@ impl Store {
         let w = Window::new(now, days);
         let suppliers = self.company_suppliers(&q.company_id)?;
         let on_order = self.open_order_quantities(&q.company_id)?;
-        // One row per (product, warehouse) below its threshold that sold since the window
-        // began, from the partial index; its units sold from the integer-keyed rollup (whole
-        // days) and the movements (the partial days at the edges, skipped when empty).
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT s.product_id, p.name, p.sku, s.warehouse_id, w.name, s.on_hand, s.threshold,
-                 COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
-                           WHERE k.key >= s.product_seq * 68719476736 + w.seq * 65536 + ?4
-                             AND k.key < s.product_seq * 68719476736 + w.seq * 65536 + ?5), 0)
-               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                           WHERE ?6 < ?7 AND m.product_id = s.product_id
-                             AND m.warehouse_id = s.warehouse_id
-                             AND m.occurred_at >= ?6 AND m.occurred_at < ?7
-                             AND m.kind IN ('sale', 'return')), 0)
-               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                           WHERE ?8 < ?9 AND m.product_id = s.product_id
-                             AND m.warehouse_id = s.warehouse_id
-                             AND m.occurred_at >= ?8 AND m.occurred_at < ?9
-                             AND m.kind IN ('sale', 'return')), 0),
-                 c.supplier_id, c.lead_time_days, c.moq, c.pack_multiple
-             FROM warehouses w
-             JOIN stock_levels s INDEXED BY stock_levels_below
-               ON s.warehouse_id = w.id AND s.on_hand < s.threshold AND s.last_sale_day >= ?10
-             JOIN products p ON p.seq = s.product_seq
-             LEFT JOIN product_supplier_choice c ON c.product_seq = s.product_seq
-             WHERE w.company_id = ?1 AND w.archived = 0 AND (?2 IS NULL OR w.id = ?2)
-               AND p.archived = 0 AND (?3 IS NULL OR p.product_type_id = ?3)",
-        )?;
+        let scan = Scan {
+            window: &w,
+            product_type_id: q.product_type_id.as_deref(),
+            suppliers: &suppliers,
+            on_order: &on_order,
+        };
+        let warehouses = self.alert_warehouses(&q.company_id, q.warehouse_id.as_deref())?;
+        let rows = if warehouses.len() < 2 {
+            scan.warehouses(&self.conn, &warehouses)?
+        } else {
+            // Two cores read half the warehouses each, on two connections.
+            let (left, right): (Vec<_>, Vec<_>) = warehouses
+                .into_iter()
+                .enumerate()
+                .partition(|(i, _)| i % 2 == 0);
+            let left: Vec<_> = left.into_iter().map(|(_, w)| w).collect();
+            let right: Vec<_> = right.into_iter().map(|(_, w)| w).collect();
+            let reader = self.take_reader()?;
+            let (reader, theirs, mine) = std::thread::scope(|threads| {
+                let other = threads.spawn(|| {
+                    let rows = scan.warehouses(&reader, &right);
+                    (reader, rows)
+                });
+                let mine = scan.warehouses(&self.conn, &left);
+                let (reader, theirs) = other.join().expect("the alert scan thread does not panic");
+                (reader, theirs, mine)
+            });
+            self.put_reader(reader);
+            let mut rows = mine?;
+            rows.extend(theirs?);
+            rows
+        };
         let window = i64::from(days);
         let search = q
             .search
@@ -132,70 +137,7 @@ impl Store {
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
         let today = now.date_naive();
-        let mut alerts: Vec<Alert> = stmt
-            .query_map(
-                params![
-                    q.company_id,
-                    q.warehouse_id,
-                    q.product_type_id,
-                    w.first_day_number,
-                    w.end_day_number,
-                    w.head.0,
-                    w.head.1,
-                    w.tail.0,
-                    w.tail.1,
-                    w.since_day
-                ],
-                |r| {
-                    let recent_sales: i64 = r.get(7)?;
-                    if recent_sales <= 0 {
-                        return Ok(None);
-                    }
-                    let product_id: String = r.get(0)?;
-                    let warehouse_id: String = r.get(3)?;
-                    let supplier = match r.get::<_, Option<String>>(8)? {
-                        Some(id) => suppliers.get(&id).map(|(name, email)| AlertSupplier {
-                            name: name.clone(),
-                            contact_email: email.clone(),
-                            lead_time_days: r.get(9).unwrap_or(0),
-                            id,
-                        }),
-                        None => None,
-                    };
-                    let moq: Option<i64> = r.get(10)?;
-                    let multiple: Option<i64> = r.get(11)?;
-                    let on_order = if on_order.is_empty() {
-                        0
-                    } else {
-                        on_order
-                            .get(&(product_id.clone(), warehouse_id.clone()))
-                            .copied()
-                            .unwrap_or(0)
-                    };
-                    Ok(Some((
-                        Alert {
-                            product_id,
-                            product_name: r.get(1)?,
-                            sku: r.get(2)?,
-                            warehouse_id,
-                            warehouse_name: r.get(4)?,
-                            current_stock: r.get(5)?,
-                            threshold: r.get(6)?,
-                            recent_sales,
-                            days_until_stockout: 0,
-                            supplier,
-                            on_order,
-                            reorder_point: 0,
-                            suggested_order_qty: 0,
-                            reorder_by: String::new(),
-                        },
-                        moq.unwrap_or(1),
-                        multiple.unwrap_or(1),
-                    )))
-                },
-            )?
-            .filter_map(|row| row.transpose())
-            .collect::<rusqlite::Result<Vec<_>>>()?
+        let mut alerts: Vec<Alert> = rows
             .into_iter()
             .filter(|(a, _, _)| {
                 q.supplier_id
@@ -247,6 +189,22 @@ impl Store {
             total_alerts,
         })
     }
+    /// The company's active warehouses (or the one asked for): id, name, seq.
+    fn alert_warehouses(
+        &self,
+        company_id: &str,
+        only: Option<&str>,
+    ) -> Result<Vec<(String, String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name, seq FROM warehouses
+             WHERE company_id = ?1 AND archived = 0 AND (?2 IS NULL OR id = ?2) ORDER BY seq",
+        )?;
+        let rows = stmt.query_map(params![company_id, only], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The company's suppliers by id: name and contact email (a few hundred rows at most).
     fn company_suppliers(&self, company_id: &str) -> Result<HashMap<String, (String, String)>> {
         let mut stmt = self.conn.prepare_cached(
@@ -268,6 +226,122 @@ impl Store {
         )?;
         let rows = stmt.query_map([company_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// What reading the alert rows of a company's warehouses needs, the same for every warehouse.
+struct Scan<'a> {
+    window: &'a Window,
+    product_type_id: Option<&'a str>,
+    suppliers: &'a HashMap<String, (String, String)>,
+    on_order: &'a HashMap<(String, String), i64>,
+}
+
+/// An alert row before the figures that follow from it, with its supplier's MOQ and pack
+/// multiple.
+type Row = (Alert, i64, i64);
+
+impl Scan<'_> {
+    /// The rows of these warehouses below their threshold that sold in the window, read in
+    /// one transaction (one snapshot) of `conn`.
+    fn warehouses(
+        &self,
+        conn: &Connection,
+        warehouses: &[(String, String, i64)],
+    ) -> Result<Vec<Row>> {
+        let tx = conn.unchecked_transaction()?;
+        // One row per (product, warehouse) below its threshold that sold since the window
+        // began, from the partial index; its units sold from the integer-keyed rollup (whole
+        // days) and the movements (the partial days at the edges, skipped when empty).
+        let mut stmt = tx.prepare_cached(
+            "SELECT s.product_id, p.name, p.sku, s.on_hand, s.threshold,
+                 COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
+                           WHERE k.key >= s.product_seq * 68719476736 + ?2
+                             AND k.key < s.product_seq * 68719476736 + ?3), 0)
+               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
+                           WHERE ?4 < ?5 AND m.product_id = s.product_id AND m.warehouse_id = ?1
+                             AND m.occurred_at >= ?4 AND m.occurred_at < ?5
+                             AND m.kind IN ('sale', 'return')), 0)
+               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
+                           WHERE ?6 < ?7 AND m.product_id = s.product_id AND m.warehouse_id = ?1
+                             AND m.occurred_at >= ?6 AND m.occurred_at < ?7
+                             AND m.kind IN ('sale', 'return')), 0),
+                 c.supplier_id, c.lead_time_days, c.moq, c.pack_multiple
+             FROM stock_levels s INDEXED BY stock_levels_below
+             JOIN products p ON p.seq = s.product_seq
+             LEFT JOIN product_supplier_choice c ON c.product_seq = s.product_seq
+             WHERE s.warehouse_id = ?1 AND s.on_hand < s.threshold AND s.last_sale_day >= ?8
+               AND p.archived = 0 AND (?9 IS NULL OR p.product_type_id = ?9)",
+        )?;
+        let w = self.window;
+        let mut out = Vec::new();
+        for (warehouse_id, warehouse_name, seq) in warehouses {
+            // The key of (product 0, this warehouse, day): see `sales_daily_keyed`.
+            let base = seq * 65536;
+            let rows = stmt.query_map(
+                params![
+                    warehouse_id,
+                    base + w.first_day_number,
+                    base + w.end_day_number,
+                    w.head.0,
+                    w.head.1,
+                    w.tail.0,
+                    w.tail.1,
+                    w.since_day,
+                    self.product_type_id
+                ],
+                |r| {
+                    let recent_sales: i64 = r.get(5)?;
+                    if recent_sales <= 0 {
+                        return Ok(None);
+                    }
+                    let product_id: String = r.get(0)?;
+                    let supplier = match r.get::<_, Option<String>>(6)? {
+                        Some(id) => self.suppliers.get(&id).map(|(name, email)| AlertSupplier {
+                            name: name.clone(),
+                            contact_email: email.clone(),
+                            lead_time_days: r.get(7).unwrap_or(0),
+                            id,
+                        }),
+                        None => None,
+                    };
+                    let on_order = if self.on_order.is_empty() {
+                        0
+                    } else {
+                        self.on_order
+                            .get(&(product_id.clone(), warehouse_id.clone()))
+                            .copied()
+                            .unwrap_or(0)
+                    };
+                    let moq: Option<i64> = r.get(8)?;
+                    let multiple: Option<i64> = r.get(9)?;
+                    Ok(Some((
+                        Alert {
+                            product_id,
+                            product_name: r.get(1)?,
+                            sku: r.get(2)?,
+                            warehouse_id: warehouse_id.clone(),
+                            warehouse_name: warehouse_name.clone(),
+                            current_stock: r.get(3)?,
+                            threshold: r.get(4)?,
+                            recent_sales,
+                            days_until_stockout: 0,
+                            supplier,
+                            on_order,
+                            reorder_point: 0,
+                            suggested_order_qty: 0,
+                            reorder_by: String::new(),
+                        },
+                        moq.unwrap_or(1),
+                        multiple.unwrap_or(1),
+                    )))
+                },
+            )?;
+            for row in rows {
+                out.extend(row?);
+            }
+        }
+        Ok(out)
     }
 }
 

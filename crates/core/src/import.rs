@@ -522,8 +522,10 @@ impl Run<'_, '_, '_> {
         )?;
 
         history.finish(self.tx)?;
-        // Counting the inventory reads movements per product and warehouse: indexes first.
-        deferred.rebuild(self.tx)?;
+        // Counting the inventory reads movements per product and warehouse: that index first,
+        // the others once the counts are in too.
+        let mut deferred = deferred;
+        deferred.rebuild_now(self.tx, "stock_movements_product_warehouse")?;
 
         // Inventory last: counts as of now, after every imported sale.
         self.summary.inventory = self.each(
@@ -560,7 +562,7 @@ impl Run<'_, '_, '_> {
                 Ok(())
             },
         )?;
-        Ok(())
+        deferred.rebuild(self.tx)
     }
 }
 
@@ -604,6 +606,15 @@ impl DeferredIndexes {
         Ok(DeferredIndexes(
             indexes.into_iter().map(|(_, sql)| sql).collect(),
         ))
+    }
+
+    /// Builds one of the deferred indexes now (if it was deferred).
+    fn rebuild_now(&mut self, tx: &Tx<'_>, name: &str) -> Result<()> {
+        let named = format!("CREATE INDEX {name} ");
+        if let Some(i) = self.0.iter().position(|sql| sql.starts_with(&named)) {
+            tx.conn.execute_batch(&self.0.remove(i))?;
+        }
+        Ok(())
     }
 
     fn rebuild(self, tx: &Tx<'_>) -> Result<()> {
