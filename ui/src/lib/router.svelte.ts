@@ -15,6 +15,7 @@ export type AreaId =
   | "alerts"
   | "history"
   | "settings"
+  | "import"
   | "users";
 
 export type Area = {
@@ -87,6 +88,7 @@ export const NAV: NavGroup[] = [
     label: null,
     areas: [
       { id: "users", label: "Users", icon: "users", ownersOnly: true },
+      { id: "import", label: "Import", icon: "receive", ownersOnly: true },
       { id: "settings", label: "Settings", icon: "settings" },
     ],
   },

@@ -1,0 +1,43 @@
+// The dashboard and the import screen: one typed function per command, built on ipc.ts's
+// `call` (so every refusal is an IpcError), and the import's progress events.
+import { listen } from "@tauri-apps/api/event";
+import type { Alert, ForecastQuery, ImportProgress, ImportSummary, StockoutForecast } from "./bindings";
+import { call } from "./ipc";
+
+/** Selling rows that run out within 7 / 14 / 30 days at their recent pace, whatever their threshold. */
+export const stockoutForecast = (query: ForecastQuery) => call<StockoutForecast>("stockout_forecast", { query });
+
+/** The alerts that are new since the last check; the app shows one desktop notification for them. */
+export const checkAlertNotices = (companyId: string) => call<Alert[]>("check_alert_notices", { companyId });
+
+/** Imports a folder of CSV files, all or nothing. A refusal names the file, line and column. */
+export const importDir = (dir: string) => call<ImportSummary>("import_dir", { dir });
+
+/** Calls `onProgress` for each `import-progress` event until the returned function is called. */
+export function onImportProgress(onProgress: (p: ImportProgress) => void): Promise<() => void> {
+  return listen<ImportProgress>("import-progress", (e) => onProgress(e.payload));
+}
+
+/** How often the dashboard asks whether alerts appeared while the app is open. */
+export const NOTICE_INTERVAL_MS = 5 * 60 * 1000;
+
+let watched: string | null = null;
+let timer: ReturnType<typeof setInterval> | null = null;
+
+async function checkWatched() {
+  if (!watched) return;
+  try {
+    await checkAlertNotices(watched);
+  } catch (err) {
+    // A background check: a failure here must not interrupt what the user is doing.
+    console.warn("[alerts] checking for new alerts failed:", err);
+  }
+}
+
+/** Checks for new alerts of the company now and every few minutes while the app stays open,
+ * whichever screen is shown; the latest company asked for is the one watched. */
+export function watchAlertNotices(companyId: string) {
+  watched = companyId;
+  void checkWatched();
+  if (timer === null) timer = setInterval(() => void checkWatched(), NOTICE_INTERVAL_MS);
+}
