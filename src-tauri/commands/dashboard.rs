@@ -49,7 +49,10 @@ fn notify<R: Runtime>(app: &AppHandle<R>, fresh: &[Alert]) {
     }
     let (title, body) = notice_text(fresh);
     match app.notification().builder().title(title).body(body).show() {
-        Ok(()) => tracing::info!(alerts = fresh.len(), "low-stock notification sent"),
+        Ok(()) => tracing::info!(
+            alerts = fresh.len(),
+            "low-stock notification handed to the desktop"
+        ),
         Err(e) => tracing::warn!(error = %e, "could not show the low-stock notification"),
     }
 }
