@@ -82,18 +82,18 @@ impl Store {
         // no sort). The partial edge days come from the movements, summed once for the company
         // (at most a day's sales). SQLite has no merge join: as one statement, every selling row
         // was a lookup into stock levels, twice as slow at scale M.
-        let active: HashSet<String> = self
-            .conn
+        // One snapshot for every read below (rolled back on drop: nothing is written).
+        let snapshot = self.conn.unchecked_transaction()?;
+        let active: HashSet<String> = snapshot
             .prepare_cached("SELECT id FROM warehouses WHERE company_id = ?1 AND archived = 0")?
             .query_map([&q.company_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let archived: HashSet<String> = self
-            .conn
+        let archived: HashSet<String> = snapshot
             .prepare_cached("SELECT id FROM products WHERE company_id = ?1 AND archived = 1")?
             .query_map([&q.company_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut edges: HashMap<String, Vec<(String, i64)>> = HashMap::new();
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = snapshot.prepare_cached(
             "SELECT product_id, warehouse_id, -SUM(quantity) FROM stock_movements
              WHERE company_id = ?1 AND kind IN ('sale', 'return')
                AND ((occurred_at >= ?2 AND occurred_at < ?3) OR (occurred_at >= ?4 AND occurred_at < ?5))
@@ -113,11 +113,11 @@ impl Store {
                 .push((r.get(1)?, r.get(2)?));
         }
 
-        let mut stock = self.conn.prepare_cached(
+        let mut stock = snapshot.prepare_cached(
             "SELECT product_id, warehouse_id, on_hand FROM stock_levels
              ORDER BY product_id, warehouse_id",
         )?;
-        let mut sums = self.conn.prepare_cached(
+        let mut sums = snapshot.prepare_cached(
             "SELECT product_id, warehouse_id, SUM(units) FROM sales_daily
              WHERE day >= ?1 AND day < ?2
              GROUP BY product_id, warehouse_id ORDER BY product_id, warehouse_id",
