@@ -3,6 +3,8 @@
 import { listen } from "@tauri-apps/api/event";
 import type { Alert, ForecastQuery, ImportProgress, ImportSummary, StockoutForecast } from "./bindings";
 import { call } from "./ipc";
+import { auth } from "./auth.svelte";
+import { session } from "./session.svelte";
 
 /** Selling rows that run out within 7 / 14 / 30 days at their recent pace, whatever their threshold. */
 export const stockoutForecast = (query: ForecastQuery) => call<StockoutForecast>("stockout_forecast", { query });
@@ -21,23 +23,23 @@ export function onImportProgress(onProgress: (p: ImportProgress) => void): Promi
 /** How often the dashboard asks whether alerts appeared while the app is open. */
 export const NOTICE_INTERVAL_MS = 5 * 60 * 1000;
 
-let watched: string | null = null;
 let timer: ReturnType<typeof setInterval> | null = null;
 
-async function checkWatched() {
-  if (!watched) return;
+/** Takes the new alerts of the company being worked in, if someone is signed in. */
+async function checkCurrent() {
+  const company = session.company;
+  if (auth.state !== "signed_in" || !company) return;
   try {
-    await checkAlertNotices(watched);
+    await checkAlertNotices(company.id);
   } catch (err) {
     // A background check: a failure here must not interrupt what the user is doing.
     console.warn("[alerts] checking for new alerts failed:", err);
   }
 }
 
-/** Checks for new alerts of the company now and every few minutes while the app stays open,
- * whichever screen is shown; the latest company asked for is the one watched. */
-export function watchAlertNotices(companyId: string) {
-  watched = companyId;
-  void checkWatched();
-  if (timer === null) timer = setInterval(() => void checkWatched(), NOTICE_INTERVAL_MS);
+/** Checks for new alerts now and every few minutes from then on while the app stays open,
+ * whichever screen is shown, for whichever company is current at the time. */
+export function watchAlertNotices() {
+  void checkCurrent();
+  if (timer === null) timer = setInterval(() => void checkCurrent(), NOTICE_INTERVAL_MS);
 }
