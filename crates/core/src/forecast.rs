@@ -22,30 +22,12 @@ use crate::model::{Alert, AlertQuery, ForecastQuery, StockoutForecast};
 /// The horizons of the forecast, in days.
 const HORIZONS: [i64; 3] = [7, 14, 30];
 
-/// A text column, borrowed from the row: no copy for the rows the merge only passes over.
+/// A text column, borrowed from the row: no copy for the rows the scan only passes over.
 fn text<'r>(r: &'r rusqlite::Row<'_>, i: usize) -> Result<&'r str> {
     r.get_ref(i)?.as_str().map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
             .into()
     })
-}
-
-/// Steps the rollup sums to their next row, copying its key into the buffers; false at the end.
-fn next_sum(
-    rows: &mut rusqlite::Rows<'_>,
-    product: &mut String,
-    warehouse: &mut String,
-    units: &mut i64,
-) -> Result<bool> {
-    let Some(r) = rows.next()? else {
-        return Ok(false);
-    };
-    product.clear();
-    product.push_str(text(r, 0)?);
-    warehouse.clear();
-    warehouse.push_str(text(r, 1)?);
-    *units = r.get(2)?;
-    Ok(true)
 }
 
 /// The window length and its end, as alerts read them: 0 days means the default.
@@ -77,27 +59,78 @@ impl Store {
         get_company(&self.conn, &q.company_id)?;
         let (days, now) = window_of(q.now.as_deref(), q.window_days)?;
         let w = Window::new(now, days);
-        // Two passes in the same key order (product, warehouse), merged here: every stock row,
-        // and the rollup's whole days of the window summed per row (grouping in key order needs
-        // no sort). The partial edge days come from the movements, summed once for the company
-        // (at most a day's sales). SQLite has no merge join: as one statement, every selling row
-        // was a lookup into stock levels, twice as slow at scale M.
         // One snapshot for every read below (rolled back on drop: nothing is written).
         let snapshot = self.conn.unchecked_transaction()?;
-        let active: HashSet<String> = snapshot
-            .prepare_cached("SELECT id FROM warehouses WHERE company_id = ?1 AND archived = 0")?
+
+        // The company's active products, as a bitmap over their seq range, and its active
+        // warehouses' seqs: what the integer keys of the rollup are made of.
+        let seqs: Vec<i64> = snapshot
+            .prepare_cached("SELECT seq FROM products WHERE company_id = ?1 AND archived = 0")?
             .query_map([&q.company_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
-        let archived: HashSet<String> = snapshot
-            .prepare_cached("SELECT id FROM products WHERE company_id = ?1 AND archived = 1")?
-            .query_map([&q.company_id], |r| r.get(0))?
+        let (Some(&first), Some(&last)) = (seqs.iter().min(), seqs.iter().max()) else {
+            return Ok(StockoutForecast {
+                window_days: days,
+                selling: 0,
+                within_7_days: 0,
+                within_14_days: 0,
+                within_30_days: 0,
+            });
+        };
+        let mut active_product = vec![false; (last - first + 1) as usize];
+        for seq in &seqs {
+            active_product[(seq - first) as usize] = true;
+        }
+        let warehouses: HashMap<String, i64> = snapshot
+            .prepare_cached(
+                "SELECT id, seq FROM warehouses WHERE company_id = ?1 AND archived = 0",
+            )?
+            .query_map([&q.company_id], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<rusqlite::Result<_>>()?;
-        let mut edges: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+        let active_warehouse: HashSet<i64> = warehouses.values().copied().collect();
+        let counted = |row: i64| {
+            active_product[((row >> 20) - first) as usize]
+                && active_warehouse.contains(&(row & 0xF_FFFF))
+        };
+
+        // Units sold per row (product seq << 20 | warehouse seq). The window's whole days: one
+        // range of the integer-keyed rollup (the company's products' rows, every day), of which
+        // SQLite hands over only the window's days, in key order, so each row's days come
+        // together.
+        let mut recent: HashMap<i64, i64> = HashMap::new();
         let mut stmt = snapshot.prepare_cached(
-            "SELECT product_id, warehouse_id, -SUM(quantity) FROM stock_movements
-             WHERE company_id = ?1 AND kind IN ('sale', 'return')
-               AND ((occurred_at >= ?2 AND occurred_at < ?3) OR (occurred_at >= ?4 AND occurred_at < ?5))
-             GROUP BY product_id, warehouse_id",
+            "SELECT key, units FROM sales_daily_keyed
+             WHERE key >= ?1 AND key < ?2 AND (key & 65535) >= ?3 AND (key & 65535) < ?4",
+        )?;
+        let mut rows = stmt.query(params![
+            first << 36,
+            (last + 1) << 36,
+            w.first_day_number,
+            w.end_day_number
+        ])?;
+        let (mut row, mut units) = (-1, 0);
+        while let Some(r) = rows.next()? {
+            let key: i64 = r.get(0)?;
+            if key >> 16 != row {
+                if row >= 0 && counted(row) {
+                    recent.insert(row, units);
+                }
+                (row, units) = (key >> 16, 0);
+            }
+            units += r.get::<_, i64>(1)?;
+        }
+        if row >= 0 && counted(row) {
+            recent.insert(row, units);
+        }
+        // The two partial edge days, from the company's sale and return movements (at most a
+        // day's worth).
+        let mut stmt = snapshot.prepare_cached(
+            "SELECT p.seq, w.seq, -SUM(m.quantity) FROM stock_movements m
+             JOIN products p ON p.id = m.product_id
+             JOIN warehouses w ON w.id = m.warehouse_id
+             WHERE m.company_id = ?1 AND m.kind IN ('sale', 'return')
+               AND ((m.occurred_at >= ?2 AND m.occurred_at < ?3) OR (m.occurred_at >= ?4 AND m.occurred_at < ?5))
+             GROUP BY m.product_id, m.warehouse_id",
         )?;
         let mut rows = stmt.query(params![
             q.company_id,
@@ -107,66 +140,36 @@ impl Store {
             w.tail.1
         ])?;
         while let Some(r) = rows.next()? {
-            edges
-                .entry(r.get(0)?)
-                .or_default()
-                .push((r.get(1)?, r.get(2)?));
+            let (product, warehouse, units): (i64, i64, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let row = (product << 20) | warehouse;
+            if (first..=last).contains(&product) && counted(row) {
+                *recent.entry(row).or_default() += units;
+            }
         }
 
-        let mut stock = snapshot.prepare_cached(
-            "SELECT product_id, warehouse_id, on_hand FROM stock_levels
-             ORDER BY product_id, warehouse_id",
+        // On hand of the rows that sold. A row that last sold before the window's first day
+        // cannot have: the scan skips it without a lookup.
+        let mut stmt = snapshot.prepare_cached(
+            "SELECT product_seq, warehouse_id, on_hand FROM stock_levels
+             WHERE last_sale_day >= ?1 AND product_seq >= ?2 AND product_seq <= ?3",
         )?;
-        let mut sums = snapshot.prepare_cached(
-            "SELECT product_id, warehouse_id, SUM(units) FROM sales_daily
-             WHERE day >= ?1 AND day < ?2
-             GROUP BY product_id, warehouse_id ORDER BY product_id, warehouse_id",
-        )?;
-        let mut sum_rows = sums.query(params![w.first_day, w.end_day])?;
-        // The current rollup sum and its key, kept in reused buffers.
-        let (mut sum_product, mut sum_warehouse, mut sum_units) = (String::new(), String::new(), 0);
-        let mut sums_left = next_sum(
-            &mut sum_rows,
-            &mut sum_product,
-            &mut sum_warehouse,
-            &mut sum_units,
-        )?;
+        let mut rows = stmt.query(params![w.since_day, first, last])?;
         let window = i64::from(days);
         let mut counts = [0i64; 4];
-        let mut stock_rows = stock.query([])?;
-        while let Some(r) = stock_rows.next()? {
-            let product = text(r, 0)?;
-            let warehouse = text(r, 1)?;
-            let key = (product, warehouse);
-            while sums_left && (sum_product.as_str(), sum_warehouse.as_str()) < key {
-                sums_left = next_sum(
-                    &mut sum_rows,
-                    &mut sum_product,
-                    &mut sum_warehouse,
-                    &mut sum_units,
-                )?;
-            }
-            if !active.contains(warehouse) || archived.contains(product) {
+        while let Some(r) = rows.next()? {
+            let Some(&warehouse) = warehouses.get(text(r, 1)?) else {
                 continue;
-            }
-            let mut recent = if sums_left && (sum_product.as_str(), sum_warehouse.as_str()) == key {
-                sum_units
-            } else {
-                0
             };
-            if let Some(sold) = edges.get(product) {
-                recent += sold
-                    .iter()
-                    .filter(|(w, _)| w == warehouse)
-                    .map(|(_, units)| units)
-                    .sum::<i64>();
-            }
-            if recent <= 0 {
+            let row = (r.get::<_, i64>(0)? << 20) | warehouse;
+            let Some(&sold) = recent.get(&row) else {
+                continue;
+            };
+            if sold <= 0 {
                 continue;
             }
             let on_hand: i64 = r.get(2)?;
             // DESIGN §3: floor(max(on_hand, 0) / (recent / W)), exactly, in integers.
-            let days_left = (window * on_hand.max(0)) / recent;
+            let days_left = (window * on_hand.max(0)) / sold;
             counts[0] += 1;
             for (i, horizon) in HORIZONS.iter().enumerate() {
                 if days_left < *horizon {
@@ -175,6 +178,12 @@ impl Store {
             }
         }
         let [selling, within_7_days, within_14_days, within_30_days] = counts;
+        tracing::debug!(
+            company = %q.company_id,
+            whole_days = %format_args!("{}..{}", w.first_day, w.end_day),
+            selling,
+            "stock-out forecast"
+        );
         Ok(StockoutForecast {
             window_days: days,
             selling,
