@@ -105,31 +105,7 @@ impl Store {
             on_order: &on_order,
         };
         let warehouses = self.alert_warehouses(&q.company_id, q.warehouse_id.as_deref())?;
-        let rows = if warehouses.len() < 2 {
-            scan.warehouses(&self.conn, &warehouses)?
-        } else {
-            // Two cores read half the warehouses each, on two connections.
-            let (left, right): (Vec<_>, Vec<_>) = warehouses
-                .into_iter()
-                .enumerate()
-                .partition(|(i, _)| i % 2 == 0);
-            let left: Vec<_> = left.into_iter().map(|(_, w)| w).collect();
-            let right: Vec<_> = right.into_iter().map(|(_, w)| w).collect();
-            let reader = self.take_reader()?;
-            let (reader, theirs, mine) = std::thread::scope(|threads| {
-                let other = threads.spawn(|| {
-                    let rows = scan.warehouses(&reader, &right);
-                    (reader, rows)
-                });
-                let mine = scan.warehouses(&self.conn, &left);
-                let (reader, theirs) = other.join().expect("the alert scan thread does not panic");
-                (reader, theirs, mine)
-            });
-            self.put_reader(reader);
-            let mut rows = mine?;
-            rows.extend(theirs?);
-            rows
-        };
+        let rows = scan.warehouses(&self.conn, &warehouses)?;
         let window = i64::from(days);
         let search = q
             .search
@@ -137,6 +113,8 @@ impl Store {
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
         let today = now.date_naive();
+        // Many alerts share a reorder-by day: format each day once.
+        let mut days_text: HashMap<i64, String> = HashMap::new();
         let mut alerts: Vec<Alert> = rows
             .into_iter()
             .filter(|(a, _, _)| {
@@ -163,11 +141,15 @@ impl Store {
                     ceil_div(need.max(moq), multiple) * multiple
                 };
                 let slack = (a.days_until_stockout - lead).max(0);
-                a.reorder_by = (today + Duration::days(slack)).to_string();
+                a.reorder_by = days_text
+                    .entry(slack)
+                    .or_insert_with(|| (today + Duration::days(slack)).to_string())
+                    .clone();
                 a
             })
             .collect();
-        alerts.sort_by(|a, b| {
+        // (sku, warehouse) is unique: the order is total, so an unstable sort is exact.
+        alerts.sort_unstable_by(|a, b| {
             (a.days_until_stockout, &a.sku, &a.warehouse_name).cmp(&(
                 b.days_until_stockout,
                 &b.sku,
@@ -254,7 +236,7 @@ impl Scan<'_> {
         // began, from the partial index; its units sold from the integer-keyed rollup (whole
         // days) and the movements (the partial days at the edges, skipped when empty).
         let mut stmt = tx.prepare_cached(
-            "SELECT s.product_id, p.name, p.sku, s.on_hand, s.threshold,
+            "SELECT s.product_id, a.name, a.sku, s.on_hand, s.threshold,
                  COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
                            WHERE k.key >= s.product_seq * 68719476736 + ?2
                              AND k.key < s.product_seq * 68719476736 + ?3), 0)
@@ -266,12 +248,11 @@ impl Scan<'_> {
                            WHERE ?6 < ?7 AND m.product_id = s.product_id AND m.warehouse_id = ?1
                              AND m.occurred_at >= ?6 AND m.occurred_at < ?7
                              AND m.kind IN ('sale', 'return')), 0),
-                 c.supplier_id, c.lead_time_days, c.moq, c.pack_multiple
+                 a.supplier_id, a.lead_time_days, a.moq, a.pack_multiple
              FROM stock_levels s INDEXED BY stock_levels_below
-             JOIN products p ON p.seq = s.product_seq
-             LEFT JOIN product_supplier_choice c ON c.product_seq = s.product_seq
+             JOIN alert_products a ON a.seq = s.product_seq
              WHERE s.warehouse_id = ?1 AND s.on_hand < s.threshold AND s.last_sale_day >= ?8
-               AND p.archived = 0 AND (?9 IS NULL OR p.product_type_id = ?9)",
+               AND a.archived = 0 AND (?9 IS NULL OR a.product_type_id = ?9)",
         )?;
         let w = self.window;
         let mut out = Vec::new();

@@ -41,9 +41,6 @@ pub struct Store {
     pub(crate) session: std::cell::RefCell<Option<Session>>,
     /// Tests of sign-in throttling set the time the throttle reads; `None` is the real time.
     pub(crate) frozen_now: std::cell::Cell<Option<chrono::DateTime<Utc>>>,
-    /// A second connection for reads that split their work over two threads (alerts), opened
-    /// on first use.
-    reader: std::cell::RefCell<Option<Connection>>,
 }
 
 impl Store {
@@ -88,25 +85,7 @@ impl Store {
             path,
             session: std::cell::RefCell::new(None),
             frozen_now: std::cell::Cell::new(None),
-            reader: std::cell::RefCell::new(None),
         })
-    }
-
-    /// Takes the second read connection (opening it if needed); give it back with
-    /// [`Store::put_reader`]. It is moved, not borrowed, so that another thread can use it.
-    pub(crate) fn take_reader(&self) -> Result<Connection> {
-        if let Some(conn) = self.reader.borrow_mut().take() {
-            return Ok(conn);
-        }
-        let conn = Connection::open(&self.path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
-        conn.pragma_update(None, "query_only", true)?;
-        Ok(conn)
-    }
-
-    pub(crate) fn put_reader(&self, conn: Connection) {
-        *self.reader.borrow_mut() = Some(conn);
     }
 
     pub fn path(&self) -> &Path {

@@ -409,12 +409,14 @@ fn kept_data_disagreements(path: &Path) -> Vec<String> {
              WHERE (SELECT COUNT(*) FROM sales_daily) <> (SELECT COUNT(*) FROM sales_daily_keyed)",
         ),
         (
-            "supplier choice",
+            "product and supplier choice",
             "SELECT p.id FROM products p
-             LEFT JOIN product_supplier_choice c ON c.product_seq = p.seq
+             LEFT JOIN alert_products c ON c.seq = p.seq
              LEFT JOIN product_supplier_ranked r ON r.product_id = p.id AND r.rank = 1
              WHERE c.supplier_id IS NOT r.supplier_id OR c.lead_time_days IS NOT r.lead_time_days
-                OR c.moq IS NOT r.moq OR c.pack_multiple IS NOT r.pack_multiple",
+                OR c.moq IS NOT r.moq OR c.pack_multiple IS NOT r.pack_multiple
+                OR c.sku IS NOT p.sku OR c.name IS NOT p.name OR c.archived IS NOT p.archived
+                OR c.product_type_id IS NOT p.product_type_id",
         ),
     ];
     let mut out = Vec::new();
@@ -600,6 +602,29 @@ fn alerts_follow_thresholds_suppliers_and_sales_changed_after_the_import() {
         )
         .unwrap();
     assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+
+    // Potter renamed (the supplier choice is read again), GLUE archived: it alerts no more.
+    fx.store
+        .update_supplier(
+            &potter.id,
+            &SupplierInput {
+                name: "Aardvark Pottery".into(),
+                contact_email: "p@potter.example".into(),
+                phone: None,
+                address: None,
+                notes: None,
+            },
+        )
+        .unwrap();
+    fx.store.set_product_archived(&glue.id, true).unwrap();
+    assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
+    assert_eq!(
+        alerts(&fx),
+        [
+            row("MUG", "Main", 6, Some("Aardvark Pottery")),
+            row("MUG", "Back", 6, Some("Aardvark Pottery"))
+        ]
+    );
 }
 
 fn alerts_product(fx: &Fixture, company: &str, sku: &str) -> String {
