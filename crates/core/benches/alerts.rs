@@ -40,7 +40,21 @@ fn main() {
     if !reuse {
         let started = Instant::now();
         let cpu = cpu_time();
-        let summary = store.import_dir(&data, &mut |_| {}).unwrap();
+        // Where the time goes: the time at which each file was done.
+        let mut current = String::new();
+        let summary = store
+            .import_dir(&data, &mut |p| {
+                if p.file != current {
+                    if !current.is_empty() {
+                        println!(
+                            "  {current} done at {:.1} s",
+                            started.elapsed().as_secs_f64()
+                        );
+                    }
+                    current = p.file.clone();
+                }
+            })
+            .unwrap();
         println!(
             "import: {} products, {} sales, {} stock rows in {:.1} s, {:.1} s of CPU (one transaction)",
             summary.products,

@@ -77,7 +77,28 @@ pub(crate) struct NewMovement<'a> {
 pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
     let (id, hlc, occurred_at) = append(tx, m)?;
     if m.kind == MovementKind::Count {
-        set_level_from_ledger(tx.conn, m.product_id, m.warehouse_id)?;
+        // Usually nothing in the ledger is as late as this count: it is then the latest count
+        // with nothing after it, and on hand is what was counted. Otherwise, from the ledger.
+        let later: bool = tx
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM stock_movements
+                 WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_at >= ?3 AND id <> ?4)",
+            )?
+            .query_row(
+                params![m.product_id, m.warehouse_id, occurred_at, id],
+                |r| r.get(0),
+            )?;
+        if later {
+            set_level_from_ledger(tx.conn, m.product_id, m.warehouse_id)?;
+        } else {
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
+                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
+                )?
+                .execute(params![m.product_id, m.warehouse_id, m.quantity])?;
+        }
     } else {
         let absorbed: bool = tx
             .conn
