@@ -255,6 +255,21 @@ impl Store {
         progress: &mut dyn FnMut(&ImportProgress),
     ) -> Result<ImportSummary> {
         self.authorize_anywhere(crate::auth::Action::Import)?;
+        if !dir.is_dir() {
+            return Err(Error::validation(
+                "dir",
+                format!("There is no folder at {}.", dir.display()),
+            ));
+        }
+        if let Some(missing) = FILES.iter().find(|f| !dir.join(f).is_file()) {
+            return Err(Error::validation(
+                "dir",
+                format!(
+                    "The folder has no {missing}. An import needs all of: {}.",
+                    FILES.join(", ")
+                ),
+            ));
+        }
         let total_bytes: u64 = FILES
             .iter()
             .map(|f| {

@@ -699,3 +699,24 @@ fn a_large_import_builds_the_indexes_it_deferred_and_a_failed_one_keeps_them() {
     );
     assert_eq!(kept_data_disagreements(&fx.path), Vec::<String>::new());
 }
+
+#[test]
+fn a_folder_without_one_of_the_files_is_refused_naming_it_and_changes_nothing() {
+    let mut fx = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    write_dataset(dir.path(), |_| {});
+    std::fs::remove_file(dir.path().join("thresholds.csv")).unwrap();
+    let before = snapshot(&fx.path);
+
+    let err = fx.store.import_dir(dir.path(), &mut |_| {}).unwrap_err();
+    assert_eq!((err.code(), err.field()), ("validation", Some("dir")));
+    assert!(err.to_string().contains("thresholds.csv"), "{err}");
+
+    let err = fx
+        .store
+        .import_dir(&dir.path().join("nowhere"), &mut |_| {})
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("validation", Some("dir")));
+    assert!(err.to_string().contains("no folder"), "{err}");
+    assert_eq!(snapshot(&fx.path), before);
+}
