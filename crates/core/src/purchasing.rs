@@ -58,24 +58,6 @@ fn status_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<PurchaseOrderStatu
     })
 }
 
-/// A plausible email address: something@domain.tld, no spaces.
-fn email(field: &str, value: &str) -> Result<String> {
-    let value = validate::required(field, "Contact email", value, MAX_NAME)?;
-    let ok = value.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && !domain.contains('@')
-            && domain.split('.').count() >= 2
-            && domain.split('.').all(|part| !part.is_empty())
-    }) && !value.chars().any(char::is_whitespace);
-    if !ok {
-        return Err(Error::validation(
-            field,
-            format!("\"{value}\" is not an email address such as orders@supplier.com"),
-        ));
-    }
-    Ok(value)
-}
-
 struct ValidSupplier {
     name: String,
     contact_email: String,
@@ -88,7 +70,7 @@ impl ValidSupplier {
     fn parse(input: &SupplierInput) -> Result<Self> {
         Ok(ValidSupplier {
             name: validate::required("name", "Supplier name", &input.name, MAX_NAME)?,
-            contact_email: email("contact_email", &input.contact_email)?,
+            contact_email: validate::email("contact_email", "Contact email", &input.contact_email)?,
             phone: validate::optional("phone", "Phone", input.phone.as_deref(), MAX_CODE)?,
             address: validate::optional(
                 "address",
