@@ -33,3 +33,13 @@ export function parseQuantity(text: string): number | null | undefined {
 export function looksLikePrice(text: string): boolean {
   return /^\d+(\.\d+)?$/.test(text.trim());
 }
+
+/** The core's least length for a password, checked here too so that the form answers at once. */
+export const MIN_PASSWORD = 8;
+
+/** What is wrong with a new password (and its confirmation, when the form asks twice). */
+export function newPasswordProblems(password: string, confirm?: string): { password?: string; confirm?: string } {
+  if (password.length < MIN_PASSWORD) return { password: `Use at least ${MIN_PASSWORD} characters.` };
+  if (confirm !== undefined && confirm !== password) return { confirm: "The two passwords are not the same." };
+  return {};
+}
