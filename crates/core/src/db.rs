@@ -158,8 +158,9 @@ pub(crate) struct Tx<'c> {
     user_id: Option<String>,
     last: (i64, u32),
     ticked: bool,
-    /// When the write happens, the same for every row it touches.
+    /// When the write happens, the same for every row it touches; and in milliseconds.
     pub now: String,
+    now_ms: i64,
 }
 
 impl<'c> Tx<'c> {
@@ -169,16 +170,24 @@ impl<'c> Tx<'c> {
         user_id: Option<String>,
     ) -> Result<Tx<'c>> {
         // Read under the write lock: a CLI run beside the app shares the clock safely.
-        let last = conn.query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
+        let last: (i64, u32) =
+            conn.query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        // Device time never stands still between writes: each one happens at least a
+        // millisecond after the last stamped one, so two events of this device always have an
+        // order in time (a sale rung up in the same millisecond as a scan is after it).
+        let now_ms = Utc::now().timestamp_millis().max(last.0 + 1);
         Ok(Tx {
             conn,
             device_id,
             user_id,
             last,
             ticked: false,
-            now: now_rfc3339(),
+            now_ms,
+            now: chrono::DateTime::from_timestamp_millis(now_ms)
+                .unwrap_or_else(Utc::now)
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
         })
     }
 
@@ -196,7 +205,7 @@ impl<'c> Tx<'c> {
         let hlc = Hlc::tick(
             self.last.0,
             self.last.1,
-            Utc::now().timestamp_millis(),
+            Utc::now().timestamp_millis().max(self.now_ms),
             self.device_id,
         );
         self.last = (hlc.wall_ms, hlc.counter);

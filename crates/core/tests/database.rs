@@ -155,3 +155,52 @@ fn the_ledger_refuses_updates_and_deletes() {
     let delete = conn.execute("DELETE FROM stock_movements", []);
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
+
+#[test]
+fn each_write_of_a_device_happens_after_the_last_even_in_the_same_millisecond() {
+    // A scan, then a sale rung up in the same millisecond: the sale must come after the scan
+    // in time, or the count would absorb it. Many quick writes in a row: strictly later times.
+    let mut fx = Fixture::with_company("Acme");
+    let wh = fx.warehouse("Main");
+    let product = fx
+        .store
+        .create_product(
+            &fx.company,
+            &ProductInput {
+                sku: "S".into(),
+                name: "N".into(),
+                price: "1".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    for _ in 0..100 {
+        fx.store
+            .receive_stock(
+                &fx.company,
+                &ReceiptInput {
+                    warehouse_id: wh.clone(),
+                    lines: vec![QuantityLine {
+                        product_id: product.clone(),
+                        quantity: 1,
+                    }],
+                    note: None,
+                },
+            )
+            .unwrap();
+    }
+    let conn = rusqlite::Connection::open(&fx.path).unwrap();
+    let times: Vec<String> = conn
+        .prepare("SELECT occurred_at FROM stock_movements ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(times.len(), 100);
+    assert!(
+        times.windows(2).all(|w| w[0] < w[1]),
+        "strictly increasing: {times:?}"
+    );
+}
