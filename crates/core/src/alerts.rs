@@ -171,6 +171,7 @@ impl Store {
             total_alerts,
         })
     }
+
     /// The company's active warehouses (or the one asked for): id, name, seq.
     fn alert_warehouses(
         &self,
