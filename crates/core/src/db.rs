@@ -88,6 +88,13 @@ impl Store {
         })
     }
 
+    /// How long a write waits for another writer (an import, the CLI beside the app) before it
+    /// gives up with [`Error::Busy`]; 5 s unless changed.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout)?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -73,7 +73,12 @@ pub enum Error {
     DatabaseTooNew { found: i64, supported: i64 },
 
     #[error("storage error: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[source] rusqlite::Error),
+
+    /// Another writer (a long import, the CLI beside the app) held the database longer than a
+    /// write waits for it. Nothing was written; the same call later goes through.
+    #[error("the database is busy with another operation, such as an import; nothing was saved, try again in a moment")]
+    Busy,
 
     /// A failure that is no one's input: its detail is for the log.
     #[error("internal error: {0}")]
@@ -167,6 +172,7 @@ impl Error {
             Error::Throttled { .. } => "throttled",
             Error::Refused { .. } => "conflict",
             Error::DatabaseTooNew { .. } => "database_too_new",
+            Error::Busy => "busy",
             Error::Storage(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
                 "internal"
             }
@@ -188,5 +194,16 @@ impl Error {
     /// Whether the message may be shown to a user as it is. Storage details are for the log.
     pub fn is_internal(&self) -> bool {
         self.code() == "internal"
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                Error::Busy
+            }
+            _ => Error::Storage(e),
+        }
     }
 }

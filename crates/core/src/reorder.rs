@@ -66,10 +66,8 @@ impl Store {
                 return Ok(drafted);
             }
         }
-        Err(Error::Storage(rusqlite::Error::SqliteFailure(
-            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
-            Some("the stock kept changing while drafting orders from alerts".into()),
-        )))
+        // The stock kept changing under every attempt.
+        Err(Error::Busy)
     }
 }
 

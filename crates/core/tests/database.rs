@@ -204,3 +204,28 @@ fn each_write_of_a_device_happens_after_the_last_even_in_the_same_millisecond() 
         "strictly increasing: {times:?}"
     );
 }
+
+#[test]
+fn a_write_while_another_writer_holds_the_file_is_refused_as_busy_and_can_be_retried() {
+    let mut fx = Fixture::with_company("Acme");
+    let product = ProductInput {
+        sku: "S".into(),
+        name: "N".into(),
+        price: "1".into(),
+        ..Default::default()
+    };
+    // Another writer, as a long import is: it holds the write lock.
+    let other = rusqlite::Connection::open(&fx.path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    fx.store
+        .set_busy_timeout(std::time::Duration::from_millis(20))
+        .unwrap();
+    let err = fx.store.create_product(&fx.company, &product).unwrap_err();
+    assert_eq!(err.code(), "busy", "{err}");
+    assert!(!err.is_internal(), "the message is for the user: {err}");
+    other.execute_batch("ROLLBACK").unwrap();
+    assert_eq!(fx.count("products"), 0);
+
+    fx.store.create_product(&fx.company, &product).unwrap();
+    assert_eq!(fx.count("products"), 1);
+}

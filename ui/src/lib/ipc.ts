@@ -48,6 +48,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "unauthenticated",
   "sign_in_failed",
   "throttled",
+  "busy",
 ]);
 
 /** A refused command. `message` is a sentence that is safe to show to the user. */
