@@ -117,6 +117,8 @@ pub(crate) enum Action {
     Settings,
     /// Reading every company's ledger at once (the consistency checks).
     ReadEverything,
+    /// Sending this device's changes to the sync server and applying the others'.
+    Sync,
 }
 
 impl Action {
@@ -129,7 +131,8 @@ impl Action {
             | Action::ManageOrders
             | Action::Adjust
             | Action::ReceiveStock
-            | Action::Transfer => Role::Manager,
+            | Action::Transfer
+            | Action::Sync => Role::Manager,
             Action::ManageUsers
             | Action::EditCompany
             | Action::CreateCompany
@@ -146,6 +149,7 @@ impl Action {
             Action::Sell => "record sales or returns",
             Action::ReceiveOrder => "receive purchase orders",
             Action::Count => "count stock",
+            Action::Sync => "sync with the server",
             Action::EditCatalog => "change the catalog",
             Action::EditSuppliers => "change suppliers",
             Action::ManageOrders => "manage purchase orders",
@@ -412,14 +416,26 @@ fn ensure_other_owner(tx: &Tx<'_>, user_id: &str, company_id: Option<&str>) -> R
 }
 
 fn insert_membership(tx: &mut Tx<'_>, user_id: &str, company_id: &str, role: Role) -> Result<()> {
+    let id = crate::db::pair_id("membership", user_id, company_id);
+    let exists = tx
+        .conn
+        .prepare_cached("SELECT 1 FROM memberships WHERE id = ?1")?
+        .exists([&id])?;
+    let before = tx.before(crate::sync::Entity::Membership, &id)?;
     let hlc = tx.stamp();
     tx.conn.execute(
-        "INSERT INTO memberships (user_id, company_id, role, updated_hlc) VALUES (?1, ?2, ?3, ?4)
+        "INSERT INTO memberships (id, user_id, company_id, role, updated_hlc) VALUES (?5, ?1, ?2, ?3, ?4)
          ON CONFLICT (user_id, company_id) DO UPDATE SET role = excluded.role,
              updated_hlc = excluded.updated_hlc",
-        params![user_id, company_id, role.as_str(), hlc],
+        params![user_id, company_id, role.as_str(), hlc, id],
     )?;
-    tx.outbox("membership", &format!("{user_id}:{company_id}"), &hlc)
+    if exists {
+        tx.updated(crate::sync::Entity::Membership, &id, &hlc, before)
+    } else {
+        // The user travels to the company's other devices with their first membership of it.
+        tx.queue_user_for_company(user_id, company_id)?;
+        tx.inserted(crate::sync::Entity::Membership, &id, &hlc)
+    }
 }
 
 /// A signed-in user creating a company becomes its owner (in setup mode there is nobody to
@@ -451,7 +467,7 @@ fn insert_user(tx: &mut Tx<'_>, name: &str, email: &str, hash: &str) -> Result<S
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, email, name, hash, tx.now, hlc],
     )?;
-    tx.outbox("user", &id, &hlc)?;
+    tx.inserted(crate::sync::Entity::User, &id, &hlc)?;
     Ok(id)
 }
 
@@ -469,12 +485,13 @@ fn own_everything(tx: &mut Tx<'_>, user_id: &str) -> Result<()> {
 }
 
 fn set_hash(tx: &mut Tx<'_>, user_id: &str, hash: &str) -> Result<()> {
+    let before = tx.before(crate::sync::Entity::User, user_id)?;
     let hlc = tx.stamp();
     tx.conn.execute(
         "UPDATE users SET password_hash = ?2, updated_hlc = ?3 WHERE id = ?1",
         params![user_id, hash, hlc],
     )?;
-    tx.outbox("user", user_id, &hlc)
+    tx.updated(crate::sync::Entity::User, user_id, &hlc, before)
 }
 
 struct ValidUser {
@@ -855,12 +872,13 @@ impl Store {
             if disabled {
                 ensure_other_owner(tx, user_id, None)?;
             }
+            let before = tx.before(crate::sync::Entity::User, user_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE users SET disabled = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![user_id, disabled, hlc],
             )?;
-            tx.outbox("user", user_id, &hlc)
+            tx.updated(crate::sync::Entity::User, user_id, &hlc, before)
         })?;
         tracing::info!(%user_id, disabled, "user disabled state changed");
         get_user(&self.conn, user_id, viewer.as_deref())

@@ -12,6 +12,7 @@ use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::money::parse_money;
 use crate::stock::{self, NewMovement};
+use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at";
@@ -128,6 +129,7 @@ impl Store {
         self.write(|tx| {
             let current = get_company(tx.conn, id)?;
             COMPANY_NAME.check(tx.conn, None, &name, Some(id))?;
+            let before = tx.before(sync::Entity::Company, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE companies SET name = ?2, default_threshold = ?3, allow_backorders = ?4,
@@ -140,7 +142,7 @@ impl Store {
                     hlc
                 ],
             )?;
-            tx.outbox("company", id, &hlc)?;
+            tx.updated(sync::Entity::Company, id, &hlc, before)?;
             get_company(tx.conn, id)
         })
     }
@@ -204,12 +206,13 @@ impl Store {
         self.write(|tx| {
             let current = get_warehouse(tx.conn, id)?;
             w.ensure_unique(tx.conn, &current.company_id, Some(id))?;
+            let before = tx.before(sync::Entity::Warehouse, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE warehouses SET name = ?2, code = ?3, address = ?4, updated_hlc = ?5 WHERE id = ?1",
                 params![id, w.name, w.code, w.address, hlc],
             )?;
-            tx.outbox("warehouse", id, &hlc)?;
+            tx.updated(sync::Entity::Warehouse, id, &hlc, before)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -219,7 +222,7 @@ impl Store {
         self.authorize_row("warehouses", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_warehouse(tx.conn, id)?;
-            set_archived(tx, "warehouses", "warehouse", id, archived)?;
+            set_archived(tx, sync::Entity::Warehouse, id, archived)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -279,13 +282,14 @@ impl Store {
         self.write(|tx| {
             let current = get_product_type(tx.conn, id)?;
             PRODUCT_TYPE_NAME.check(tx.conn, Some(&current.company_id), &name, Some(id))?;
+            let before = tx.before(sync::Entity::ProductType, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE product_types SET name = ?2, default_threshold = ?3, count_frequency_days = ?4,
                  updated_hlc = ?5 WHERE id = ?1",
                 params![id, name, default_threshold, frequency, hlc],
             )?;
-            tx.outbox("product_type", id, &hlc)?;
+            tx.updated(sync::Entity::ProductType, id, &hlc, before)?;
             get_product_type(tx.conn, id)
         })
     }
@@ -373,9 +377,15 @@ impl Store {
             let current = get_product(tx.conn, id)?;
             p.check_references(tx.conn, &current.company_id)?;
             p.ensure_unique(tx.conn, &current.company_id, Some(id))?;
+            let before = tx.before(sync::Entity::Product, id)?;
             let hlc = tx.stamp();
+            // A product that lost its SKU (or barcode) to another in sync keeps asking for it
+            // until the user gives it another one.
             tx.conn.execute(
-                "UPDATE products SET sku = ?2, name = ?3, barcode = ?4, price = ?5,
+                "UPDATE products SET
+                     requested_sku = CASE WHEN sku = ?2 THEN requested_sku END,
+                     requested_barcode = CASE WHEN barcode IS ?4 THEN requested_barcode END,
+                     sku = ?2, name = ?3, barcode = ?4, price = ?5,
                      product_type_id = ?6, threshold = ?7, updated_at = ?8, updated_hlc = ?9
                  WHERE id = ?1",
                 params![
@@ -390,8 +400,19 @@ impl Store {
                     hlc
                 ],
             )?;
-            tx.outbox("product", id, &hlc)?;
-            p.write_warehouse_thresholds(tx, id)?;
+            p.write_warehouse_thresholds(tx, id, &hlc)?;
+            tx.updated(sync::Entity::Product, id, &hlc, before)?;
+            // The SKU or barcode it gave up may go to a product that lost it in sync.
+            if !current.sku.eq_ignore_ascii_case(&p.sku) {
+                sync::resolve_sku(tx, &current.company_id, &current.sku)?;
+            }
+            if let Some(old) = current
+                .barcode
+                .as_deref()
+                .filter(|b| Some(*b) != p.barcode.as_deref())
+            {
+                sync::resolve_barcode(tx, &current.company_id, old)?;
+            }
             get_product(tx.conn, id)
         })
     }
@@ -401,12 +422,13 @@ impl Store {
         self.authorize_row("products", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_product(tx.conn, id)?;
+            let before = tx.before(sync::Entity::Product, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE products SET archived = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, archived, tx.now, hlc],
             )?;
-            tx.outbox("product", id, &hlc)?;
+            tx.updated(sync::Entity::Product, id, &hlc, before)?;
             get_product(tx.conn, id)
         })
     }
@@ -450,8 +472,8 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
             tx.now,
             hlc
         ])?;
-    tx.outbox("product", &id, &hlc)?;
-    p.write_warehouse_thresholds(tx, &id)?;
+    p.write_warehouse_thresholds(tx, &id, &hlc)?;
+    tx.inserted(sync::Entity::Product, &id, &hlc)?;
     for (warehouse, quantity) in opening {
         stock::ensure_level(tx.conn, &id, &warehouse.id)?;
         if quantity > 0 {
@@ -575,17 +597,20 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
 /// sync like any change. `table` is one of ours, never user input.
 pub(crate) fn set_archived(
     tx: &mut Tx<'_>,
-    table: &str,
-    entity: &str,
+    entity: sync::Entity,
     id: &str,
     archived: bool,
 ) -> Result<()> {
+    let before = tx.before(entity, id)?;
     let hlc = tx.stamp();
     tx.conn.execute(
-        &format!("UPDATE {table} SET archived = ?2, updated_hlc = ?3 WHERE id = ?1"),
+        &format!(
+            "UPDATE {} SET archived = ?2, updated_hlc = ?3 WHERE id = ?1",
+            entity.table()
+        ),
         params![id, archived, hlc],
     )?;
-    tx.outbox(entity, id, &hlc)
+    tx.updated(entity, id, &hlc, before)
 }
 
 /// Writes a company with the default adjustment reasons; `name` validated by the caller.
@@ -603,12 +628,11 @@ pub(crate) fn insert_company(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, name, default_threshold, allow_backorders, tx.now, hlc],
     )?;
-    tx.outbox("company", &id, &hlc)?;
+    tx.inserted(sync::Entity::Company, &id, &hlc)?;
     crate::auth::own_new_company(tx, &id)?;
     for reason in stock::DEFAULT_REASONS {
         let hlc = tx.stamp();
-        let reason_id = stock::insert_reason(tx, &id, reason, &hlc)?;
-        tx.outbox("adjustment_reason", &reason_id, &hlc)?;
+        stock::insert_reason(tx, &id, reason, &hlc)?;
     }
     Ok(id)
 }
@@ -628,7 +652,7 @@ pub(crate) fn insert_warehouse(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![id, company_id, w.name, w.code, w.address, tx.now, hlc],
     )?;
-    tx.outbox("warehouse", &id, &hlc)?;
+    tx.inserted(sync::Entity::Warehouse, &id, &hlc)?;
     Ok(id)
 }
 
@@ -649,7 +673,7 @@ pub(crate) fn insert_product_type(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, company_id, name, default_threshold, frequency, hlc],
     )?;
-    tx.outbox("product_type", &id, &hlc)?;
+    tx.inserted(sync::Entity::ProductType, &id, &hlc)?;
     Ok(id)
 }
 
@@ -893,13 +917,19 @@ impl ValidProduct {
     }
 
     /// Replaces the product's per-warehouse thresholds with the ones given.
-    fn write_warehouse_thresholds(&self, tx: &mut Tx<'_>, product_id: &str) -> Result<()> {
+    /// The product's thresholds per warehouse, replaced as a set: one field of the product
+    /// when it syncs, stamped with its HLC.
+    fn write_warehouse_thresholds(
+        &self,
+        tx: &mut Tx<'_>,
+        product_id: &str,
+        hlc: &str,
+    ) -> Result<()> {
         tx.conn.execute(
             "DELETE FROM product_warehouse_thresholds WHERE product_id = ?1",
             [product_id],
         )?;
         for wt in &self.warehouse_thresholds {
-            let hlc = tx.stamp();
             tx.conn.execute(
                 "INSERT INTO product_warehouse_thresholds (product_id, warehouse_id, threshold, updated_hlc)
                  VALUES (?1, ?2, ?3, ?4)",

@@ -11,6 +11,7 @@ use crate::db::{new_id, Store};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
+use crate::sync;
 use crate::validate::MAX_QUANTITY;
 
 impl CountStatus {
@@ -202,7 +203,7 @@ impl Store {
                     (&id, p),
                 )?;
             }
-            tx.outbox("count_session", &id, &hlc)?;
+            tx.inserted(sync::Entity::CountSession, &id, &hlc)?;
             get_session(tx.conn, &id)
         })
     }
@@ -265,18 +266,35 @@ impl Store {
                     reason: format!("{} is not in this count's scope: add it anyway?", p.sku),
                 });
             }
+            let line_id = crate::db::pair_id("count_line", session_id, &p.id);
+            let exists = tx
+                .conn
+                .prepare_cached("SELECT 1 FROM count_lines WHERE id = ?1")?
+                .exists([&line_id])?;
+            let before = tx.before(sync::Entity::CountLine, &line_id)?;
             let hlc = tx.stamp();
             tx.conn
                 .prepare_cached(
-                    "INSERT INTO count_lines (session_id, product_id, counted, counted_at, updated_hlc)
-                     VALUES (?1, ?2, COALESCE(?3, 1), ?4, ?5)
+                    "INSERT INTO count_lines (id, session_id, product_id, counted, counted_at, updated_hlc)
+                     VALUES (?6, ?1, ?2, COALESCE(?3, 1), ?4, ?5)
                      ON CONFLICT (session_id, product_id) DO UPDATE SET
                          counted = COALESCE(?3, counted + 1), counted_at = excluded.counted_at,
                          updated_hlc = excluded.updated_hlc",
                 )?
-                .execute(params![session_id, p.id, input.quantity, tx.now, hlc])?;
+                .execute(params![session_id, p.id, input.quantity, tx.now, hlc, line_id])?;
+            if exists {
+                tx.updated(sync::Entity::CountLine, &line_id, &hlc, before)?;
+            } else {
+                tx.inserted(sync::Entity::CountLine, &line_id, &hlc)?;
+            }
             if row.status == CountStatus::Paused {
-                tx.conn.execute("UPDATE count_sessions SET status = 'open' WHERE id = ?1", [session_id])?;
+                let before = tx.before(sync::Entity::CountSession, session_id)?;
+                let hlc = tx.stamp();
+                tx.conn.execute(
+                    "UPDATE count_sessions SET status = 'open', updated_hlc = ?2 WHERE id = ?1",
+                    (session_id, &hlc),
+                )?;
+                tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
             }
             // Just this line: a scan must not cost a pass over the whole count.
             Ok(tx
@@ -297,11 +315,13 @@ impl Store {
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
             let status = if paused { "paused" } else { "open" };
+            let before = tx.before(sync::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, status, hlc],
             )?;
+            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
             get_session(tx.conn, session_id)
         })
     }
@@ -310,11 +330,13 @@ impl Store {
         self.authorize_row("count_sessions", session_id, Action::Count)?;
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
+            let before = tx.before(sync::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = 'cancelled', finished_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, tx.now, hlc],
             )?;
+            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
             get_session(tx.conn, session_id)
         })
     }
@@ -361,12 +383,13 @@ impl Store {
                     occurred_at: at,
                 })?;
             }
+            let before = tx.before(sync::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = 'committed', finished_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, tx.now, hlc],
             )?;
-            tx.outbox("count_session", session_id, &hlc)?;
+            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
             review(tx.conn, session_id)
         })
     }

@@ -34,7 +34,7 @@ const PAGE_CACHE_KIB: i64 = 64 * 1024;
 /// One open database file, and who is using it.
 pub struct Store {
     pub(crate) conn: Connection,
-    device_id: String,
+    pub(crate) device_id: String,
     path: PathBuf,
     /// The signed-in user (see `auth.rs`); `None` is signed out, or setup mode while the
     /// database has no user. Interior mutability: reads (`&self`) refresh or end it too.
@@ -76,8 +76,9 @@ impl Store {
         // memory between queries (SQLite's default is 2 MB; pages are only taken as used).
         conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
 
+        register_functions(&conn)?;
         MIGRATIONS.to_latest(&mut conn)?;
-        let device_id = ensure_device(&mut conn)?;
+        let device_id = ensure_device(&mut conn, &fingerprint(&path))?;
         tracing::info!(path = %path.display(), %device_id, "database open");
         Ok(Store {
             conn,
@@ -123,24 +124,97 @@ impl Store {
     }
 }
 
+/// Runs every migration from scratch on an in-memory database with the SQL functions the
+/// migrations use (what `Migrations::validate` does, on a connection it cannot prepare).
+pub fn validate_migrations() -> Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    register_functions(&conn)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    MIGRATIONS.to_latest(&mut conn)?;
+    Ok(())
+}
+
 /// The number of migrations this build knows: the highest `user_version` it can open.
 pub fn schema_version() -> i64 {
     MIGRATIONS_DIR.dirs().count() as i64
 }
 
-fn ensure_device(conn: &mut Connection) -> Result<String> {
+/// Which machine and file this is: a database copied to another machine or folder (or a
+/// backup restored) has another, and must sync as a new device (DESIGN §4): two devices
+/// sharing an id would break the HLC tie-break and each other's sequence numbers.
+fn fingerprint(path: &Path) -> String {
+    let machine = ["/etc/machine-id", "/var/lib/dbus/machine-id"]
+        .iter()
+        .find_map(|f| std::fs::read_to_string(f).ok())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_default();
+    let file = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let name = format!("{}\0{}", machine.trim(), file.display());
+    uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, name.as_bytes())
+        .simple()
+        .to_string()
+}
+
+/// SQL functions the migrations and the core use: `sf_pair_id(kind, a, b)`, the name-based
+/// UUID of a row whose identity is a pair (a product's link to a supplier, a membership).
+fn register_functions(conn: &Connection) -> Result<()> {
+    use rusqlite::functions::FunctionFlags;
+    conn.create_scalar_function(
+        "sf_pair_id",
+        3,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let kind: String = ctx.get(0)?;
+            let a: String = ctx.get(1)?;
+            let b: String = ctx.get(2)?;
+            Ok(pair_id(&kind, &a, &b))
+        },
+    )?;
+    Ok(())
+}
+
+/// The id of a row that is one per pair (DESIGN §4: made on two devices, it is one row).
+pub(crate) fn pair_id(kind: &str, a: &str, b: &str) -> String {
+    let name = format!("{kind}\0{a}\0{b}");
+    uuid::Uuid::new_v5(&PAIR_NAMESPACE, name.as_bytes()).to_string()
+}
+
+const PAIR_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5f0c_3a1e_8d2b_4c6f_9a7e_1b2c_3d4e_5f60);
+
+fn ensure_device(conn: &mut Connection, fingerprint: &str) -> Result<String> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let existing: Option<String> = tx
-        .query_row("SELECT device_id FROM device", [], |r| r.get(0))
+    let existing: Option<(String, Option<String>)> = tx
+        .query_row("SELECT device_id, fingerprint FROM device", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
+    let new_device = || uuid::Uuid::now_v7().simple().to_string();
     let device_id = match existing {
-        Some(id) => id,
-        None => {
-            let id = uuid::Uuid::now_v7().simple().to_string();
+        Some((id, Some(seen))) if seen == fingerprint => id,
+        Some((id, seen)) => {
+            // Never opened here before. A database from before fingerprints keeps its id.
+            let id = match seen {
+                None => id,
+                Some(_) => {
+                    let fresh = new_device();
+                    tracing::info!(old = %id, new = %fresh, "database copied or moved: a new sync device");
+                    tx.execute("DELETE FROM sync_device_seq", [])?;
+                    fresh
+                }
+            };
             tx.execute(
-                "INSERT INTO device (singleton, device_id, hlc_wall_ms, hlc_counter, created_at)
-                 VALUES (1, ?1, 0, 0, ?2)",
-                (&id, now_rfc3339()),
+                "UPDATE device SET device_id = ?1, fingerprint = ?2",
+                (&id, fingerprint),
+            )?;
+            id
+        }
+        None => {
+            let id = new_device();
+            tx.execute(
+                "INSERT INTO device (singleton, device_id, hlc_wall_ms, hlc_counter, created_at, fingerprint)
+                 VALUES (1, ?1, 0, 0, ?2, ?3)",
+                (&id, now_rfc3339(), fingerprint),
             )?;
             id
         }
@@ -220,14 +294,13 @@ impl<'c> Tx<'c> {
         hlc.to_string()
     }
 
-    /// Records that `entity` `id` changed at `hlc` and must be pushed when the device syncs.
-    pub fn outbox(&self, entity: &str, id: &str, hlc: &str) -> Result<()> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO outbox (entity, entity_id, hlc, user_id) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute((entity, id, hlc, &self.user_id))?;
-        Ok(())
+    /// A change from another device was seen: the next stamp of this device comes after it,
+    /// even when this device's wall clock is behind.
+    pub fn observe(&mut self, remote: &Hlc) {
+        if (remote.wall_ms, remote.counter) > self.last {
+            self.last = (remote.wall_ms, remote.counter);
+            self.ticked = true;
+        }
     }
 
     fn save_clock(&self) -> Result<()> {

@@ -110,6 +110,8 @@ pub enum Entity {
     PurchaseOrder,
     CountSession,
     User,
+    /// A change in the sync outbox.
+    Change,
 }
 
 impl fmt::Display for Entity {
@@ -125,6 +127,7 @@ impl fmt::Display for Entity {
             Entity::PurchaseOrder => "purchase order",
             Entity::CountSession => "count",
             Entity::User => "user",
+            Entity::Change => "change",
         })
     }
 }

@@ -23,6 +23,7 @@ use crate::money::parse_money;
 use crate::purchasing;
 use crate::sales;
 use crate::stock::{self, NewMovement};
+use crate::sync;
 use crate::validate;
 
 /// What an import brought in, row counts per file.
@@ -484,21 +485,30 @@ impl Run<'_, '_, '_> {
         self.summary.thresholds = self.each(dir, "thresholds.csv", &["product_id", "warehouse_id", "threshold"], |tx, r| {
             let product = r.reference("product_id", &products, "product")?;
             let threshold = validate::threshold("threshold", r.int("threshold")?).map_err(|e| r.wrap("threshold", e))?;
+            // A threshold is a field of its product (the warehouse ones a set of it): a change
+            // of the product, stamped and queued like any.
+            let before = tx.before(sync::Entity::Product, &product.id)?;
+            let hlc = tx.stamp();
             if r.get("warehouse_id").trim().is_empty() {
-                tx.conn.execute("UPDATE products SET threshold = ?2 WHERE id = ?1", (&product.id, threshold))?;
+                tx.conn.execute(
+                    "UPDATE products SET threshold = ?2, updated_hlc = ?3 WHERE id = ?1",
+                    (&product.id, threshold, &hlc),
+                )?;
             } else {
                 let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
                 if *company != product.company_id {
                     return Err(r.error("warehouse_id", "the warehouse belongs to another company than the product"));
                 }
-                let hlc = tx.stamp();
                 tx.conn.execute(
                     "INSERT INTO product_warehouse_thresholds (product_id, warehouse_id, threshold, updated_hlc)
                      VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET threshold = excluded.threshold",
-                    (&product.id, warehouse, threshold, hlc),
+                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET threshold = excluded.threshold,
+                         updated_hlc = excluded.updated_hlc",
+                    (&product.id, warehouse, threshold, &hlc),
                 )?;
+                tx.conn.execute("UPDATE products SET updated_hlc = ?2 WHERE id = ?1", (&product.id, &hlc))?;
             }
+            tx.updated(sync::Entity::Product, &product.id, &hlc, before)?;
             Ok(())
         })?;
 

@@ -128,22 +128,22 @@ impl Store {
                 // It was stocked at zero: a kit has no stock rows of its own.
                 tx.conn.execute("DELETE FROM stock_levels WHERE product_id = ?1", [kit_id])?;
             }
+            let before = tx.before(crate::sync::Entity::Product, kit_id)?;
+            let hlc = tx.stamp();
             tx.conn.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit_id])?;
             for (component_id, quantity) in &wanted {
-                let hlc = tx.stamp();
                 tx.conn.execute(
                     "INSERT INTO kit_components (kit_id, component_id, quantity, updated_hlc)
                      VALUES (?1, ?2, ?3, ?4)",
                     params![kit_id, component_id, quantity, hlc],
                 )?;
             }
-            // The recipe travels with the kit when it syncs.
-            let hlc = tx.stamp();
+            // The recipe travels with the kit when it syncs: one field of the product.
             tx.conn.execute(
                 "UPDATE products SET updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![kit_id, tx.now, hlc],
             )?;
-            tx.outbox("product", kit_id, &hlc)?;
+            tx.updated(crate::sync::Entity::Product, kit_id, &hlc, before)?;
             crate::catalog::get_product(tx.conn, kit_id)
         })
     }

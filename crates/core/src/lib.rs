@@ -21,10 +21,11 @@ mod reorder;
 mod sales;
 mod search;
 mod stock;
+pub mod sync;
 mod validate;
 
 pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
-pub use db::{Store, MIGRATIONS};
+pub use db::{validate_migrations, Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};

@@ -1213,3 +1213,55 @@ pub struct StockoutForecast {
     pub within_14_days: i64,
     pub within_30_days: i64,
 }
+
+// ----- sync -----
+
+/// Where a device is in one company's server log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncCursor {
+    /// The last server sequence applied: the next pull starts after it.
+    pub after: i64,
+    /// The server's epoch when the cursor was last moved.
+    pub epoch: Option<String>,
+    pub last_synced_at: Option<String>,
+}
+
+/// What one pulled page did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncApplied {
+    pub applied: i64,
+    /// Nothing in them was newer than what this device holds.
+    pub unchanged: i64,
+    /// Re-deliveries of changes already applied.
+    pub duplicates: i64,
+    /// This device's own changes coming back.
+    pub own: i64,
+    /// Kept to apply later (a parent not here yet, or a kind of change this version does
+    /// not know).
+    pub parked: i64,
+    /// Parked before, applied now.
+    pub parked_applied: i64,
+}
+
+/// Products that sync found holding the same SKU or barcode (made on two devices offline).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncConflict {
+    /// `sku` or `barcode`.
+    pub kind: String,
+    /// The SKU or barcode they all asked for.
+    pub value: String,
+    /// The one holding it first, then the others (their SKU suffixed, or no barcode).
+    pub products: Vec<SyncConflictProduct>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncConflictProduct {
+    pub product_id: String,
+    pub sku: String,
+    pub name: String,
+    pub archived: bool,
+}

@@ -16,6 +16,7 @@ use crate::model::*;
 use crate::money::parse_money;
 use crate::search::{DEFAULT_PAGE, MAX_PAGE};
 use crate::stock::{self, open_warehouse, product_of_company, sum_lines, NewMovement, Sign};
+use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const MAX_NOTE: usize = 1_000;
@@ -160,13 +161,14 @@ impl Store {
         self.write(|tx| {
             let current = get_supplier(tx.conn, id)?;
             s.ensure_unique(tx.conn, &current.company_id, Some(id))?;
+            let before = tx.before(sync::Entity::Supplier, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE suppliers SET name = ?2, contact_email = ?3, phone = ?4, address = ?5, notes = ?6,
                  updated_hlc = ?7 WHERE id = ?1",
                 params![id, s.name, s.contact_email, s.phone, s.address, s.notes, hlc],
             )?;
-            tx.outbox("supplier", id, &hlc)?;
+            tx.updated(sync::Entity::Supplier, id, &hlc, before)?;
             get_supplier(tx.conn, id)
         })
     }
@@ -175,7 +177,7 @@ impl Store {
         self.authorize_row("suppliers", id, Action::EditSuppliers)?;
         self.write(|tx| {
             get_supplier(tx.conn, id)?;
-            crate::catalog::set_archived(tx, "suppliers", "supplier", id, archived)?;
+            crate::catalog::set_archived(tx, sync::Entity::Supplier, id, archived)?;
             get_supplier(tx.conn, id)
         })
     }
@@ -295,12 +297,13 @@ impl Store {
             )?;
             let sent: DateTime<Utc> = tx.now.parse().map_err(|_| Error::validation("sent_at", "bad clock"))?;
             let expected = (sent + Duration::days(lead_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE purchase_orders SET status = 'sent', sent_at = ?2, expected_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, tx.now, expected, hlc],
             )?;
-            tx.outbox("purchase_order", id, &hlc)?;
+            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -369,12 +372,13 @@ impl Store {
             } else {
                 ("partially_received", None)
             };
+            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE purchase_orders SET status = ?2, received_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, status, received_at, hlc],
             )?;
-            tx.outbox("purchase_order", id, &hlc)?;
+            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -387,12 +391,13 @@ impl Store {
             if matches!(order.status, PurchaseOrderStatus::Received | PurchaseOrderStatus::Cancelled) {
                 return Err(Error::validation("status", format!("this order is already {}", words(order.status))));
             }
+            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE purchase_orders SET status = 'cancelled', cancelled_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![id, tx.now, hlc],
             )?;
-            tx.outbox("purchase_order", id, &hlc)?;
+            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -552,7 +557,7 @@ pub(crate) fn insert_purchase_order(
          VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7)",
         params![id, company_id, supplier.id, w.id, order.note, tx.now, hlc],
     )?;
-    tx.outbox("purchase_order", &id, &hlc)?;
+    tx.inserted(sync::Entity::PurchaseOrder, &id, &hlc)?;
     for (line_no, (line, cost)) in input.lines.iter().zip(&order.costs).enumerate() {
         let p = product_of_company(tx.conn, company_id, &line.product_id)?;
         if p.is_kit {
@@ -595,23 +600,23 @@ pub(crate) fn insert_purchase_order(
         };
         if link_cost.is_none() {
             // Confirmed: the supplier supplies it from now on, at this cost.
-            let hlc = tx.stamp();
+            let link_hlc = tx.stamp();
+            let link_id = crate::db::pair_id("product_supplier", &p.id, &supplier.id);
             tx.conn.execute(
-                "INSERT INTO product_suppliers (product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
-                 VALUES (?1, ?2, 0, ?3, ?4)",
-                params![p.id, supplier.id, unit_cost.to_string(), hlc],
+                "INSERT INTO product_suppliers (id, product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
+                 VALUES (?1, ?2, ?3, 0, ?4, ?5)",
+                params![link_id, p.id, supplier.id, unit_cost.to_string(), link_hlc],
             )?;
-            tx.outbox(
-                "product_supplier",
-                &format!("{}:{}", p.id, supplier.id),
-                &hlc,
-            )?;
+            tx.inserted(sync::Entity::ProductSupplier, &link_id, &link_hlc)?;
         }
+        let line_id = new_id();
         tx.conn.execute(
             "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![new_id(), id, line_no as i64 + 1, p.id, line.quantity, unit_cost.to_string()],
+            params![line_id, id, line_no as i64 + 1, p.id, line.quantity, unit_cost.to_string()],
         )?;
+        // A line syncs with its order's HLC (it has none of its own).
+        tx.inserted(sync::Entity::PurchaseOrderLine, &line_id, &hlc)?;
     }
     Ok(id)
 }
@@ -631,7 +636,7 @@ pub(crate) fn insert_supplier(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![id, company_id, s.name, s.contact_email, s.phone, s.address, s.notes, tx.now, hlc],
     )?;
-    tx.outbox("supplier", &id, &hlc)?;
+    tx.inserted(sync::Entity::Supplier, &id, &hlc)?;
     Ok(id)
 }
 
@@ -652,24 +657,24 @@ pub(crate) fn upsert_link(
             format!("{} is a kit: order its components", product.sku),
         ));
     }
-    if link.preferred {
-        tx.conn.execute(
-            "UPDATE product_suppliers SET preferred = 0 WHERE product_id = ?1 AND supplier_id <> ?2 AND preferred = 1",
-            (product_id, &supplier.id),
-        )?;
-    }
+    let link_id = crate::db::pair_id("product_supplier", product_id, &supplier.id);
+    let exists = tx
+        .conn
+        .prepare_cached("SELECT 1 FROM product_suppliers WHERE id = ?1")?
+        .exists([&link_id])?;
+    let before = tx.before(sync::Entity::ProductSupplier, &link_id)?;
     let hlc = tx.stamp();
     tx.conn
         .prepare_cached(
-            "INSERT INTO product_suppliers (product_id, supplier_id, supplier_sku, lead_time_days, unit_cost, moq,
-                 pack_multiple, preferred, updated_hlc)
+            "INSERT INTO product_suppliers (id, product_id, supplier_id, supplier_sku, lead_time_days,
+                 unit_cost, moq, pack_multiple, updated_hlc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (product_id, supplier_id) DO UPDATE SET supplier_sku = excluded.supplier_sku,
                  lead_time_days = excluded.lead_time_days, unit_cost = excluded.unit_cost, moq = excluded.moq,
-                 pack_multiple = excluded.pack_multiple, preferred = excluded.preferred,
-                 updated_hlc = excluded.updated_hlc",
+                 pack_multiple = excluded.pack_multiple, updated_hlc = excluded.updated_hlc",
         )?
         .execute(params![
+            link_id,
             product_id,
             supplier.id,
             link.supplier_sku,
@@ -677,14 +682,37 @@ pub(crate) fn upsert_link(
             link.unit_cost.to_string(),
             link.moq,
             link.pack_multiple,
-            link.preferred,
             hlc
         ])?;
-    tx.outbox(
-        "product_supplier",
-        &format!("{product_id}:{}", supplier.id),
-        &hlc,
+    if exists {
+        tx.updated(sync::Entity::ProductSupplier, &link_id, &hlc, before)?;
+    } else {
+        tx.inserted(sync::Entity::ProductSupplier, &link_id, &hlc)?;
+    }
+    // The preferred supplier is one field of the product (DESIGN §4): choosing this one
+    // replaces the other, and unmarking it leaves the product without one.
+    let preferred: Option<String> = tx.conn.query_row(
+        "SELECT preferred_supplier_id FROM products WHERE id = ?1",
+        [product_id],
+        |r| r.get(0),
     )?;
+    let wanted = match (
+        link.preferred,
+        preferred.as_deref() == Some(supplier.id.as_str()),
+    ) {
+        (true, _) => Some(supplier.id.clone()),
+        (false, true) => None,
+        (false, false) => preferred.clone(),
+    };
+    if wanted != preferred {
+        let before = tx.before(sync::Entity::Product, product_id)?;
+        let hlc = tx.stamp();
+        tx.conn.execute(
+            "UPDATE products SET preferred_supplier_id = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
+            params![product_id, wanted, tx.now, hlc],
+        )?;
+        tx.updated(sync::Entity::Product, product_id, &hlc, before)?;
+    }
     Ok(supplier.id)
 }
 

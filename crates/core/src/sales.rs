@@ -18,6 +18,7 @@ use crate::model::{
 use crate::money::parse_money;
 use crate::search::{DEFAULT_PAGE, MAX_PAGE};
 use crate::stock::{self, ensure_available, open_warehouse, product_of_company, NewMovement};
+use crate::sync;
 use crate::validate::{self, MAX_QUANTITY};
 
 const MAX_NOTE: usize = 1_000;
@@ -83,7 +84,7 @@ impl Store {
                 .iter()
                 .map(|(_, q, price)| price * Decimal::from(*q))
                 .sum();
-            insert_sale(
+            let hlc = insert_sale(
                 tx,
                 &sale_id,
                 company_id,
@@ -93,7 +94,7 @@ impl Store {
                 note.as_deref(),
             )?;
             for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
-                insert_line(tx, &sale_id, line_no, &p.id, *quantity, *unit_price)?;
+                insert_line(tx, &sale_id, &hlc, line_no, &p.id, *quantity, *unit_price)?;
             }
             for (component, units) in &demand {
                 stock::record(
@@ -202,7 +203,7 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
                         params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
-                    tx.outbox("sale_return", &id, &hlc)?;
+                    tx.inserted(sync::Entity::SaleReturn, &id, &hlc)?;
                 }
                 for (component, units) in kits::expand(tx.conn, product_id, *quantity)? {
                     *back.entry(component).or_default() += units;
@@ -235,7 +236,7 @@ fn insert_sale(
     sold_at: &str,
     total: Decimal,
     note: Option<&str>,
-) -> Result<()> {
+) -> Result<String> {
     let hlc = tx.stamp();
     tx.conn
         .prepare_cached(
@@ -243,24 +244,28 @@ fn insert_sale(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
         )?
         .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id()])?;
-    tx.outbox("sale", sale_id, &hlc)
+    tx.inserted(sync::Entity::Sale, sale_id, &hlc)?;
+    Ok(hlc)
 }
 
+/// A line of a sale; it syncs with the sale's HLC (a line has none of its own).
 fn insert_line(
-    tx: &Tx<'_>,
+    tx: &mut Tx<'_>,
     sale_id: &str,
+    sale_hlc: &str,
     line_no: usize,
     product_id: &str,
     quantity: i64,
     unit_price: Decimal,
 ) -> Result<()> {
+    let line_id = new_id();
     tx.conn
         .prepare_cached(
             "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )?
         .execute(params![
-            new_id(),
+            line_id,
             sale_id,
             line_no as i64 + 1,
             product_id,
@@ -268,7 +273,7 @@ fn insert_line(
             unit_price.to_string(),
             (unit_price * Decimal::from(quantity)).to_string()
         ])?;
-    Ok(())
+    tx.inserted(sync::Entity::SaleLine, &line_id, sale_hlc)
 }
 
 /// Sales from history (an import): the same rows as live sales, one product each, dated in the
@@ -297,7 +302,7 @@ impl HistoricalSales {
         sold_at: &str,
     ) -> Result<()> {
         let sale_id = new_id();
-        insert_sale(
+        let hlc = insert_sale(
             tx,
             &sale_id,
             company_id,
@@ -306,7 +311,7 @@ impl HistoricalSales {
             unit_price * Decimal::from(quantity),
             None,
         )?;
-        insert_line(tx, &sale_id, 0, product_id, quantity, unit_price)?;
+        insert_line(tx, &sale_id, &hlc, 0, product_id, quantity, unit_price)?;
         stock::append(
             tx,
             &NewMovement {
@@ -362,7 +367,13 @@ impl HistoricalSales {
 }
 
 /// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.
-fn roll_up(tx: &Tx<'_>, product_id: &str, warehouse_id: &str, at: &str, units: i64) -> Result<()> {
+pub(crate) fn roll_up(
+    tx: &Tx<'_>,
+    product_id: &str,
+    warehouse_id: &str,
+    at: &str,
+    units: i64,
+) -> Result<()> {
     let day = &at[..10];
     tx.conn
         .prepare_cached(

@@ -17,6 +17,7 @@ use crate::model::{
     AdjustmentInput, AdjustmentReason, CompanySummary, CountInput, MovementKind, MovementResult,
     QuantityLine, ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
 };
+use crate::sync;
 use crate::validate::{self, MAX_NAME, MAX_QUANTITY};
 
 /// The adjustment reasons every company starts with.
@@ -76,7 +77,33 @@ pub(crate) struct NewMovement<'a> {
 /// (a sale synced or imported late) is absorbed by it and leaves the level alone.
 pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
     let (id, hlc, occurred_at) = append(tx, m)?;
-    if m.kind == MovementKind::Count {
+    settle(
+        tx,
+        &id,
+        m.product_id,
+        m.warehouse_id,
+        m.kind,
+        m.quantity,
+        &occurred_at,
+        &hlc,
+    )?;
+    Ok(id)
+}
+
+/// Brings the stock level in line with one movement already in the ledger: this device's,
+/// or one that arrived by sync in any order (the rule below does not depend on the order).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn settle(
+    tx: &mut Tx<'_>,
+    id: &str,
+    product_id: &str,
+    warehouse_id: &str,
+    kind: MovementKind,
+    quantity: i64,
+    occurred_at: &str,
+    hlc: &str,
+) -> Result<()> {
+    if kind == MovementKind::Count {
         // Usually nothing in the ledger is as late as this count: it is then the latest count
         // with nothing after it, and on hand is what was counted. Otherwise, from the ledger.
         let later: bool = tx
@@ -85,19 +112,18 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
                 "SELECT EXISTS (SELECT 1 FROM stock_movements
                  WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_at >= ?3 AND id <> ?4)",
             )?
-            .query_row(
-                params![m.product_id, m.warehouse_id, occurred_at, id],
-                |r| r.get(0),
-            )?;
+            .query_row(params![product_id, warehouse_id, occurred_at, id], |r| {
+                r.get(0)
+            })?;
         if later {
-            set_level_from_ledger(tx.conn, m.product_id, m.warehouse_id)?;
+            set_level_from_ledger(tx.conn, product_id, warehouse_id)?;
         } else {
             tx.conn
                 .prepare_cached(
                     "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
                      ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
                 )?
-                .execute(params![m.product_id, m.warehouse_id, m.quantity])?;
+                .execute(params![product_id, warehouse_id, quantity])?;
         }
     } else {
         let absorbed: bool = tx
@@ -107,14 +133,13 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
                  WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'
                    AND (occurred_at, hlc) > (?3, ?4))",
             )?
-            .query_row(
-                params![m.product_id, m.warehouse_id, occurred_at, hlc],
-                |r| r.get(0),
-            )?;
-        let delta = if absorbed { 0 } else { m.quantity };
-        add_to_level(tx.conn, m.product_id, m.warehouse_id, delta)?;
+            .query_row(params![product_id, warehouse_id, occurred_at, hlc], |r| {
+                r.get(0)
+            })?;
+        let delta = if absorbed { 0 } else { quantity };
+        add_to_level(tx.conn, product_id, warehouse_id, delta)?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Appends a movement to the ledger (and the outbox) without touching the stock level: the
@@ -147,7 +172,7 @@ pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, St
             tx.device_id(),
             tx.user_id()
         ])?;
-    tx.outbox("stock_movement", &id, &hlc)?;
+    tx.inserted(sync::Entity::StockMovement, &id, &hlc)?;
     Ok((id, hlc, occurred_at))
 }
 
@@ -558,15 +583,16 @@ impl Store {
                     return Err(Error::Conflict { entity: Entity::Reason, field: "name".into(), value: name })
                 }
                 Some((id, true)) => {
+                    let before = tx.before(sync::Entity::AdjustmentReason, &id)?;
                     tx.conn.execute(
                         "UPDATE adjustment_reasons SET archived = 0, updated_hlc = ?2 WHERE id = ?1",
                         (&id, &hlc),
                     )?;
+                    tx.updated(sync::Entity::AdjustmentReason, &id, &hlc, before)?;
                     id
                 }
                 None => insert_reason(tx, company_id, &name, &hlc)?,
             };
-            tx.outbox("adjustment_reason", &id, &hlc)?;
             let name = tx.conn.query_row("SELECT name FROM adjustment_reasons WHERE id = ?1", [&id], |r| r.get(0))?;
             Ok(AdjustmentReason { id, name })
         })
@@ -576,22 +602,23 @@ impl Store {
     pub fn remove_adjustment_reason(&mut self, company_id: &str, id: &str) -> Result<()> {
         self.authorize(company_id, Action::EditCatalog)?;
         self.write(|tx| {
+            let before = tx.before(sync::Entity::AdjustmentReason, id)?;
+            let hlc = tx.stamp();
             let changed = tx.conn.execute(
                 "UPDATE adjustment_reasons SET archived = 1, updated_hlc = ?3
                  WHERE id = ?1 AND company_id = ?2 AND archived = 0",
-                (id, company_id, tx.stamp()),
+                (id, company_id, &hlc),
             )?;
             if changed == 0 {
                 return Err(Error::not_found(Entity::Reason, id));
             }
-            let hlc = tx.stamp();
-            tx.outbox("adjustment_reason", id, &hlc)
+            tx.updated(sync::Entity::AdjustmentReason, id, &hlc, before)
         })
     }
 }
 
 pub(crate) fn insert_reason(
-    tx: &Tx<'_>,
+    tx: &mut Tx<'_>,
     company_id: &str,
     name: &str,
     hlc: &str,
@@ -602,6 +629,7 @@ pub(crate) fn insert_reason(
         "INSERT INTO adjustment_reasons (id, company_id, name, updated_hlc) VALUES (?1, ?2, ?3, ?4)",
         (&id, company_id, name, hlc),
     )?;
+    tx.inserted(sync::Entity::AdjustmentReason, &id, hlc)?;
     Ok(id)
 }
 

@@ -8,9 +8,7 @@ use stockflow_core::*;
 
 #[test]
 fn migrations_are_valid() {
-    MIGRATIONS
-        .validate()
-        .expect("migrations/ applies cleanly from scratch");
+    validate_migrations().expect("migrations/ applies cleanly from scratch");
 }
 
 #[test]

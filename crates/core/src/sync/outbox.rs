@@ -1,0 +1,178 @@
+//! The write side of sync: what every write to a synced row calls, in its transaction, to
+//! queue the change (DESIGN §4 transactional outbox) and keep the field clocks of the merge.
+//!
+//! An outbox entry points at the row it changed, with the change's HLC and the fields it set.
+//! Its payload is read from the row when the entry is first sent, and frozen then with a
+//! change id and the device's next sequence number, so that a retry sends the same bytes.
+
+use std::sync::LazyLock;
+
+use rusqlite::{params, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::entity::{Def, Entity, DEFS};
+use crate::db::Tx;
+use crate::error::Result;
+
+/// The row's synced fields as the wire carries them.
+pub(crate) type Snapshot = Map<String, Value>;
+
+/// A row as it was before an update: its synced fields and its HLC.
+pub(crate) struct Before {
+    fields: Snapshot,
+    hlc: Option<String>,
+}
+
+struct Sql {
+    snapshot: String,
+    queue: String,
+}
+
+static SQL: LazyLock<Vec<Sql>> = LazyLock::new(|| DEFS.iter().map(sql_of).collect());
+
+fn sql_of(def: &Def) -> Sql {
+    let mut parts: Vec<String> = def
+        .columns
+        .iter()
+        .map(|c| format!("'{c}', {}", def.read(c)))
+        .collect();
+    for s in def.sets {
+        let agg = match s.value {
+            Some(v) => format!("json_group_object(s.{}, s.{v} ORDER BY s.{})", s.key, s.key),
+            None => format!("json_group_array(s.{} ORDER BY s.{})", s.key, s.key),
+        };
+        parts.push(format!(
+            "'{}', (SELECT {agg} FROM {} s WHERE s.{} = t.id)",
+            s.name, s.table, s.owner
+        ));
+    }
+    let snapshot = format!(
+        "SELECT json_object({}) FROM {} t WHERE t.id = ?1",
+        parts.join(", "),
+        def.table
+    );
+    let queue = if def.entity == Entity::User {
+        // A user travels with each company they belong to.
+        "INSERT INTO outbox (company_id, entity, entity_id, hlc, fields, user_id)
+         SELECT m.company_id, 'user', ?1, ?2, ?3, ?4 FROM memberships m WHERE m.user_id = ?1"
+            .to_owned()
+    } else {
+        format!(
+            "INSERT INTO outbox (company_id, entity, entity_id, hlc, fields, user_id)
+             SELECT {}, '{}', t.id, ?2, ?3, ?4 FROM {} t WHERE t.id = ?1",
+            def.company,
+            def.entity.as_str(),
+            def.table
+        )
+    };
+    Sql { snapshot, queue }
+}
+
+/// The synced fields of a row as they are now; `None` if there is no such row.
+pub(crate) fn snapshot(
+    conn: &rusqlite::Connection,
+    entity: Entity,
+    id: &str,
+) -> Result<Option<Snapshot>> {
+    let json: Option<String> = conn
+        .prepare_cached(&SQL[entity as usize].snapshot)?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(json.map(|text| match serde_json::from_str(&text) {
+        Ok(Value::Object(map)) => map,
+        _ => unreachable!("json_object always gives an object"),
+    }))
+}
+
+pub(crate) fn set_clock(
+    conn: &rusqlite::Connection,
+    entity: Entity,
+    id: &str,
+    field: &str,
+    hlc: &str,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO field_clocks (entity, entity_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entity, entity_id, field) DO UPDATE SET hlc = excluded.hlc
+         WHERE excluded.hlc > field_clocks.hlc",
+    )?
+    .execute(params![entity.as_str(), id, field, hlc])?;
+    Ok(())
+}
+
+impl Tx<'_> {
+    /// The record handle's last step after writing a new row at `hlc`: queue it whole.
+    pub(crate) fn inserted(&mut self, entity: Entity, id: &str, hlc: &str) -> Result<()> {
+        if entity.def().derived_id {
+            set_clock(self.conn, entity, id, "*", hlc)?;
+        }
+        self.queue(entity, id, hlc, None)
+    }
+
+    /// The synced fields of a row before an update, to give to [`Tx::updated`].
+    pub(crate) fn before(&self, entity: Entity, id: &str) -> Result<Before> {
+        let def = entity.def();
+        let hlc = match def.hlc_column {
+            Some(column) => self
+                .conn
+                .prepare_cached(&format!("SELECT {column} FROM {} WHERE id = ?1", def.table))?
+                .query_row([id], |r| r.get(0))
+                .optional()?,
+            None => None,
+        };
+        Ok(Before {
+            fields: snapshot(self.conn, entity, id)?.unwrap_or_default(),
+            hlc,
+        })
+    }
+
+    /// The record handle's last step after updating a row at `hlc`: queue the fields that
+    /// changed since `before`, and record when each was set. An update that changed nothing
+    /// is no change: the row keeps its HLC and nothing is queued.
+    pub(crate) fn updated(
+        &mut self,
+        entity: Entity,
+        id: &str,
+        hlc: &str,
+        before: Before,
+    ) -> Result<()> {
+        let after = snapshot(self.conn, entity, id)?.unwrap_or_default();
+        let def = entity.def();
+        let changed: Vec<&str> = def
+            .fields()
+            .filter(|f| before.fields.get(*f) != after.get(*f))
+            .collect();
+        if changed.is_empty() {
+            if let (Some(column), Some(old)) = (def.hlc_column, before.hlc) {
+                self.conn.execute(
+                    &format!("UPDATE {} SET {column} = ?2 WHERE id = ?1", def.table),
+                    (id, old),
+                )?;
+            }
+            return Ok(());
+        }
+        for field in &changed {
+            set_clock(self.conn, entity, id, field, hlc)?;
+        }
+        self.queue(entity, id, hlc, Some(&changed.join(",")))
+    }
+
+    /// A user's row for one more company (they became a member): the whole row, as it is.
+    pub(crate) fn queue_user_for_company(&mut self, user_id: &str, company_id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
+                 SELECT ?2, 'user', u.id, u.updated_hlc, ?3 FROM users u WHERE u.id = ?1",
+            )?
+            .execute(params![user_id, company_id, self.user_id()])?;
+        Ok(())
+    }
+
+    fn queue(&mut self, entity: Entity, id: &str, hlc: &str, fields: Option<&str>) -> Result<()> {
+        let user_id = self.user_id().map(str::to_owned);
+        self.conn
+            .prepare_cached(&SQL[entity as usize].queue)?
+            .execute(params![id, hlc, fields, user_id])?;
+        Ok(())
+    }
+}
