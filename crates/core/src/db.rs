@@ -258,7 +258,14 @@ impl<'c> Tx<'c> {
         // Device time never stands still between writes: each one happens at least a
         // millisecond after the last stamped one, so two events of this device always have an
         // order in time (a sale rung up in the same millisecond as a scan is after it).
-        let now_ms = Utc::now().timestamp_millis().max(last.0 + 1);
+        // Within the same moment only: after seeing a change from a device whose clock is
+        // ahead, the HLC stays ahead of it but the times written stay this device's own.
+        let wall = Utc::now().timestamp_millis();
+        let now_ms = if last.0 >= wall && last.0 - wall < 2_000 {
+            last.0 + 1
+        } else {
+            wall
+        };
         Ok(Tx {
             conn,
             device_id,

@@ -1,0 +1,968 @@
+//! Sync's merge rules (DESIGN §4): devices working offline, exchanging their changes through a
+//! relay that behaves like the server (one log per company, idempotent pushes, dense device
+//! sequences, paging), with lost responses, duplicated pushes and re-delivered pages, end with
+//! the same catalog, ledger and stock everywhere.
+
+mod common;
+
+use std::collections::HashMap;
+
+use chrono::{Duration, SecondsFormat, Utc};
+use proptest::prelude::*;
+use stockflow_core::*;
+use stockflow_sync_proto::{Change, PulledChange};
+
+/// The server's part, in memory: what `stockflow-server` promises, and nothing more.
+#[derive(Default)]
+struct Relay {
+    log: Vec<PulledChange>,
+    by_id: HashMap<String, usize>,
+    device_max: HashMap<String, i64>,
+}
+
+impl Relay {
+    /// Takes a batch; returns the ids the server now holds (new or duplicate).
+    fn push(&mut self, changes: &[Change]) -> Vec<String> {
+        let mut held = Vec::new();
+        for c in changes {
+            if let Some(&at) = self.by_id.get(&c.change_id) {
+                assert_eq!(
+                    self.log[at].change, *c,
+                    "a retried change is sent exactly as the first time"
+                );
+            } else {
+                let max = self.device_max.entry(c.device_id.clone()).or_default();
+                assert_eq!(
+                    c.device_seq,
+                    *max + 1,
+                    "device sequences are dense: {} after {} from {}",
+                    c.device_seq,
+                    max,
+                    c.device_id
+                );
+                *max = c.device_seq;
+                self.by_id.insert(c.change_id.clone(), self.log.len());
+                self.log.push(PulledChange {
+                    seq: self.log.len() as i64 + 1,
+                    change: c.clone(),
+                });
+            }
+            held.push(c.change_id.clone());
+        }
+        held
+    }
+
+    fn pull(&self, after: i64, limit: usize) -> (Vec<PulledChange>, i64) {
+        let page: Vec<PulledChange> = self
+            .log
+            .iter()
+            .filter(|p| p.seq > after)
+            .take(limit)
+            .cloned()
+            .collect();
+        let next = page.last().map_or(after, |p| p.seq);
+        (page, next)
+    }
+}
+
+struct Device {
+    store: Store,
+    path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Device {
+    fn new() -> Device {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stockflow.db");
+        Device {
+            store: Store::open(&path).unwrap(),
+            path,
+            _dir: dir,
+        }
+    }
+
+    /// Sends what is waiting; `lose` drops the server's answer (the server kept the changes).
+    fn push(&mut self, relay: &mut Relay, limit: usize, lose: bool) {
+        let out = self.store.sync_outgoing(limit).unwrap();
+        let held = relay.push(&out);
+        if !lose {
+            self.store.sync_acknowledge(&held).unwrap();
+        }
+    }
+
+    fn push_all(&mut self, relay: &mut Relay) {
+        while self.store.sync_pending().unwrap() > 0 {
+            self.push(relay, 50, false);
+        }
+    }
+
+    /// Pulls one page; `lose` drops it before it is applied (it comes again).
+    fn pull(&mut self, relay: &Relay, company: &str, limit: usize, lose: bool) -> usize {
+        let after = self.store.sync_cursor(company).unwrap().after;
+        let (page, next) = relay.pull(after, limit);
+        if !lose {
+            self.store
+                .sync_apply(company, &page, next, "epoch-1", &[])
+                .unwrap();
+        }
+        page.len()
+    }
+
+    fn pull_all(&mut self, relay: &Relay, company: &str) {
+        while self.pull(relay, company, 37, false) > 0 {}
+    }
+
+    fn rows(&self, sql: &str) -> Vec<String> {
+        let conn = rusqlite::Connection::open(&self.path).unwrap();
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            let mut line = String::new();
+            for i in 0..n {
+                let v: rusqlite::types::Value = r.get(i)?;
+                line.push_str(&format!("{v:?} "));
+            }
+            Ok(line)
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    }
+
+    /// Everything that must be the same on every device.
+    fn state(&self) -> Vec<(&'static str, Vec<String>)> {
+        [
+            ("companies", "SELECT id, name, default_threshold, allow_backorders FROM companies ORDER BY id"),
+            ("warehouses", "SELECT id, name, archived FROM warehouses ORDER BY id"),
+            ("products", "SELECT id, sku, requested_sku, name, barcode, requested_barcode, price, threshold, archived, preferred_supplier_id FROM products ORDER BY id"),
+            ("thresholds", "SELECT product_id, warehouse_id, threshold FROM product_warehouse_thresholds ORDER BY 1, 2"),
+            ("kits", "SELECT kit_id, component_id, quantity FROM kit_components ORDER BY 1, 2"),
+            ("suppliers", "SELECT id, name, archived FROM suppliers ORDER BY id"),
+            ("links", "SELECT id, product_id, supplier_id, lead_time_days, unit_cost, preferred FROM product_suppliers ORDER BY id"),
+            ("orders", "SELECT id, status, sent_at, received_at, cancelled_at FROM purchase_orders ORDER BY id"),
+            ("order lines", "SELECT id, product_id, quantity_ordered, quantity_received FROM purchase_order_lines ORDER BY id"),
+            ("counts", "SELECT id, status FROM count_sessions ORDER BY id"),
+            ("count lines", "SELECT id, counted, counted_at FROM count_lines ORDER BY id"),
+            ("ledger", "SELECT id, product_id, warehouse_id, kind, quantity, occurred_at, hlc, reference_id FROM stock_movements ORDER BY id"),
+            ("sales", "SELECT id, total, sold_at FROM sales ORDER BY id"),
+            ("sale lines", "SELECT id, sale_id, product_id, quantity FROM sale_lines ORDER BY id"),
+            ("returns", "SELECT id, sale_line_id, quantity FROM sale_returns ORDER BY id"),
+            ("levels", "SELECT product_id, warehouse_id, on_hand FROM stock_levels ORDER BY 1, 2"),
+            ("rollup", "SELECT product_id, warehouse_id, day, units FROM sales_daily WHERE units <> 0 ORDER BY 1, 2, 3"),
+            ("alert rows", "SELECT a.seq IS NOT NULL, p.id, a.sku, a.supplier_id FROM products p LEFT JOIN alert_products a ON a.seq = p.seq ORDER BY p.id"),
+        ]
+        .into_iter()
+        .map(|(name, sql)| (name, self.rows(sql)))
+        .collect()
+    }
+}
+
+/// What the devices share before they go offline.
+struct Shop {
+    company: String,
+    warehouses: [String; 2],
+    /// Stock-holding products, then a kit of the first two.
+    products: Vec<String>,
+    suppliers: [String; 2],
+}
+
+fn set_up(devices: &mut [Device], relay: &mut Relay) -> Shop {
+    let first = &mut devices[0].store;
+    let company = first
+        .create_company(&CompanyInput {
+            name: "Harbour Hardware".into(),
+            allow_backorders: Some(true),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let wh = |s: &mut Store, name: &str| {
+        s.create_warehouse(
+            &company,
+            &WarehouseInput {
+                name: name.into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let warehouses = [wh(first, "Main"), wh(first, "Back room")];
+    let mut products = Vec::new();
+    for i in 0..4 {
+        products.push(
+            first
+                .create_product(
+                    &company,
+                    &ProductInput {
+                        sku: format!("P-{i}"),
+                        name: format!("Product {i}"),
+                        price: "2.50".into(),
+                        barcode: Some(format!("400000{i}")),
+                        initial_stock: vec![InitialStock {
+                            warehouse_id: warehouses[0].clone(),
+                            quantity: 20,
+                        }],
+                        ..Default::default()
+                    },
+                )
+                .unwrap()
+                .id,
+        );
+    }
+    let kit = first
+        .create_product(
+            &company,
+            &ProductInput {
+                sku: "KIT".into(),
+                name: "Kit".into(),
+                price: "9".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    first
+        .set_kit_components(
+            &kit,
+            &[
+                QuantityLine {
+                    product_id: products[0].clone(),
+                    quantity: 2,
+                },
+                QuantityLine {
+                    product_id: products[1].clone(),
+                    quantity: 1,
+                },
+            ],
+        )
+        .unwrap();
+    products.push(kit);
+    let supplier = |s: &mut Store, name: &str| {
+        s.create_supplier(
+            &company,
+            &SupplierInput {
+                name: name.into(),
+                contact_email: format!("{}@example.com", name.to_lowercase()),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+    };
+    let suppliers = [supplier(first, "Acme"), supplier(first, "Bolt")];
+    for p in &products[..4] {
+        for s in &suppliers {
+            first
+                .link_supplier(
+                    p,
+                    s,
+                    &ProductSupplierInput {
+                        lead_time_days: 3,
+                        unit_cost: "1.10".into(),
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+    }
+    devices[0].push_all(relay);
+    for d in devices.iter_mut() {
+        d.pull_all(relay, &company);
+    }
+    Shop {
+        company,
+        warehouses,
+        products,
+        suppliers,
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Sell {
+        dev: usize,
+        product: usize,
+        wh: usize,
+        qty: i64,
+    },
+    Return {
+        dev: usize,
+        pick: usize,
+    },
+    Receive {
+        dev: usize,
+        product: usize,
+        wh: usize,
+        qty: i64,
+    },
+    Transfer {
+        dev: usize,
+        product: usize,
+        qty: i64,
+    },
+    Adjust {
+        dev: usize,
+        product: usize,
+        wh: usize,
+        delta: i64,
+    },
+    /// An absolute count, dated some minutes ago (sales elsewhere may be before or after it).
+    Count {
+        dev: usize,
+        product: usize,
+        wh: usize,
+        qty: i64,
+        minutes_ago: i64,
+    },
+    /// A count session: scans, then commit.
+    Session {
+        dev: usize,
+        product: usize,
+        wh: usize,
+        scans: u8,
+    },
+    Edit {
+        dev: usize,
+        product: usize,
+        cents: u32,
+        rename: bool,
+    },
+    Archive {
+        dev: usize,
+        product: usize,
+        archived: bool,
+    },
+    /// The same SKU (and barcode) created on several devices offline.
+    CreateTwin {
+        dev: usize,
+    },
+    Prefer {
+        dev: usize,
+        product: usize,
+        supplier: usize,
+    },
+    /// A purchase order drafted and sent.
+    Order {
+        dev: usize,
+        product: usize,
+        qty: i64,
+    },
+    /// Receiving against an order this device knows, possibly on two devices.
+    ReceiveOrder {
+        dev: usize,
+        pick: usize,
+        qty: i64,
+    },
+    CancelOrder {
+        dev: usize,
+        pick: usize,
+    },
+    Push {
+        dev: usize,
+        limit: usize,
+        lose: bool,
+    },
+    Pull {
+        dev: usize,
+        limit: usize,
+        lose: bool,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let d = 0usize..5;
+    prop_oneof![
+        4 => (d.clone(), 0usize..5, 0usize..2, 1i64..4).prop_map(|(dev, product, wh, qty)| Op::Sell { dev, product, wh, qty }),
+        1 => (d.clone(), any::<usize>()).prop_map(|(dev, pick)| Op::Return { dev, pick }),
+        1 => (d.clone(), 0usize..4, 0usize..2, 1i64..10).prop_map(|(dev, product, wh, qty)| Op::Receive { dev, product, wh, qty }),
+        1 => (d.clone(), 0usize..4, 1i64..5).prop_map(|(dev, product, qty)| Op::Transfer { dev, product, qty }),
+        1 => (d.clone(), 0usize..4, 0usize..2, -3i64..4).prop_map(|(dev, product, wh, delta)| Op::Adjust { dev, product, wh, delta }),
+        2 => (d.clone(), 0usize..4, 0usize..2, 0i64..30, 0i64..90).prop_map(|(dev, product, wh, qty, minutes_ago)| Op::Count { dev, product, wh, qty, minutes_ago }),
+        1 => (d.clone(), 0usize..4, 0usize..2, 1u8..4).prop_map(|(dev, product, wh, scans)| Op::Session { dev, product, wh, scans }),
+        2 => (d.clone(), 0usize..5, 1u32..5000, any::<bool>()).prop_map(|(dev, product, cents, rename)| Op::Edit { dev, product, cents, rename }),
+        1 => (d.clone(), 0usize..4, any::<bool>()).prop_map(|(dev, product, archived)| Op::Archive { dev, product, archived }),
+        1 => d.clone().prop_map(|dev| Op::CreateTwin { dev }),
+        1 => (d.clone(), 0usize..4, 0usize..2).prop_map(|(dev, product, supplier)| Op::Prefer { dev, product, supplier }),
+        1 => (d.clone(), 0usize..4, 1i64..8).prop_map(|(dev, product, qty)| Op::Order { dev, product, qty }),
+        2 => (d.clone(), any::<usize>(), 1i64..6).prop_map(|(dev, pick, qty)| Op::ReceiveOrder { dev, pick, qty }),
+        1 => (d.clone(), any::<usize>()).prop_map(|(dev, pick)| Op::CancelOrder { dev, pick }),
+        4 => (d.clone(), 1usize..20, prop::bool::weighted(0.25)).prop_map(|(dev, limit, lose)| Op::Push { dev, limit, lose }),
+        4 => (d, 1usize..20, prop::bool::weighted(0.25)).prop_map(|(dev, limit, lose)| Op::Pull { dev, limit, lose }),
+    ]
+}
+
+fn line(product: &str, quantity: i64) -> Vec<QuantityLine> {
+    vec![QuantityLine {
+        product_id: product.to_owned(),
+        quantity,
+    }]
+}
+
+fn ids(d: &Device, sql: &str) -> Vec<String> {
+    let conn = rusqlite::Connection::open(&d.path).unwrap();
+    let mut stmt = conn.prepare(sql).unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Runs one operation; a refusal (an archived product, an order already received) is a
+/// typed error that wrote nothing, which the final checks cover.
+fn run(op: &Op, devices: &mut [Device], relay: &mut Relay, shop: &Shop, twins: &mut usize) {
+    let n = devices.len();
+    let c = &shop.company;
+    let wh = |i: usize| shop.warehouses[i].clone();
+    match *op {
+        Op::Sell {
+            dev,
+            product,
+            wh: w,
+            qty,
+        } => {
+            let _ = devices[dev % n].store.record_sale(
+                c,
+                &SaleInput {
+                    warehouse_id: wh(w),
+                    lines: vec![SaleLineInput {
+                        product_id: shop.products[product].clone(),
+                        quantity: qty,
+                        unit_price: None,
+                    }],
+                    note: None,
+                },
+            );
+        }
+        Op::Return { dev, pick } => {
+            let d = &mut devices[dev % n];
+            let lines = ids(
+                d,
+                "SELECT l.sale_id || ' ' || l.product_id FROM sale_lines l
+                 WHERE l.quantity > (SELECT COALESCE(SUM(r.quantity), 0) FROM sale_returns r WHERE r.sale_line_id = l.id)
+                 ORDER BY l.id",
+            );
+            if let Some(pair) = lines.get(pick % lines.len().max(1)) {
+                let (sale, product) = pair.split_once(' ').unwrap();
+                let _ = d.store.record_return(
+                    c,
+                    &ReturnInput {
+                        sale_id: sale.into(),
+                        lines: line(product, 1),
+                        note: None,
+                    },
+                );
+            }
+        }
+        Op::Receive {
+            dev,
+            product,
+            wh: w,
+            qty,
+        } => {
+            let _ = devices[dev % n].store.receive_stock(
+                c,
+                &ReceiptInput {
+                    warehouse_id: wh(w),
+                    lines: line(&shop.products[product], qty),
+                    note: None,
+                },
+            );
+        }
+        Op::Transfer { dev, product, qty } => {
+            let _ = devices[dev % n].store.transfer_stock(
+                c,
+                &TransferInput {
+                    from_warehouse_id: wh(0),
+                    to_warehouse_id: wh(1),
+                    lines: line(&shop.products[product], qty),
+                    note: None,
+                },
+            );
+        }
+        Op::Adjust {
+            dev,
+            product,
+            wh: w,
+            delta,
+        } => {
+            let _ = devices[dev % n].store.adjust_stock(
+                c,
+                &AdjustmentInput {
+                    warehouse_id: wh(w),
+                    reason: "damaged".into(),
+                    lines: line(&shop.products[product], delta),
+                    note: None,
+                },
+            );
+        }
+        Op::Count {
+            dev,
+            product,
+            wh: w,
+            qty,
+            minutes_ago,
+        } => {
+            let at = (Utc::now() - Duration::minutes(minutes_ago))
+                .to_rfc3339_opts(SecondsFormat::Millis, true);
+            devices[dev % n]
+                .store
+                .record_count(
+                    c,
+                    &CountInput {
+                        warehouse_id: wh(w),
+                        lines: line(&shop.products[product], qty),
+                        counted_at: Some(at),
+                    },
+                )
+                .unwrap();
+        }
+        Op::Session {
+            dev,
+            product,
+            wh: w,
+            scans,
+        } => {
+            let s = &mut devices[dev % n].store;
+            let session = s
+                .start_count(
+                    c,
+                    &CountSessionInput {
+                        warehouse_id: wh(w),
+                        scope: CountScope::Products {
+                            product_ids: vec![shop.products[product].clone()],
+                        },
+                        blind: false,
+                    },
+                )
+                .unwrap();
+            let sku = s.get_product(&shop.products[product]).unwrap().sku;
+            for _ in 0..scans {
+                // An archived product is out of scope: confirmed, or refused if archived.
+                let _ = s.scan(
+                    &session.id,
+                    &ScanInput {
+                        code: sku.clone(),
+                        confirm_out_of_scope: true,
+                        ..Default::default()
+                    },
+                );
+            }
+            s.commit_count(&session.id, UncountedChoice::Leave).unwrap();
+        }
+        Op::Edit {
+            dev,
+            product,
+            cents,
+            rename,
+        } => {
+            let s = &mut devices[dev % n].store;
+            let p = s.get_product(&shop.products[product]).unwrap();
+            let _ = s.update_product(
+                &p.id,
+                &ProductInput {
+                    sku: p.sku.clone(),
+                    name: if rename {
+                        format!("{} ({dev})", p.name.split(" (").next().unwrap())
+                    } else {
+                        p.name.clone()
+                    },
+                    price: format!("{}.{:02}", cents / 100, cents % 100),
+                    barcode: p.barcode.clone(),
+                    product_type_id: p.product_type_id.clone(),
+                    threshold: Some(i64::from(cents % 7)),
+                    warehouse_thresholds: vec![WarehouseThreshold {
+                        warehouse_id: wh(cents as usize % 2),
+                        threshold: i64::from(cents % 5),
+                    }],
+                    ..Default::default()
+                },
+            );
+        }
+        Op::Archive {
+            dev,
+            product,
+            archived,
+        } => {
+            let _ = devices[dev % n]
+                .store
+                .set_product_archived(&shop.products[product], archived);
+        }
+        Op::CreateTwin { dev } => {
+            let made = devices[dev % n].store.create_product(
+                c,
+                &ProductInput {
+                    sku: "TWIN".into(),
+                    name: format!("Twin from device {}", dev % n),
+                    price: "1".into(),
+                    barcode: Some("999".into()),
+                    ..Default::default()
+                },
+            );
+            *twins += made.is_ok() as usize;
+        }
+        Op::Prefer {
+            dev,
+            product,
+            supplier,
+        } => {
+            devices[dev % n]
+                .store
+                .link_supplier(
+                    &shop.products[product],
+                    &shop.suppliers[supplier],
+                    &ProductSupplierInput {
+                        lead_time_days: 2 + supplier as i64,
+                        unit_cost: "1.20".into(),
+                        preferred: true,
+                        ..Default::default()
+                    },
+                )
+                .unwrap();
+        }
+        Op::Order { dev, product, qty } => {
+            let s = &mut devices[dev % n].store;
+            let po = s
+                .create_purchase_order(
+                    c,
+                    &PurchaseOrderInput {
+                        supplier_id: shop.suppliers[0].clone(),
+                        warehouse_id: wh(0),
+                        lines: vec![PurchaseOrderLineInput {
+                            product_id: shop.products[product].clone(),
+                            quantity: qty,
+                            unit_cost: None,
+                        }],
+                        note: None,
+                        confirm_new_links: true,
+                    },
+                )
+                .unwrap();
+            s.send_purchase_order(&po.id).unwrap();
+        }
+        Op::ReceiveOrder { dev, pick, qty } => {
+            let d = &mut devices[dev % n];
+            let open = ids(
+                d,
+                "SELECT o.id || ' ' || l.product_id FROM purchase_orders o
+                 JOIN purchase_order_lines l ON l.purchase_order_id = o.id
+                 WHERE o.status IN ('sent', 'partially_received') ORDER BY o.id",
+            );
+            if let Some(pair) = open.get(pick % open.len().max(1)) {
+                let (order, product) = pair.split_once(' ').unwrap();
+                let _ = d.store.receive_purchase_order(
+                    order,
+                    &ReceiveOrderInput {
+                        lines: line(product, qty),
+                        confirm_over_receipt: true,
+                    },
+                );
+            }
+        }
+        Op::CancelOrder { dev, pick } => {
+            let d = &mut devices[dev % n];
+            let open = ids(
+                d,
+                "SELECT id FROM purchase_orders WHERE status IN ('sent', 'partially_received') ORDER BY id",
+            );
+            if let Some(order) = open.get(pick % open.len().max(1)) {
+                let _ = d.store.cancel_purchase_order(order);
+            }
+        }
+        Op::Push { dev, limit, lose } => devices[dev % n].push(relay, limit, lose),
+        Op::Pull { dev, limit, lose } => {
+            devices[dev % n].pull(relay, c, limit, lose);
+        }
+    }
+}
+
+fn converge(device_count: usize, ops: &[Op]) {
+    let mut devices: Vec<Device> = (0..device_count).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    let mut twins = 0;
+    for op in ops {
+        run(op, &mut devices, &mut relay, &shop, &mut twins);
+    }
+    // Everyone online at last, in some order, twice over.
+    for _ in 0..2 {
+        for d in devices.iter_mut() {
+            d.push_all(&mut relay);
+        }
+        for d in devices.iter_mut() {
+            d.pull_all(&relay, &shop.company);
+        }
+    }
+
+    let reference = devices[0].state();
+    for (i, d) in devices.iter().enumerate() {
+        assert_eq!(
+            d.store.sync_pending().unwrap(),
+            0,
+            "device {i}: outbox drained"
+        );
+        assert!(
+            d.store.sync_parked().unwrap().is_empty(),
+            "device {i}: nothing left waiting: {:?}",
+            d.store.sync_parked().unwrap()
+        );
+        assert_eq!(
+            d.store.kept_levels().unwrap(),
+            d.store.ledger_levels().unwrap(),
+            "device {i}: stock levels equal the ledger"
+        );
+        for ((name, rows), (_, expected)) in d.state().iter().zip(&reference) {
+            assert_eq!(rows, expected, "device {i} and device 0 differ in {name}");
+        }
+        assert!(
+            d.rows(
+                "SELECT l.id FROM purchase_order_lines l WHERE l.quantity_received <> (
+                     SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movements m
+                     WHERE m.reference_id = l.purchase_order_id AND m.kind = 'receipt'
+                       AND m.product_id = l.product_id)"
+            )
+            .is_empty(),
+            "device {i}: an order line's received quantity is the sum of its receipts"
+        );
+        assert!(
+            d.rows("SELECT product_id FROM product_suppliers WHERE preferred = 1 GROUP BY product_id HAVING COUNT(*) > 1")
+                .is_empty(),
+            "device {i}: at most one preferred supplier per product"
+        );
+        let products = d.rows("SELECT id FROM products").len();
+        assert_eq!(
+            products,
+            shop.products.len() + twins,
+            "device {i}: every product created anywhere is kept"
+        );
+        let conflicts = d.store.sync_conflicts(&shop.company).unwrap();
+        let twin_rows = d.rows("SELECT id FROM products WHERE archived = 0 AND (sku = 'TWIN' OR requested_sku = 'TWIN')");
+        assert_eq!(
+            conflicts
+                .iter()
+                .any(|c| c.kind == "sku" && c.value == "TWIN"),
+            twin_rows.len() > 1,
+            "device {i}: the SKU conflict is listed while two products ask for it"
+        );
+    }
+    // Every server sequence and every device sequence is dense (the relay asserted the
+    // latter as it went).
+    for (i, p) in relay.log.iter().enumerate() {
+        assert_eq!(p.seq, i as i64 + 1);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 24,
+        max_shrink_iters: 200,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn devices_converge_whatever_order_they_sync_in(
+        device_count in 3usize..=5,
+        ops in prop::collection::vec(op(), 10..60),
+    ) {
+        converge(device_count, &ops);
+    }
+}
+
+#[test]
+fn the_same_sku_made_on_two_devices_keeps_both_and_the_later_is_suffixed_everywhere() {
+    let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    let mut twins = 0;
+    run(
+        &Op::CreateTwin { dev: 0 },
+        &mut devices,
+        &mut relay,
+        &shop,
+        &mut twins,
+    );
+    run(
+        &Op::CreateTwin { dev: 1 },
+        &mut devices,
+        &mut relay,
+        &shop,
+        &mut twins,
+    );
+    for d in devices.iter_mut().rev() {
+        d.push_all(&mut relay);
+    }
+    for d in devices.iter_mut() {
+        d.pull_all(&relay, &shop.company);
+    }
+    for d in &devices {
+        let skus = d.rows("SELECT sku, barcode, name FROM products WHERE requested_sku = 'TWIN' OR sku = 'TWIN' ORDER BY sku");
+        assert_eq!(skus.len(), 2, "both products are kept: {skus:?}");
+        assert!(
+            skus[0].starts_with("Text(\"TWIN\") Text(\"999\") Text(\"Twin from device 0\")"),
+            "{skus:?}"
+        );
+        assert!(
+            skus[1].starts_with("Text(\"TWIN~"),
+            "the later one is suffixed: {skus:?}"
+        );
+        assert!(skus[1].contains("Null"), "and has no barcode: {skus:?}");
+        let conflicts = d.store.sync_conflicts(&shop.company).unwrap();
+        assert_eq!(
+            conflicts.len(),
+            2,
+            "one for the SKU, one for the barcode: {conflicts:?}"
+        );
+    }
+    // Renaming the first frees the SKU for the second, on every device.
+    let first = devices[0]
+        .store
+        .find_product_by_sku(&shop.company, "TWIN")
+        .unwrap();
+    devices[0]
+        .store
+        .update_product(
+            &first.id,
+            &ProductInput {
+                sku: "TWIN-A".into(),
+                name: first.name.clone(),
+                price: "1".into(),
+                barcode: None,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    devices[0].push_all(&mut relay);
+    devices[1].pull_all(&relay, &shop.company);
+    for d in &devices {
+        assert!(d.store.sync_conflicts(&shop.company).unwrap().is_empty());
+        let twin = d.store.find_product_by_sku(&shop.company, "TWIN").unwrap();
+        assert_eq!(twin.name, "Twin from device 1");
+        assert_eq!(twin.barcode.as_deref(), Some("999"));
+    }
+}
+
+#[test]
+fn a_sale_made_before_a_count_elsewhere_is_absorbed_and_one_after_it_still_applies() {
+    let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    let p = shop.products[2].clone();
+    let mut twins = 0;
+    let mut exchange = |devices: &mut Vec<Device>, relay: &mut Relay| {
+        for d in devices.iter_mut() {
+            d.push_all(relay);
+        }
+        for d in devices.iter_mut() {
+            d.pull_all(relay, &shop.company);
+        }
+    };
+    // Device 1 sells 2; device 0, having seen it, counts 15 on the shelf; then device 1,
+    // having seen the count, sells 3 more. Each device's clock follows what it has seen, so
+    // the order in time is the order of these steps.
+    run(
+        &Op::Sell {
+            dev: 1,
+            product: 2,
+            wh: 0,
+            qty: 2,
+        },
+        &mut devices,
+        &mut relay,
+        &shop,
+        &mut twins,
+    );
+    exchange(&mut devices, &mut relay);
+    run(
+        &Op::Count {
+            dev: 0,
+            product: 2,
+            wh: 0,
+            qty: 15,
+            minutes_ago: 0,
+        },
+        &mut devices,
+        &mut relay,
+        &shop,
+        &mut twins,
+    );
+    exchange(&mut devices, &mut relay);
+    run(
+        &Op::Sell {
+            dev: 1,
+            product: 2,
+            wh: 0,
+            qty: 3,
+        },
+        &mut devices,
+        &mut relay,
+        &shop,
+        &mut twins,
+    );
+    exchange(&mut devices, &mut relay);
+    for d in &devices {
+        let level = d.rows(&format!(
+            "SELECT on_hand FROM stock_levels WHERE product_id = '{p}' AND warehouse_id = '{}'",
+            shop.warehouses[0]
+        ));
+        assert_eq!(
+            level,
+            ["Integer(12) "],
+            "the count absorbs the sale before it, not the one after"
+        );
+    }
+}
+
+#[test]
+fn a_change_of_a_kind_this_version_does_not_know_is_kept_not_dropped() {
+    let mut d = Device::new();
+    let company = d
+        .store
+        .create_company(&CompanyInput {
+            name: "Shop".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    // Another device whose clock is an hour ahead.
+    let ahead = format!(
+        "{:013}-000000-other",
+        Utc::now().timestamp_millis() + 3_600_000
+    );
+    let future = PulledChange {
+        seq: 1,
+        change: Change {
+            change_id: "c1".into(),
+            company_id: company.clone(),
+            device_id: "other".into(),
+            device_seq: 1,
+            entity: "loyalty_card".into(),
+            entity_id: "x".into(),
+            hlc: ahead.clone(),
+            version: 1,
+            fields: vec![],
+            payload: serde_json::json!({"points": 3}),
+        },
+    };
+    let applied = d
+        .store
+        .sync_apply(&company, &[future.clone()], 1, "e", &[])
+        .unwrap();
+    assert_eq!(applied.parked, 1);
+    let parked = d.store.sync_parked().unwrap();
+    assert_eq!(parked.len(), 1);
+    assert_eq!(parked[0].0, future.change, "kept exactly as it came");
+    // The local clock moved past what it saw: its next change is later.
+    d.store
+        .update_company(
+            &company,
+            &CompanyInput {
+                name: "Shop 2".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let out = d.store.sync_outgoing(100).unwrap();
+    let last = out.last().unwrap();
+    assert!(last.hlc > ahead, "{} is after {ahead}", last.hlc);
+}
