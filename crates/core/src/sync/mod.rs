@@ -264,6 +264,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Every row of one kind as sync sees it: id, synced fields (JSON) and the row's HLC (for
+    /// the kinds that have one). For checks and support, not for the screens.
+    pub fn sync_rows(&self, entity: Entity) -> Result<Vec<(String, String, Option<String>)>> {
+        self.authorize_anywhere(Action::ReadEverything)?;
+        let def = entity.def();
+        let hlc = def.hlc_column.unwrap_or("NULL");
+        let rows: Vec<(String, Option<String>)> = self
+            .conn
+            .prepare(&format!("SELECT id, {hlc} FROM {} ORDER BY id", def.table))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        rows.into_iter()
+            .map(|(id, hlc)| {
+                let fields = outbox::snapshot(&self.conn, entity, &id)?.unwrap_or_default();
+                Ok((id, serde_json::Value::Object(fields).to_string(), hlc))
+            })
+            .collect()
+    }
+
     /// Changes pulled but not applied yet, with why.
     pub fn sync_parked(&self) -> Result<Vec<(Change, String)>> {
         self.authorize_anywhere(Action::Sync)?;
