@@ -41,6 +41,9 @@ pub struct Store {
     pub(crate) session: std::cell::RefCell<Option<Session>>,
     /// Tests of sign-in throttling set the time the throttle reads; `None` is the real time.
     pub(crate) frozen_now: std::cell::Cell<Option<chrono::DateTime<Utc>>>,
+    /// A new device bringing its shop down from the server (see `Store::start_join`): sync
+    /// may run before anyone can sign in here.
+    pub(crate) joining: std::cell::Cell<bool>,
 }
 
 impl Store {
@@ -86,6 +89,7 @@ impl Store {
             path,
             session: std::cell::RefCell::new(None),
             frozen_now: std::cell::Cell::new(None),
+            joining: std::cell::Cell::new(false),
         })
     }
 

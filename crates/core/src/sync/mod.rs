@@ -19,11 +19,36 @@ use crate::hlc::Hlc;
 use crate::model::{SyncApplied, SyncConflict, SyncConflictProduct, SyncCursor};
 
 impl Store {
+    /// Sync runs as the signed-in user (a manager or owner), in setup mode, or while this
+    /// database joins a shop (the users arrive with the shop: nobody can sign in before).
+    fn authorize_sync(&self) -> Result<()> {
+        if self.joining.get() {
+            return Ok(());
+        }
+        self.authorize_anywhere(Action::Sync)
+    }
+
+    /// Marks this database as a new device joining a shop from the server: allowed only while
+    /// it holds no company. Sync may then run without a local user until this store closes.
+    pub fn start_join(&self) -> Result<()> {
+        let companies: i64 = self
+            .conn
+            .query_row("SELECT COUNT(*) FROM companies", [], |r| r.get(0))?;
+        if companies > 0 {
+            return Err(Error::Refused {
+                field: "server".to_owned(),
+                reason: "This database already holds a shop: sign in to sync it.".to_owned(),
+            });
+        }
+        self.joining.set(true);
+        Ok(())
+    }
+
     /// The next changes to send, oldest first, at most `limit`: those sent before and not yet
     /// acknowledged exactly as they were sent, then new ones frozen now (payload read from the
     /// row, change id and device sequence given). Safe to call again after any failure.
     pub fn sync_outgoing(&mut self, limit: usize) -> Result<Vec<Change>> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
             let rows: Vec<OutboxRow> = tx
@@ -58,7 +83,7 @@ impl Store {
 
     /// Forgets the changes the server has acknowledged (it holds them now).
     pub fn sync_acknowledge(&mut self, change_ids: &[String]) -> Result<usize> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         if change_ids.is_empty() {
             return Ok(0);
         }
@@ -76,7 +101,7 @@ impl Store {
 
     /// Changes still to send.
     pub fn sync_pending(&self) -> Result<i64> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         Ok(self
             .conn
             .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?)
@@ -84,7 +109,7 @@ impl Store {
 
     /// Where this device is in the company's server log.
     pub fn sync_cursor(&self, company_id: &str) -> Result<SyncCursor> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         Ok(self
             .conn
             .query_row(
@@ -113,7 +138,7 @@ impl Store {
         epoch: &str,
         acknowledged: &[String],
     ) -> Result<SyncApplied> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
             let mut summary = SyncApplied::default();
@@ -183,7 +208,7 @@ impl Store {
     /// the start and send everything this device holds of it again, as a new device (the
     /// server no longer knows the old one's later sequence numbers).
     pub fn sync_restart(&mut self, company_id: &str, epoch: &str) -> Result<()> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         self.remint_device()?;
         self.write(|tx| {
             tx.conn.execute(
@@ -285,7 +310,7 @@ impl Store {
 
     /// Changes pulled but not applied yet, with why.
     pub fn sync_parked(&self) -> Result<Vec<(Change, String)>> {
-        self.authorize_anywhere(Action::Sync)?;
+        self.authorize_sync()?;
         let rows: Vec<(String, String)> = self
             .conn
             .prepare("SELECT change, reason FROM sync_parked ORDER BY seq")?
