@@ -5,6 +5,7 @@
 //! written), 2 a usage mistake.
 
 mod output;
+mod sync;
 mod users;
 
 use std::path::PathBuf;
@@ -86,6 +87,8 @@ enum Command {
     /// Users and their roles (owners).
     #[command(subcommand)]
     User(users::UserCmd),
+    /// Sync with the central server: push this device's changes, then pull the others'.
+    Sync(sync::SyncArgs),
 }
 
 #[derive(Args)]
@@ -452,6 +455,32 @@ enum ProductCmd {
         #[arg(long = "stock", value_name = "WAREHOUSE=QTY", value_parser = parse_assignment)]
         stock: Vec<(String, i64)>,
     },
+    /// Change a product's catalog fields; what is not given stays as it is.
+    Edit {
+        #[command(flatten)]
+        company: CompanyArg,
+        /// The product's current SKU.
+        sku: String,
+        /// A new SKU (for a product that lost its SKU to another in sync, say).
+        #[arg(long, value_name = "SKU")]
+        new_sku: Option<String>,
+        #[arg(long, value_name = "N")]
+        name: Option<String>,
+        #[arg(long, value_name = "P", allow_hyphen_values = true)]
+        price: Option<String>,
+        /// Product type name or id.
+        #[arg(long = "type", value_name = "T")]
+        product_type: Option<String>,
+        /// A new barcode; an empty one removes it.
+        #[arg(long, value_name = "B")]
+        barcode: Option<String>,
+        #[arg(long, value_name = "N", allow_hyphen_values = true)]
+        threshold: Option<i64>,
+        #[arg(long, conflicts_with = "unarchive")]
+        archive: bool,
+        #[arg(long)]
+        unarchive: bool,
+    },
     List {
         #[command(flatten)]
         company: CompanyArg,
@@ -500,6 +529,27 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let out = Out { json: cli.json };
     let path = cli.db.clone().unwrap_or_else(paths::default_db_path);
+    if let Command::Sync(args) = cli.command {
+        let result = Store::open(&path)
+            .and_then(|mut store| {
+                users::sign_in(&mut store, cli.user.as_deref())
+                    .or_else(|e| match store.list_companies() {
+                        // A new laptop joining a shop: its users come with the shop.
+                        Ok(c) if c.is_empty() => Ok(users::SignedIn::Setup),
+                        _ => Err(e),
+                    })
+                    .map(|_| store)
+            })
+            .map_err(stockflow_sync_client::SyncError::from)
+            .and_then(|mut store| sync::run(&mut store, args, &out));
+        return match result {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                out.error_code(&e.code(), &e.to_string());
+                ExitCode::from(1)
+            }
+        };
+    }
     let result = Store::open(&path).and_then(|mut store| {
         let signed_in = users::sign_in(&mut store, cli.user.as_deref())?;
         run(&mut store, cli.command, signed_in, &out)
@@ -515,6 +565,8 @@ fn main() -> ExitCode {
 
 fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Out) -> Result<()> {
     match command {
+        // Its errors are the sync client's, not only the core's: `main` runs it.
+        Command::Sync(_) => unreachable!("main runs sync before run"),
         Command::User(cmd) => users::run(store, cmd, signed_in, out)?,
         Command::Company(CompanyCmd::Add { name }) => {
             let c = store.create_company(&CompanyInput {
@@ -651,6 +703,55 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                 format!(
                     "Created product {} \"{}\" at {}, {} on hand",
                     p.sku, p.name, p.price, on_hand
+                ),
+            );
+        }
+        Command::Product(ProductCmd::Edit {
+            company,
+            sku,
+            new_sku,
+            name,
+            price,
+            product_type,
+            barcode,
+            threshold,
+            archive,
+            unarchive,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let current = store.find_product_by_sku(&company.id, &sku)?;
+            let product_type_id = match product_type {
+                Some(t) => Some(store.find_product_type(&company.id, &t)?.id),
+                None => current.product_type_id.clone(),
+            };
+            let mut p = store.update_product(
+                &current.id,
+                &ProductInput {
+                    sku: new_sku.unwrap_or_else(|| current.sku.clone()),
+                    name: name.unwrap_or_else(|| current.name.clone()),
+                    price: price.unwrap_or_else(|| current.price.to_string()),
+                    barcode: match barcode {
+                        Some(b) if b.trim().is_empty() => None,
+                        Some(b) => Some(b),
+                        None => current.barcode.clone(),
+                    },
+                    product_type_id,
+                    threshold: threshold.or(current.threshold),
+                    warehouse_thresholds: current.warehouse_thresholds.clone(),
+                    initial_stock: Vec::new(),
+                },
+            )?;
+            if archive || unarchive {
+                p = store.set_product_archived(&p.id, archive)?;
+            }
+            out.created(
+                &p,
+                format!(
+                    "Saved product {} \"{}\" at {}{}",
+                    p.sku,
+                    p.name,
+                    p.price,
+                    if p.archived { " (archived)" } else { "" }
                 ),
             );
         }

@@ -52,6 +52,17 @@ impl Out {
     }
 }
 
+impl Out {
+    /// A refusal from outside the core (the sync server, the network), same shape.
+    pub fn error_code(&self, code: &str, message: &str) {
+        if self.json {
+            print_json(&json!({ "error": { "code": code, "message": message } }));
+        } else {
+            eprintln!("error: {message}");
+        }
+    }
+}
+
 fn print_json<T: Serialize + ?Sized>(value: &T) {
     println!(
         "{}",

@@ -73,7 +73,7 @@ fn refused(reason: impl Into<String>) -> Error {
 }
 
 /// Reads a password from the terminal without echo; refuses when there is no terminal.
-fn prompt(label: &str, hint: &str) -> Result<String> {
+pub fn prompt(label: &str, hint: &str) -> Result<String> {
     if !std::io::stdin().is_terminal() {
         return Err(refused(format!(
             "{label} is needed and there is no terminal to ask on: set {hint}"

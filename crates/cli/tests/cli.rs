@@ -981,3 +981,119 @@ fn counting_from_the_command_line() {
         .collect();
     assert_eq!(on_hand, [("GLUE", 0), ("MUG", 2)]);
 }
+
+#[test]
+fn product_edit_changes_only_what_is_given_and_refuses_with_nothing_written() {
+    let db = Db::new();
+    db.ok(&["company", "add", "Harbour"]);
+    db.ok(&["warehouse", "add", "--company", "Harbour", "Main"]);
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Harbour",
+        "--sku",
+        "MUG",
+        "--name",
+        "Blue mug",
+        "--price",
+        "12.50",
+        "--barcode",
+        "4006381333931",
+        "--threshold",
+        "4",
+    ]);
+    db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Harbour",
+        "--sku",
+        "CUP",
+        "--name",
+        "Cup",
+        "--price",
+        "3",
+    ]);
+    let p = db.ok(&[
+        "product",
+        "edit",
+        "--company",
+        "Harbour",
+        "MUG",
+        "--price",
+        "13.00",
+        "--archive",
+    ]);
+    assert_eq!(p["price"], "13.00");
+    assert_eq!(p["name"], "Blue mug", "the name stays");
+    assert_eq!(p["barcode"], "4006381333931", "the barcode stays");
+    assert_eq!(p["threshold"], 4);
+    assert_eq!(p["archived"], true);
+
+    let p = db.ok(&[
+        "product",
+        "edit",
+        "--company",
+        "Harbour",
+        "MUG",
+        "--unarchive",
+        "--barcode",
+        "",
+        "--new-sku",
+        "MUG-1",
+    ]);
+    assert_eq!(p["sku"], "MUG-1");
+    assert_eq!(p["barcode"], Value::Null, "an empty barcode removes it");
+    assert_eq!(p["archived"], false);
+
+    let before = db.ok(&["product", "list", "--company", "Harbour"]);
+    let r = db.run(&[
+        "--json",
+        "product",
+        "edit",
+        "--company",
+        "Harbour",
+        "MUG-1",
+        "--new-sku",
+        "CUP",
+        "--archive",
+    ]);
+    assert_eq!(r.status, 1, "{}", r.stdout);
+    assert_eq!(r.json()["error"]["code"], "conflict");
+    assert_eq!(
+        db.ok(&["product", "list", "--company", "Harbour"]),
+        before,
+        "a refused edit writes nothing, the archive flag included"
+    );
+
+    let r = db.run(&[
+        "product",
+        "edit",
+        "--company",
+        "Harbour",
+        "MUG-1",
+        "--archive",
+        "--unarchive",
+    ]);
+    assert_eq!(r.status, 2, "both flags are a usage mistake");
+}
+
+#[test]
+fn sync_refuses_plain_http_to_another_machine_before_asking_anything() {
+    let db = Db::new();
+    let r = db.run(&[
+        "--json",
+        "sync",
+        "--server",
+        "http://sync.example.com",
+        "--account",
+        "shop@example.com",
+    ]);
+    assert_eq!(r.status, 1);
+    assert_eq!(r.json()["error"]["code"], "validation");
+    assert!(r.json()["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("https://"));
+}

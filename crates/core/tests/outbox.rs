@@ -681,7 +681,10 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
     let auditor = c.auditor.as_mut().unwrap();
     let outgoing = auditor.sync_outgoing(100_000).unwrap();
     for e in Entity::ALL {
-        assert!(outgoing.iter().any(|ch| ch.entity == e.as_str()), "{e:?} is sent");
+        assert!(
+            outgoing.iter().any(|ch| ch.entity == e.as_str()),
+            "{e:?} is sent"
+        );
     }
     for ch in &outgoing {
         let json = serde_json::to_string(ch).unwrap();
@@ -696,23 +699,51 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
             .iter()
             .filter(|ch| &ch.company_id == company)
             .enumerate()
-            .map(|(i, ch)| stockflow_sync_proto::PulledChange { seq: i as i64 + 1, change: ch.clone() })
+            .map(|(i, ch)| stockflow_sync_proto::PulledChange {
+                seq: i as i64 + 1,
+                change: ch.clone(),
+            })
             .collect();
-        let applied = laptop.store.sync_apply(company, &page, page.len() as i64, "e", &[]).unwrap();
-        assert_eq!(applied.parked, 0, "nothing waits: {:?}", laptop.store.sync_parked());
+        let applied = laptop
+            .store
+            .sync_apply(company, &page, page.len() as i64, "e", &[])
+            .unwrap();
+        assert_eq!(
+            applied.parked,
+            0,
+            "nothing waits: {:?}",
+            laptop.store.sync_parked()
+        );
     }
     laptop
         .store
-        .sign_in(&SignIn { email: "olive@example.com".into(), password: "correct horse 4".into() })
+        .sign_in(&SignIn {
+            email: "olive@example.com".into(),
+            password: "correct horse 4".into(),
+        })
         .expect("the owner's new password works on the new device");
     for e in Entity::ALL {
         assert_eq!(
-            laptop.store.sync_rows(e).unwrap().into_iter().map(|(id, f, _)| (id, f)).collect::<Vec<_>>(),
-            auditor.sync_rows(e).unwrap().into_iter().map(|(id, f, _)| (id, f)).collect::<Vec<_>>(),
+            laptop
+                .store
+                .sync_rows(e)
+                .unwrap()
+                .into_iter()
+                .map(|(id, f, _)| (id, f))
+                .collect::<Vec<_>>(),
+            auditor
+                .sync_rows(e)
+                .unwrap()
+                .into_iter()
+                .map(|(id, f, _)| (id, f))
+                .collect::<Vec<_>>(),
             "{e:?} rows are the same on the new device"
         );
     }
-    assert_eq!(laptop.store.kept_levels().unwrap(), auditor.kept_levels().unwrap());
+    assert_eq!(
+        laptop.store.kept_levels().unwrap(),
+        auditor.kept_levels().unwrap()
+    );
 
     // Every command of the app is either exercised above or reads only.
     let capabilities = std::fs::read_to_string(concat!(
@@ -776,15 +807,25 @@ fn a_copied_database_sends_as_a_new_device_and_keeps_what_it_had_already_sent() 
 
     let copy_dir = tempfile::tempdir().unwrap();
     let copy_path = copy_dir.path().join("copy.db");
-    drop(std::mem::replace(&mut fx.store, Store::open(fx.path.with_file_name("other.db")).unwrap()));
+    drop(std::mem::replace(
+        &mut fx.store,
+        Store::open(fx.path.with_file_name("other.db")).unwrap(),
+    ));
     std::fs::copy(&fx.path, &copy_path).unwrap();
     let mut copy = Store::open(&copy_path).unwrap();
     assert_ne!(copy.device_id(), original, "a copy is a new device");
     let again = copy.sync_outgoing(100).unwrap();
-    assert_eq!(&again[..2], &sent[..], "what was sent before goes again exactly as sent");
+    assert_eq!(
+        &again[..2],
+        &sent[..],
+        "what was sent before goes again exactly as sent"
+    );
     let rest = &again[2..];
     assert!(!rest.is_empty());
-    assert!(rest.iter().all(|c| c.device_id == copy.device_id()), "the rest goes under the new id");
+    assert!(
+        rest.iter().all(|c| c.device_id == copy.device_id()),
+        "the rest goes under the new id"
+    );
     assert_eq!(rest[0].device_seq, 1, "numbered from 1 for the new device");
 
     // The original, opened where it was, is still itself.

@@ -242,6 +242,23 @@ impl Store {
         Ok(id)
     }
 
+    /// The server holds other changes under this device's id and numbers (a copied database
+    /// pushed first, a backup restored here): take a new id and send everything not yet
+    /// acknowledged again under it, numbered from 1. Whatever the server already had arrives
+    /// twice at the other devices, which apply it once.
+    pub fn sync_send_as_new_device(&mut self) -> Result<()> {
+        self.authorize_sync()?;
+        self.remint_device()?;
+        self.write(|tx| {
+            tx.conn.execute(
+                "UPDATE outbox SET change_id = NULL, device_id = NULL, device_seq = NULL, payload = NULL
+                 WHERE change_id IS NOT NULL",
+                [],
+            )?;
+            Ok(())
+        })
+    }
+
     /// Products that sync found holding the same SKU or barcode, not archived, with the one
     /// holding it first: until someone renames or archives one.
     pub fn sync_conflicts(&self, company_id: &str) -> Result<Vec<SyncConflict>> {
