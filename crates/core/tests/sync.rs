@@ -506,17 +506,15 @@ fn run(op: &Op, devices: &mut [Device], relay: &mut Relay, shop: &Shop, twins: &
         } => {
             let at = (Utc::now() - Duration::minutes(minutes_ago))
                 .to_rfc3339_opts(SecondsFormat::Millis, true);
-            devices[dev % n]
-                .store
-                .record_count(
-                    c,
-                    &CountInput {
-                        warehouse_id: wh(w),
-                        lines: line(&shop.products[product], qty),
-                        counted_at: Some(at),
-                    },
-                )
-                .unwrap();
+            // Refused for an archived product.
+            let _ = devices[dev % n].store.record_count(
+                c,
+                &CountInput {
+                    warehouse_id: wh(w),
+                    lines: line(&shop.products[product], qty),
+                    counted_at: Some(at),
+                },
+            );
         }
         Op::Session {
             dev,

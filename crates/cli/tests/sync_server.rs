@@ -1,0 +1,580 @@
+//! Sync through the real server: `stockflow-cli sync` against `stockflow-server` on a
+//! throw-away PostgreSQL (started by `scripts/with-postgres.sh`), with two laptops of one shop,
+//! a third of another shop, and faults between them: a response lost after the server
+//! committed, a request sent twice, a connection cut in the middle of a body, the server
+//! killed with SIGKILL and started again.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+const PASSWORD: &str = "correct horse battery";
+
+fn bin(name: &str) -> PathBuf {
+    // target/debug/deps/<this test> -> target/debug/<name>
+    let exe = std::env::current_exe().unwrap();
+    let path = exe.parent().unwrap().parent().unwrap().join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run the tests with `cargo test --workspace` (it builds every binary)",
+        path.display()
+    );
+    path
+}
+
+/// A database of its own on the test cluster.
+fn database() -> String {
+    let base = std::env::var("STOCKFLOW_TEST_PG").expect(
+        "STOCKFLOW_TEST_PG is not set: run these tests through scripts/with-postgres.sh, which starts a throw-away PostgreSQL",
+    );
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let name = format!(
+        "cli_sync_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let status = Command::new("psql")
+        .arg(&base)
+        .args(["-q", "-c", &format!("CREATE DATABASE {name}")])
+        .status()
+        .expect("psql runs");
+    assert!(status.success(), "CREATE DATABASE {name}");
+    let (prefix, _) = base.rsplit_once('/').unwrap();
+    format!("{prefix}/{name}")
+}
+
+struct Server {
+    url: String,
+    db: String,
+    child: Child,
+}
+
+impl Server {
+    fn start(db: &str) -> Server {
+        let mut child = Command::new(bin("stockflow-server"))
+            .args(["--database-url", db, "serve", "--listen", "127.0.0.1:0"])
+            .env(
+                "STOCKFLOW_JWT_SECRET",
+                "test secret that is long enough for HS256",
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("the server says where it listens, not {line:?}"))
+            .to_owned();
+        Server {
+            url: format!("http://{addr}"),
+            db: db.to_owned(),
+            child,
+        }
+    }
+
+    fn new() -> Server {
+        let db = database();
+        admin(&db, &["migrate"]);
+        admin(&db, &["account", "add", "--email", "shop@harbour.example"]);
+        admin(&db, &["account", "add", "--email", "shop@other.example"]);
+        Server::start(&db)
+    }
+
+    /// SIGKILL, then the same database again (another port).
+    fn restart(&mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let db = self.db.clone();
+        *self = Server::start(&db);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn admin(db: &str, args: &[&str]) {
+    let out = Command::new(bin("stockflow-server"))
+        .arg("--database-url")
+        .arg(db)
+        .args(args)
+        .env("STOCKFLOW_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "stockflow-server {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+struct Laptop {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+struct Run {
+    status: i32,
+    json: Value,
+    text: String,
+}
+
+impl Laptop {
+    fn new() -> Laptop {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("stockflow.db");
+        Laptop { _dir: dir, path }
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let out = Command::new(bin("stockflow-cli"))
+            .arg("--db")
+            .arg(&self.path)
+            .arg("--json")
+            .args(args)
+            .env_remove("STOCKFLOW_DB")
+            .env("STOCKFLOW_SYNC_PASSWORD", PASSWORD)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        Run {
+            status: out.status.code().unwrap_or(-1),
+            json: serde_json::from_str(&text).unwrap_or(Value::Null),
+            text: format!("{text}{}", String::from_utf8_lossy(&out.stderr)),
+        }
+    }
+
+    fn ok(&self, args: &[&str]) -> Value {
+        let r = self.run(args);
+        assert_eq!(r.status, 0, "{args:?}: {}", r.text);
+        r.json
+    }
+
+    fn sync(&self, server: &str, account: &str) -> Run {
+        self.run(&["sync", "--server", server, "--account", account])
+    }
+
+    fn sync_ok(&self, server: &str) -> Value {
+        let r = self.sync(server, "shop@harbour.example");
+        assert_eq!(r.status, 0, "sync: {}", r.text);
+        r.json
+    }
+
+    /// What must be the same on every laptop of the shop.
+    fn state(&self) -> Value {
+        let stock = self.ok(&["stock", "--company", "Harbour"]);
+        let products = self.ok(&["product", "list", "--company", "Harbour", "--limit", "500"]);
+        let history = self.ok(&["history", "--company", "Harbour", "--limit", "1000"]);
+        let mut ids: Vec<String> = history["items"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|m| m["id"].as_str().unwrap().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        ids.sort();
+        serde_json::json!({ "stock": stock, "products": products["items"], "ledger": ids })
+    }
+}
+
+fn shop(a: &Laptop) {
+    a.ok(&["company", "add", "Harbour"]);
+    a.ok(&["warehouse", "add", "--company", "Harbour", "Main"]);
+    a.ok(&["warehouse", "add", "--company", "Harbour", "Back"]);
+    for (sku, qty) in [("MUG", "20"), ("CUP", "15"), ("JUG", "4")] {
+        a.ok(&[
+            "product",
+            "add",
+            "--company",
+            "Harbour",
+            "--sku",
+            sku,
+            "--name",
+            sku,
+            "--price",
+            "3.50",
+            "--stock",
+            &format!("Main={qty}"),
+        ]);
+    }
+}
+
+#[test]
+fn two_laptops_of_a_shop_converge_through_the_server_and_another_shop_sees_nothing() {
+    let server = Server::new();
+    let a = Laptop::new();
+    shop(&a);
+    a.ok(&[
+        "sell",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "MUG=2",
+    ]);
+    let first = a.sync_ok(&server.url);
+    assert!(first["pushed"].as_u64().unwrap() > 10, "{first}");
+
+    // A new laptop joins the shop: everything comes down.
+    let b = Laptop::new();
+    let joined = b.sync_ok(&server.url);
+    assert_eq!(joined["pushed"], 0);
+    assert!(joined["pulled"].as_u64().unwrap() >= first["pushed"].as_u64().unwrap());
+    assert_eq!(b.state(), a.state(), "the new laptop has the shop as it is");
+
+    // Both work offline: sales on both, a transfer, a count, the same new SKU on both.
+    a.ok(&[
+        "sell",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "MUG=1",
+        "CUP=2",
+    ]);
+    b.ok(&[
+        "sell",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "MUG=3",
+    ]);
+    b.ok(&[
+        "transfer",
+        "--company",
+        "Harbour",
+        "--from",
+        "Main",
+        "--to",
+        "Back",
+        "CUP=5",
+    ]);
+    a.ok(&[
+        "adjust",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "--reason",
+        "damaged",
+        "JUG=-1",
+    ]);
+    a.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Harbour",
+        "--sku",
+        "NEW",
+        "--name",
+        "From A",
+        "--price",
+        "1",
+    ]);
+    b.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Harbour",
+        "--sku",
+        "NEW",
+        "--name",
+        "From B",
+        "--price",
+        "2",
+    ]);
+    b.ok(&[
+        "product",
+        "edit",
+        "--company",
+        "Harbour",
+        "JUG",
+        "--price",
+        "4.25",
+    ]);
+    for _ in 0..2 {
+        a.sync_ok(&server.url);
+        b.sync_ok(&server.url);
+    }
+    let sa = a.state();
+    assert_eq!(
+        b.state(),
+        sa,
+        "both laptops show the same stock, catalog and ledger"
+    );
+    let mug = sa["stock"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["sku"] == "MUG" && r["warehouse"] == "Main")
+        .unwrap();
+    assert_eq!(mug["on_hand"], 20 - 2 - 1 - 3, "every sale counted once");
+    let news: Vec<&Value> = sa["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["sku"].as_str().unwrap().starts_with("NEW"))
+        .collect();
+    assert_eq!(news.len(), 2, "both new products are kept");
+    let last = b.sync_ok(&server.url);
+    assert_eq!(
+        last["conflicts"].as_array().unwrap().len(),
+        1,
+        "the shared SKU is listed: {last}"
+    );
+
+    // Another shop's laptop sees nothing of Harbour.
+    let c = Laptop::new();
+    let other = c.sync(&server.url, "shop@other.example");
+    assert_eq!(other.status, 0, "{}", other.text);
+    assert_eq!(other.json["pulled"], 0);
+    assert_eq!(c.ok(&["company", "list"]), serde_json::json!([]));
+
+    // A copy of Harbour's database synced with the other shop's account is refused, and the
+    // server keeps nothing of it.
+    let copy = Laptop::new();
+    std::fs::copy(&a.path, &copy.path).unwrap();
+    copy.ok(&[
+        "sell",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "MUG=1",
+    ]);
+    let refused = copy.sync(&server.url, "shop@other.example");
+    assert_eq!(refused.status, 1, "{}", refused.text);
+    assert_eq!(refused.json["error"]["code"], "forbidden");
+    let after = b.sync_ok(&server.url);
+    assert_eq!(
+        after["pulled"], 0,
+        "nothing of the refused push reached the shop"
+    );
+}
+
+/// Which push requests the proxy spoils.
+#[derive(Clone, Copy, PartialEq)]
+enum Fault {
+    /// Forward the request, let the server answer, and drop the answer.
+    DropResponse,
+    /// Send the request to the server twice.
+    Duplicate,
+    /// Forward half of the body, then cut both connections.
+    CutBody,
+}
+
+/// A small HTTP proxy that forwards each request on its own upstream connection and spoils
+/// the first `/v1/push` while `fault` is set.
+struct Proxy {
+    url: String,
+    fault: Arc<Mutex<Option<Fault>>>,
+}
+
+impl Proxy {
+    fn start(upstream: &str) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let upstream = upstream.trim_start_matches("http://").to_owned();
+        let fault = Arc::new(Mutex::new(None));
+        let shared = fault.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let upstream = upstream.clone();
+                let fault = shared.clone();
+                std::thread::spawn(move || serve(client, &upstream, &fault));
+            }
+        });
+        Proxy { url, fault }
+    }
+
+    fn spoil_next_push(&self, fault: Fault) {
+        *self.fault.lock().unwrap() = Some(fault);
+    }
+}
+
+fn read_request(client: &mut BufReader<TcpStream>) -> Option<(String, Vec<u8>)> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if client.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let end = line == "\r\n";
+        if !line.to_ascii_lowercase().starts_with("connection:") {
+            head.push_str(&line);
+        }
+        if end {
+            break;
+        }
+    }
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().parse::<usize>().unwrap())
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    client.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
+fn forward(upstream: &str, head: &str, body: &[u8]) -> Vec<u8> {
+    let mut up = TcpStream::connect(upstream).unwrap();
+    let head = head.replacen("\r\n\r\n", "\r\nConnection: close\r\n\r\n", 1);
+    up.write_all(head.as_bytes()).unwrap();
+    up.write_all(body).unwrap();
+    let mut answer = Vec::new();
+    let _ = up.read_to_end(&mut answer);
+    answer
+}
+
+fn serve(client: TcpStream, upstream: &str, fault: &Mutex<Option<Fault>>) {
+    let mut reader = BufReader::new(client.try_clone().unwrap());
+    let mut client = client;
+    while let Some((head, body)) = read_request(&mut reader) {
+        let spoil = if head.starts_with("POST /v1/push") {
+            fault.lock().unwrap().take()
+        } else {
+            None
+        };
+        match spoil {
+            None => {
+                let answer = forward(upstream, &head, &body);
+                if client.write_all(&answer).is_err() {
+                    return;
+                }
+                // The upstream answer closed its connection: so does this one.
+                let _ = client.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::DropResponse) => {
+                forward(upstream, &head, &body);
+                let _ = client.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::Duplicate) => {
+                forward(upstream, &head, &body);
+                let answer = forward(upstream, &head, &body);
+                let _ = client.write_all(&answer);
+                let _ = client.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::CutBody) => {
+                let mut up = TcpStream::connect(upstream).unwrap();
+                up.write_all(head.as_bytes()).unwrap();
+                up.write_all(&body[..body.len() / 2]).unwrap();
+                let _ = up.shutdown(Shutdown::Both);
+                let _ = client.shutdown(Shutdown::Both);
+                return;
+            }
+        }
+    }
+}
+
+fn ledger_of(l: &Laptop) -> Vec<String> {
+    let mut ids: Vec<String> = l.ok(&["history", "--company", "Harbour", "--limit", "1000"])
+        ["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn a_sync_spoiled_anywhere_resumes_with_nothing_lost_or_doubled() {
+    let mut server = Server::new();
+    let a = Laptop::new();
+    let b = Laptop::new();
+    shop(&a);
+    a.sync_ok(&server.url);
+    b.sync_ok(&server.url);
+
+    let mut sold = 0;
+    for fault in [Fault::DropResponse, Fault::Duplicate, Fault::CutBody] {
+        let proxy = Proxy::start(&server.url);
+        a.ok(&[
+            "sell",
+            "--company",
+            "Harbour",
+            "--warehouse",
+            "Main",
+            "MUG=1",
+        ]);
+        sold += 1;
+        proxy.spoil_next_push(fault);
+        let spoiled = a.sync(&proxy.url, "shop@harbour.example");
+        if fault != Fault::Duplicate {
+            assert_eq!(spoiled.status, 1, "the client notices: {}", spoiled.text);
+            assert_eq!(
+                spoiled.json["error"]["code"], "server_unreachable",
+                "{}",
+                spoiled.text
+            );
+        }
+        a.sync_ok(&proxy.url);
+        b.sync_ok(&proxy.url);
+        assert_eq!(ledger_of(&a), ledger_of(&b), "after {:?}", fault as u8);
+        assert_eq!(b.state(), a.state());
+    }
+
+    // The server killed with SIGKILL between two syncs, and again while a laptop waits.
+    a.ok(&[
+        "sell",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "MUG=1",
+    ]);
+    sold += 1;
+    a.sync_ok(&server.url);
+    server.restart();
+    b.ok(&[
+        "sell",
+        "--company",
+        "Harbour",
+        "--warehouse",
+        "Main",
+        "MUG=1",
+    ]);
+    sold += 1;
+    b.sync_ok(&server.url);
+    a.sync_ok(&server.url);
+    assert_eq!(
+        b.state(),
+        a.state(),
+        "after the server was killed and restarted"
+    );
+    let mug = a.state()["stock"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["sku"] == "MUG" && r["warehouse"] == "Main")
+        .unwrap()
+        .clone();
+    assert_eq!(mug["on_hand"], 20 - sold, "every sale exactly once");
+}
+
+#[allow(dead_code)]
+fn _unused(_: &Path) {}
