@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -449,44 +449,36 @@ fn forward(upstream: &str, head: &str, body: &[u8]) -> Vec<u8> {
 fn serve(client: TcpStream, upstream: &str, fault: &Mutex<Option<Fault>>) {
     let mut reader = BufReader::new(client.try_clone().unwrap());
     let mut client = client;
-    while let Some((head, body)) = read_request(&mut reader) {
-        let spoil = if head.starts_with("POST /v1/push") {
-            fault.lock().unwrap().take()
-        } else {
-            None
-        };
-        match spoil {
-            None => {
-                let answer = forward(upstream, &head, &body);
-                if client.write_all(&answer).is_err() {
-                    return;
-                }
-                // The upstream answer closed its connection: so does this one.
-                let _ = client.shutdown(Shutdown::Both);
-                return;
-            }
-            Some(Fault::DropResponse) => {
-                forward(upstream, &head, &body);
-                let _ = client.shutdown(Shutdown::Both);
-                return;
-            }
-            Some(Fault::Duplicate) => {
-                forward(upstream, &head, &body);
-                let answer = forward(upstream, &head, &body);
-                let _ = client.write_all(&answer);
-                let _ = client.shutdown(Shutdown::Both);
-                return;
-            }
-            Some(Fault::CutBody) => {
-                let mut up = TcpStream::connect(upstream).unwrap();
-                up.write_all(head.as_bytes()).unwrap();
-                up.write_all(&body[..body.len() / 2]).unwrap();
-                let _ = up.shutdown(Shutdown::Both);
-                let _ = client.shutdown(Shutdown::Both);
-                return;
-            }
+    // One request per connection: the answer closes it, and the client opens another.
+    let Some((head, body)) = read_request(&mut reader) else {
+        return;
+    };
+    let spoil = if head.starts_with("POST /v1/push") {
+        fault.lock().unwrap().take()
+    } else {
+        None
+    };
+    match spoil {
+        None => {
+            let answer = forward(upstream, &head, &body);
+            let _ = client.write_all(&answer);
+        }
+        Some(Fault::DropResponse) => {
+            forward(upstream, &head, &body);
+        }
+        Some(Fault::Duplicate) => {
+            forward(upstream, &head, &body);
+            let answer = forward(upstream, &head, &body);
+            let _ = client.write_all(&answer);
+        }
+        Some(Fault::CutBody) => {
+            let mut up = TcpStream::connect(upstream).unwrap();
+            up.write_all(head.as_bytes()).unwrap();
+            up.write_all(&body[..body.len() / 2]).unwrap();
+            let _ = up.shutdown(Shutdown::Both);
         }
     }
+    let _ = client.shutdown(Shutdown::Both);
 }
 
 fn ledger_of(l: &Laptop) -> Vec<String> {
@@ -575,6 +567,3 @@ fn a_sync_spoiled_anywhere_resumes_with_nothing_lost_or_doubled() {
         .clone();
     assert_eq!(mug["on_hand"], 20 - sold, "every sale exactly once");
 }
-
-#[allow(dead_code)]
-fn _unused(_: &Path) {}

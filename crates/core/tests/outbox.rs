@@ -616,6 +616,7 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
             },
             ..Default::default()
         })
+        .unwrap()
     });
     c.step("check_alert_notices", |s| {
         s.take_new_alert_notices(&co, None).unwrap()

@@ -847,7 +847,7 @@ fn a_sale_made_before_a_count_elsewhere_is_absorbed_and_one_after_it_still_appli
     let shop = set_up(&mut devices, &mut relay);
     let p = shop.products[2].clone();
     let mut twins = 0;
-    let mut exchange = |devices: &mut Vec<Device>, relay: &mut Relay| {
+    let exchange = |devices: &mut Vec<Device>, relay: &mut Relay| {
         for d in devices.iter_mut() {
             d.push_all(relay);
         }
@@ -944,7 +944,7 @@ fn a_change_of_a_kind_this_version_does_not_know_is_kept_not_dropped() {
     };
     let applied = d
         .store
-        .sync_apply(&company, &[future.clone()], 1, "e", &[])
+        .sync_apply(&company, std::slice::from_ref(&future), 1, "e", &[])
         .unwrap();
     assert_eq!(applied.parked, 1);
     let parked = d.store.sync_parked().unwrap();
