@@ -94,7 +94,7 @@ impl Store {
                 note.as_deref(),
             )?;
             for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
-                insert_line(tx, &sale_id, &hlc, line_no, &p.id, *quantity, *unit_price)?;
+                insert_line(tx, &sale_id, (company_id, &hlc), line_no, &p.id, *quantity, *unit_price)?;
             }
             for (component, units) in &demand {
                 stock::record(
@@ -203,7 +203,7 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
                         params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
-                    tx.inserted(sync::Entity::SaleReturn, &id, &hlc)?;
+                    tx.inserted_in(company_id, sync::Entity::SaleReturn, &id, &hlc)?;
                 }
                 for (component, units) in kits::expand(tx.conn, product_id, *quantity)? {
                     *back.entry(component).or_default() += units;
@@ -244,7 +244,7 @@ fn insert_sale(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
         )?
         .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id()])?;
-    tx.inserted(sync::Entity::Sale, sale_id, &hlc)?;
+    tx.inserted_in(company_id, sync::Entity::Sale, sale_id, &hlc)?;
     Ok(hlc)
 }
 
@@ -252,7 +252,8 @@ fn insert_sale(
 fn insert_line(
     tx: &mut Tx<'_>,
     sale_id: &str,
-    sale_hlc: &str,
+    // The sale's company and HLC: the line syncs with them.
+    (company_id, sale_hlc): (&str, &str),
     line_no: usize,
     product_id: &str,
     quantity: i64,
@@ -273,7 +274,7 @@ fn insert_line(
             unit_price.to_string(),
             (unit_price * Decimal::from(quantity)).to_string()
         ])?;
-    tx.inserted(sync::Entity::SaleLine, &line_id, sale_hlc)
+    tx.inserted_in(company_id, sync::Entity::SaleLine, &line_id, sale_hlc)
 }
 
 /// Sales from history (an import): the same rows as live sales, one product each, dated in the
@@ -311,7 +312,7 @@ impl HistoricalSales {
             unit_price * Decimal::from(quantity),
             None,
         )?;
-        insert_line(tx, &sale_id, &hlc, 0, product_id, quantity, unit_price)?;
+        insert_line(tx, &sale_id, (company_id, &hlc), 0, product_id, quantity, unit_price)?;
         stock::append(
             tx,
             &NewMovement {

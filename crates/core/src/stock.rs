@@ -172,7 +172,7 @@ pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, St
             tx.device_id(),
             tx.user_id()
         ])?;
-    tx.inserted(sync::Entity::StockMovement, &id, &hlc)?;
+    tx.inserted_in(m.company_id, sync::Entity::StockMovement, &id, &hlc)?;
     Ok((id, hlc, occurred_at))
 }
 
