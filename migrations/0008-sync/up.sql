@@ -67,11 +67,13 @@ CREATE TABLE outbox (
     -- The fields this change set, comma-separated; NULL: the whole row (it was made).
     fields     TEXT,
     user_id    TEXT,
-    change_id  TEXT UNIQUE,
+    change_id  TEXT,
     device_id  TEXT,
     device_seq INTEGER,
     payload    TEXT
 ) STRICT;
+-- Only sent entries have a change id: new ones cost no index entry.
+CREATE UNIQUE INDEX outbox_change_id ON outbox (change_id) WHERE change_id IS NOT NULL;
 
 -- Every row of a database that never synced is a change still to send, in an order where a
 -- row comes after what it refers to.
