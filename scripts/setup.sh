@@ -18,6 +18,7 @@ packages=(
   dbus            # dbus-daemon: a private session bus per e2e test (single-instance plugin)
   dbus-x11
   imagemagick     # `import`: whole-screen screenshot when WebDriver cannot take one
+  postgresql      # the sync server's tests run against a throw-away cluster (scripts/with-postgres.sh)
 )
 
 missing=()

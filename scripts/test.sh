@@ -46,7 +46,7 @@ section "rust: clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
 section "rust: cargo test"
-cargo test --workspace
+bash scripts/with-postgres.sh cargo test --workspace
 
 section "app: cargo build -p stockflow"
 cargo build -p stockflow

@@ -158,6 +158,9 @@ pub mod codes {
     pub const CHANGE_ID_REUSED: &str = "change_id_reused";
     /// A push would leave a gap in a device's sequence: resend from `/v1/status`.
     pub const SEQUENCE_GAP: &str = "sequence_gap";
+    /// Another change already holds this `(company, device, device_seq)`: typically a copied
+    /// database pushing under another device's id. The device must get a new `device_id`.
+    pub const DEVICE_SEQ_TAKEN: &str = "device_seq_taken";
     pub const PROTOCOL_TOO_OLD: &str = "protocol_too_old";
     pub const PROTOCOL_TOO_NEW: &str = "protocol_too_new";
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
