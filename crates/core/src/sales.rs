@@ -94,7 +94,15 @@ impl Store {
                 note.as_deref(),
             )?;
             for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
-                insert_line(tx, &sale_id, (company_id, &hlc), line_no, &p.id, *quantity, *unit_price)?;
+                insert_line(
+                    tx,
+                    &sale_id,
+                    (company_id, &hlc),
+                    line_no,
+                    &p.id,
+                    *quantity,
+                    *unit_price,
+                )?;
             }
             for (component, units) in &demand {
                 stock::record(
@@ -312,7 +320,15 @@ impl HistoricalSales {
             unit_price * Decimal::from(quantity),
             None,
         )?;
-        insert_line(tx, &sale_id, (company_id, &hlc), 0, product_id, quantity, unit_price)?;
+        insert_line(
+            tx,
+            &sale_id,
+            (company_id, &hlc),
+            0,
+            product_id,
+            quantity,
+            unit_price,
+        )?;
         stock::append(
             tx,
             &NewMovement {
