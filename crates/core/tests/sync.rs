@@ -964,3 +964,67 @@ fn a_change_of_a_kind_this_version_does_not_know_is_kept_not_dropped() {
     let last = out.last().unwrap();
     assert!(last.hlc > ahead, "{} is after {ahead}", last.hlc);
 }
+
+#[test]
+fn a_user_made_with_the_same_email_on_two_devices_waits_aside_and_sync_goes_on() {
+    let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    let owner = SignIn {
+        email: "olive@example.com".into(),
+        password: "correct horse 1".into(),
+    };
+    devices[0]
+        .store
+        .setup_owner(&SetupOwner {
+            name: "Olive".into(),
+            email: owner.email.clone(),
+            password: owner.password.clone(),
+        })
+        .unwrap();
+    devices[0].push_all(&mut relay);
+    devices[1].pull_all(&relay, &shop.company);
+    devices[1]
+        .store
+        .sign_in(&owner)
+        .expect("the owner came with the shop");
+    for d in devices.iter_mut() {
+        d.store
+            .add_user(&NewUser {
+                company_id: shop.company.clone(),
+                email: "cleo@example.com".into(),
+                name: "Cleo".into(),
+                role: Role::Clerk,
+                password: "correct horse 2".into(),
+            })
+            .unwrap();
+    }
+    let mut twins = 0;
+    run(
+        &Op::Sell {
+            dev: 0,
+            product: 0,
+            wh: 0,
+            qty: 1,
+        },
+        &mut devices,
+        &mut relay,
+        &shop,
+        &mut twins,
+    );
+    devices[0].push_all(&mut relay);
+    devices[1].push_all(&mut relay);
+    devices[1].pull_all(&relay, &shop.company);
+    let parked = devices[1].store.sync_parked().unwrap();
+    assert!(
+        parked
+            .iter()
+            .any(|(c, reason)| c.entity == "user" && reason.contains("cannot be applied")),
+        "the other device's user with the same email waits aside: {parked:?}"
+    );
+    assert_eq!(
+        devices[1].rows("SELECT COUNT(*) FROM sales"),
+        devices[0].rows("SELECT COUNT(*) FROM sales"),
+        "the sale after it still arrived"
+    );
+}

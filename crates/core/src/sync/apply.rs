@@ -49,21 +49,15 @@ pub(crate) fn apply(tx: &mut Tx<'_>, change: &Change) -> Result<Outcome> {
         )));
     }
     let Value::Object(payload) = &change.payload else {
-        return Err(Error::validation(
-            "payload",
-            "a change's payload must be an object",
-        ));
+        return Ok(Outcome::Parked("its payload is not an object".to_owned()));
     };
     if def.columns.contains(&"company_id")
         && payload.get("company_id").and_then(Value::as_str) != Some(change.company_id.as_str())
     {
-        return Err(Error::validation(
-            "company_id",
-            format!(
-                "{} {} does not belong to the company it came with",
-                change.entity, change.entity_id
-            ),
-        ));
+        return Ok(Outcome::Parked(format!(
+            "{} {} does not belong to the company it came with",
+            change.entity, change.entity_id
+        )));
     }
     tx.conn.execute_batch("SAVEPOINT sync_change")?;
     let outcome = if def.event {
@@ -79,8 +73,13 @@ pub(crate) fn apply(tx: &mut Tx<'_>, change: &Change) -> Result<Outcome> {
         Err(e) => {
             tx.conn
                 .execute_batch("ROLLBACK TO sync_change; RELEASE sync_change")?;
+            // One change that cannot be applied waits aside, with why, rather than stopping
+            // every change after it; a failure of the file itself stops the page.
             match missing_parent(&e) {
                 Some(reason) => Ok(Outcome::Parked(reason)),
+                None if is_unique_violation(&e) || matches!(e, Error::Validation { .. }) => {
+                    Ok(Outcome::Parked(format!("cannot be applied here: {e}")))
+                }
                 None => Err(e),
             }
         }

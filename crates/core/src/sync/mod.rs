@@ -25,7 +25,13 @@ impl Store {
         if self.joining.get() {
             return Ok(());
         }
-        self.authorize_anywhere(Action::Sync)
+        self.authorize_anywhere(Action::Sync)?;
+        // Allowed in setup mode: the users that arrive with the shop in this sync do not stop
+        // it half way (the next sync needs one of them signed in).
+        if self.session.borrow().is_none() {
+            self.joining.set(true);
+        }
+        Ok(())
     }
 
     /// Marks this database as a new device joining a shop from the server: allowed only while
