@@ -324,7 +324,6 @@ fn pull_company(
         report.pulled += page.changes.len();
         progress(Progress::Pulled {
             done: report.pulled,
-            company_last_seq: page.next_after,
             at: page.next_after,
         });
         cursor = store.sync_cursor(company)?;

@@ -191,7 +191,6 @@ impl Store {
                     .execute(params![company_id, change.device_id, change.device_seq])?;
             }
             summary.parked_applied = retry_parked(tx, company_id)?;
-            summary.parked -= summary.parked.min(summary.parked_applied);
             for id in acknowledged {
                 tx.conn
                     .prepare_cached("DELETE FROM outbox WHERE change_id = ?1")?
