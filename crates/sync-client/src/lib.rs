@@ -66,7 +66,7 @@ pub enum Progress {
     },
     Pulled {
         done: usize,
-        company_last_seq: i64,
+        /// The server sequence this device has applied up to.
         at: i64,
     },
 }
