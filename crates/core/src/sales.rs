@@ -71,19 +71,22 @@ impl Store {
                 }
                 let unit_price = price.unwrap_or(p.price);
                 for (component, units) in kits::expand(tx.conn, &p.id, line.quantity)? {
-                    *demand.entry(component).or_default() += units;
+                    add_units(tx.conn, &mut demand, component, units)?;
                 }
-                lines.push((p, line.quantity, unit_price));
+                let line_total = line_total(unit_price, line.quantity)?;
+                lines.push((p, line.quantity, unit_price, line_total));
             }
             for (component, units) in &demand {
                 let c = product_of_company(tx.conn, company_id, component)?;
                 ensure_available(tx.conn, company_id, &c, &w, *units)?;
             }
 
-            let total: Decimal = lines
+            let total = lines
                 .iter()
-                .map(|(_, q, price)| price * Decimal::from(*q))
-                .sum();
+                .try_fold(Decimal::ZERO, |sum, (.., line_total)| {
+                    sum.checked_add(*line_total)
+                })
+                .ok_or_else(|| Error::validation("lines", "the sale's total is too large"))?;
             let hlc = insert_sale(
                 tx,
                 &sale_id,
@@ -93,7 +96,7 @@ impl Store {
                 total,
                 note.as_deref(),
             )?;
-            for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
+            for (line_no, (p, quantity, unit_price, _)) in lines.iter().enumerate() {
                 insert_line(
                     tx,
                     &sale_id,
@@ -214,7 +217,7 @@ impl Store {
                     tx.inserted_in(company_id, sync::Entity::SaleReturn, &id, &hlc)?;
                 }
                 for (component, units) in kits::expand(tx.conn, product_id, *quantity)? {
-                    *back.entry(component).or_default() += units;
+                    add_units(tx.conn, &mut back, component, units)?;
                 }
             }
             for (component, units) in &back {
@@ -280,9 +283,43 @@ fn insert_line(
             product_id,
             quantity,
             unit_price.to_string(),
-            (unit_price * Decimal::from(quantity)).to_string()
+            line_total(unit_price, quantity)?.to_string()
         ])?;
     tx.inserted_in(company_id, sync::Entity::SaleLine, &line_id, sale_hlc)
+}
+
+/// A line's price times its quantity, exactly; refused rather than overflowing.
+fn line_total(unit_price: Decimal, quantity: i64) -> Result<Decimal> {
+    unit_price
+        .checked_mul(Decimal::from(quantity))
+        .ok_or_else(|| Error::validation("unit_price", "the line's total is too large"))
+}
+
+/// Adds `units` of a stock-holding product to what a sale or return moves of it: the sum over
+/// its lines can no more exceed [`MAX_QUANTITY`] than one line can.
+fn add_units(
+    conn: &Connection,
+    moving: &mut BTreeMap<String, i64>,
+    product_id: String,
+    units: i64,
+) -> Result<()> {
+    let sum = moving.get(&product_id).copied().unwrap_or(0);
+    let Some(total) = sum.checked_add(units).filter(|s| *s <= MAX_QUANTITY) else {
+        let sku: String = conn
+            .query_row(
+                "SELECT sku FROM products WHERE id = ?1",
+                [&product_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(product_id);
+        return Err(Error::validation(
+            "quantity",
+            format!("the lines take more than {MAX_QUANTITY} of {sku} at once"),
+        ));
+    };
+    moving.insert(product_id, total);
+    Ok(())
 }
 
 /// Sales from history (an import): the same rows as live sales, one product each, dated in the
@@ -317,7 +354,7 @@ impl HistoricalSales {
             company_id,
             warehouse_id,
             sold_at,
-            unit_price * Decimal::from(quantity),
+            line_total(unit_price, quantity)?,
             None,
         )?;
         insert_line(
