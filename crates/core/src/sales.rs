@@ -73,8 +73,18 @@ impl Store {
                 for (component, units) in kits::expand(tx.conn, &p.id, line.quantity)? {
                     add_units(tx.conn, &mut demand, component, units)?;
                 }
+                // A kit's recipe as sold: what a return of this line puts back.
+                let components = if p.is_kit {
+                    let per_unit = kits::expand(tx.conn, &p.id, 1)?;
+                    Some(
+                        serde_json::to_string(&per_unit)
+                            .map_err(|e| Error::Internal(e.to_string()))?,
+                    )
+                } else {
+                    None
+                };
                 let line_total = line_total(unit_price, line.quantity)?;
-                lines.push((p, line.quantity, unit_price, line_total));
+                lines.push((p, line.quantity, unit_price, line_total, components));
             }
             for (component, units) in &demand {
                 let c = product_of_company(tx.conn, company_id, component)?;
@@ -83,7 +93,7 @@ impl Store {
 
             let total = lines
                 .iter()
-                .try_fold(Decimal::ZERO, |sum, (.., line_total)| {
+                .try_fold(Decimal::ZERO, |sum, (_, _, _, line_total, _)| {
                     sum.checked_add(*line_total)
                 })
                 .ok_or_else(|| Error::validation("lines", "the sale's total is too large"))?;
@@ -96,13 +106,13 @@ impl Store {
                 total,
                 note.as_deref(),
             )?;
-            for (line_no, (p, quantity, unit_price, _)) in lines.iter().enumerate() {
+            for (line_no, (p, quantity, unit_price, _, components)) in lines.iter().enumerate() {
                 insert_line(
                     tx,
                     &sale_id,
                     (company_id, &hlc),
                     line_no,
-                    &p.id,
+                    (&p.id, components.as_deref()),
                     *quantity,
                     *unit_price,
                 )?;
@@ -215,9 +225,9 @@ impl Store {
                         params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
                     tx.inserted_in(company_id, sync::Entity::SaleReturn, &id, &hlc)?;
-                }
-                for (component, units) in kits::expand(tx.conn, product_id, *quantity)? {
-                    add_units(tx.conn, &mut back, component, units)?;
+                    for (component, units) in taken_by(tx.conn, line, take)? {
+                        add_units(tx.conn, &mut back, component, units)?;
+                    }
                 }
             }
             for (component, units) in &back {
@@ -266,15 +276,16 @@ fn insert_line(
     // The sale's company and HLC: the line syncs with them.
     (company_id, sale_hlc): (&str, &str),
     line_no: usize,
-    product_id: &str,
+    // The product, and for a kit what one unit of it takes (JSON).
+    (product_id, components): (&str, Option<&str>),
     quantity: i64,
     unit_price: Decimal,
 ) -> Result<()> {
     let line_id = new_id();
     tx.conn
         .prepare_cached(
-            "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total, components)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             line_id,
@@ -283,9 +294,32 @@ fn insert_line(
             product_id,
             quantity,
             unit_price.to_string(),
-            line_total(unit_price, quantity)?.to_string()
+            line_total(unit_price, quantity)?.to_string(),
+            components
         ])?;
     tx.inserted_in(company_id, sync::Entity::SaleLine, &line_id, sale_hlc)
+}
+
+/// What `units` of a sale line took from stock: for a kit, its recipe as it was sold (not as
+/// it is now); for a plain product, itself. Lines sold before recipes were kept with them fall
+/// back to the current recipe.
+fn taken_by(conn: &Connection, line: &SaleLine, units: i64) -> Result<BTreeMap<String, i64>> {
+    let components: Option<String> = conn
+        .prepare_cached("SELECT components FROM sale_lines WHERE id = ?1")?
+        .query_row([&line.id], |r| r.get(0))?;
+    let Some(components) = components else {
+        return kits::expand(conn, &line.product_id, units);
+    };
+    let per_unit: BTreeMap<String, i64> = serde_json::from_str(&components)
+        .map_err(|e| Error::Internal(format!("sale line {}: components: {e}", line.id)))?;
+    let mut out = BTreeMap::new();
+    for (component, per) in per_unit {
+        let total = per
+            .checked_mul(units)
+            .ok_or_else(|| Error::validation("quantity", "that return is too large"))?;
+        add_units(conn, &mut out, component, total)?;
+    }
+    Ok(out)
 }
 
 /// A line's price times its quantity, exactly; refused rather than overflowing.
@@ -362,7 +396,7 @@ impl HistoricalSales {
             &sale_id,
             (company_id, &hlc),
             0,
-            product_id,
+            (product_id, None),
             quantity,
             unit_price,
         )?;

@@ -1012,3 +1012,56 @@ fn quantities_never_overflow_and_limits_apply_to_sums() {
     shop.sell(&[("K", 2), ("P", 1)]).unwrap();
     assert_eq!(shop.on_hand("P", &main), 0);
 }
+
+#[test]
+fn a_returned_kit_puts_back_what_its_sale_took_even_after_the_recipe_changed() {
+    let mut shop = Shop::new(&[("X", "1", 20), ("M", "1", 20), ("K", "5", 0)]);
+    let (company, main) = (shop.fx.company.clone(), shop.main.clone());
+    let k = shop.id("K");
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("X", 2), shop.line("M", 1)])
+        .unwrap();
+    // Two kits and a plain X on one sale: the sale takes 5 X and 2 M.
+    let sale = shop.sell(&[("K", 2), ("X", 1)]).unwrap();
+    assert_eq!(
+        (shop.on_hand("X", &main), shop.on_hand("M", &main)),
+        (15, 18)
+    );
+
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("X", 5)])
+        .unwrap();
+    let back = |lines: Vec<QuantityLine>| ReturnInput {
+        sale_id: sale.id.clone(),
+        lines,
+        note: None,
+    };
+    shop.fx
+        .store
+        .record_return(&company, &back(vec![shop.line("K", 1)]))
+        .unwrap();
+    assert_eq!(
+        (shop.on_hand("X", &main), shop.on_hand("M", &main)),
+        (17, 19),
+        "one kit back: its 2 X and 1 M as sold, not today's 5 X"
+    );
+    shop.fx
+        .store
+        .record_return(&company, &back(vec![shop.line("K", 1), shop.line("X", 1)]))
+        .unwrap();
+    assert_eq!(
+        (shop.on_hand("X", &main), shop.on_hand("M", &main)),
+        (20, 20),
+        "everything back: on hand as before the sale"
+    );
+    for sku in ["X", "M"] {
+        let days = shop.fx.store.daily_sales(&shop.id(sku), None, 1).unwrap();
+        assert!(
+            days.iter().all(|d| d.units == 0),
+            "{sku}'s rollup nets to zero: {days:?}"
+        );
+    }
+    shop.assert_ledger_agrees();
+}
