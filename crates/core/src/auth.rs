@@ -702,9 +702,21 @@ impl Store {
     pub fn sign_in(&mut self, input: &SignIn) -> Result<User> {
         let key = attempt_key(&input.email);
         let now = self.frozen_now.get().unwrap_or_else(Utc::now);
-        if let Some(wait_seconds) = throttled_for(&self.conn, &key, now)? {
-            return Err(Error::Throttled { wait_seconds });
-        }
+        // The throttle is taken atomically, under the write lock and before the password is
+        // looked at: the attempt counts as a failure until it is known to be right. However
+        // many processes try at once, one attempt per wait gets to the password.
+        self.write(|tx| {
+            if let Some(wait_seconds) = throttled_for(tx.conn, &key, now)? {
+                return Err(Error::Throttled { wait_seconds });
+            }
+            tx.conn.execute(
+                "INSERT INTO sign_in_attempts (email, failures, last_failure_at) VALUES (?1, 1, ?2)
+                 ON CONFLICT (email) DO UPDATE SET failures = failures + 1,
+                     last_failure_at = excluded.last_failure_at",
+                params![key, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
+            )?;
+            Ok(())
+        })?;
         let found: Option<(String, String, bool)> = self
             .conn
             .query_row(
@@ -723,15 +735,7 @@ impl Store {
             }
         };
         let Some((user_id, _, disabled)) = found.filter(|_| verified) else {
-            self.write(|tx| {
-                tx.conn.execute(
-                    "INSERT INTO sign_in_attempts (email, failures, last_failure_at) VALUES (?1, 1, ?2)
-                     ON CONFLICT (email) DO UPDATE SET failures = failures + 1,
-                         last_failure_at = excluded.last_failure_at",
-                    params![key, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
-                )?;
-                Ok(())
-            })?;
+            // Already counted as a failure above.
             tracing::info!("sign-in failed");
             return Err(Error::SignInFailed {
                 reason: WRONG_CREDENTIALS.to_owned(),

@@ -457,10 +457,10 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
         let since: i64 = movements_since
             .iter()
             .filter(|m| m.kind != MovementKind::Count)
-            .map(|m| m.quantity)
-            .sum();
-        let expected = on_hand - since;
-        let variance = line.counted - expected;
+            .fold(0i64, |sum, m| sum.saturating_add(m.quantity));
+        // Saturating: a review shows figures, it never wraps them into nonsense.
+        let expected = on_hand.saturating_sub(since);
+        let variance = line.counted.saturating_sub(expected);
         let cost: Option<String> = conn
             .prepare_cached(
                 "SELECT unit_cost FROM product_suppliers WHERE product_id = ?1
@@ -470,7 +470,8 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
             .optional()?;
         let variance_value = cost
             .and_then(|c| c.parse::<Decimal>().ok())
-            .map(|c| (c * Decimal::from(variance)).to_string());
+            .and_then(|c| c.checked_mul(Decimal::from(variance)))
+            .map(|v| v.to_string());
         lines.push(CountReviewLine {
             product_id: line.product_id.clone(),
             sku: line.sku.clone(),

@@ -11,6 +11,7 @@ use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{KitComponent, Product, QuantityLine};
 use crate::stock::{product_of_company, sum_lines, Sign};
+use crate::validate::MAX_QUANTITY;
 
 /// Kits nested deeper than this are refused: a recipe that deep is a mistake.
 const MAX_DEPTH: usize = 8;
@@ -33,19 +34,28 @@ pub(crate) fn components(conn: &Connection, kit_id: &str) -> Result<Vec<KitCompo
 }
 
 /// The stock-holding products and quantities that `quantity` units of `product_id` take:
-/// itself for a plain product, its components (recursively) for a kit.
+/// itself for a plain product, its components (recursively) for a kit. Refused (`validation`)
+/// when any of them comes to more than [`MAX_QUANTITY`]: no product moves more at once.
 pub(crate) fn expand(
     conn: &Connection,
     product_id: &str,
     quantity: i64,
 ) -> Result<BTreeMap<String, i64>> {
     let mut out = BTreeMap::new();
-    expand_into(conn, product_id, quantity, 0, &mut out)?;
+    expand_into(conn, product_id, product_id, quantity, 0, &mut out)?;
+    if let Some(component) = out
+        .iter()
+        .find(|(_, units)| **units > MAX_QUANTITY)
+        .map(|(c, _)| c.clone())
+    {
+        return Err(too_many(conn, product_id, quantity, &component));
+    }
     Ok(out)
 }
 
 fn expand_into(
     conn: &Connection,
+    top: &str,
     product_id: &str,
     quantity: i64,
     depth: usize,
@@ -53,16 +63,40 @@ fn expand_into(
 ) -> Result<()> {
     let parts = direct_components(conn, product_id)?;
     if parts.is_empty() {
-        *out.entry(product_id.to_owned()).or_default() += quantity;
+        let units = out.entry(product_id.to_owned()).or_default();
+        *units = units
+            .checked_add(quantity)
+            .filter(|u| *u <= MAX_QUANTITY)
+            .ok_or_else(|| too_many(conn, top, quantity, product_id))?;
         return Ok(());
     }
     if depth >= MAX_DEPTH {
         return Err(Error::validation("components", "kits are nested too deep"));
     }
     for (component, per_kit) in parts {
-        expand_into(conn, &component, quantity * per_kit, depth + 1, out)?;
+        let units = quantity
+            .checked_mul(per_kit)
+            .filter(|u| *u <= MAX_QUANTITY)
+            .ok_or_else(|| too_many(conn, top, quantity, &component))?;
+        expand_into(conn, top, &component, units, depth + 1, out)?;
     }
     Ok(())
+}
+
+/// The refusal of a kit quantity that would take more than [`MAX_QUANTITY`] of a component.
+fn too_many(conn: &Connection, kit_id: &str, quantity: i64, component_id: &str) -> Error {
+    let sku = |id: &str| -> String {
+        conn.query_row("SELECT sku FROM products WHERE id = ?1", [id], |r| r.get(0))
+            .unwrap_or_else(|_| id.to_owned())
+    };
+    Error::validation(
+        "quantity",
+        format!(
+            "{quantity} of {} would take more than {MAX_QUANTITY} of {}",
+            sku(kit_id),
+            sku(component_id)
+        ),
+    )
 }
 
 fn direct_components(conn: &Connection, kit_id: &str) -> Result<Vec<(String, i64)>> {
@@ -75,7 +109,13 @@ fn direct_components(conn: &Connection, kit_id: &str) -> Result<Vec<(String, i64
 /// Kits available in the warehouse: the fewest whole kits any component allows.
 pub(crate) fn available(conn: &Connection, kit_id: &str, warehouse_id: &str) -> Result<i64> {
     let mut fewest = i64::MAX;
-    for (component, per_kit) in expand(conn, kit_id, 1)? {
+    let per_kit = match expand(conn, kit_id, 1) {
+        Ok(parts) => parts,
+        // One kit would take more of a component than can ever move at once: none can be sold.
+        Err(Error::Validation { .. }) => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    for (component, per_kit) in per_kit {
         let on_hand = crate::stock::on_hand(conn, &component, warehouse_id)?;
         fewest = fewest.min(on_hand.max(0) / per_kit);
     }
@@ -137,6 +177,19 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4)",
                     params![kit_id, component_id, quantity, hlc],
                 )?;
+            }
+            // One of this kit, or of any kit that contains it, must stay within what can move.
+            let mut stmt = tx.conn.prepare_cached(
+                "WITH RECURSIVE up(id) AS (SELECT ?1
+                     UNION SELECT k.kit_id FROM kit_components k JOIN up ON k.component_id = up.id)
+                 SELECT id FROM up",
+            )?;
+            let kits: Vec<String> = stmt
+                .query_map([kit_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(stmt);
+            for k in kits {
+                expand(tx.conn, &k, 1)?;
             }
             // The recipe travels with the kit when it syncs: one field of the product.
             tx.conn.execute(

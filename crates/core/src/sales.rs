@@ -71,19 +71,32 @@ impl Store {
                 }
                 let unit_price = price.unwrap_or(p.price);
                 for (component, units) in kits::expand(tx.conn, &p.id, line.quantity)? {
-                    *demand.entry(component).or_default() += units;
+                    add_units(tx.conn, &mut demand, component, units)?;
                 }
-                lines.push((p, line.quantity, unit_price));
+                // A kit's recipe as sold: what a return of this line puts back.
+                let components = if p.is_kit {
+                    let per_unit = kits::expand(tx.conn, &p.id, 1)?;
+                    Some(
+                        serde_json::to_string(&per_unit)
+                            .map_err(|e| Error::Internal(e.to_string()))?,
+                    )
+                } else {
+                    None
+                };
+                let line_total = line_total(unit_price, line.quantity)?;
+                lines.push((p, line.quantity, unit_price, line_total, components));
             }
             for (component, units) in &demand {
                 let c = product_of_company(tx.conn, company_id, component)?;
                 ensure_available(tx.conn, company_id, &c, &w, *units)?;
             }
 
-            let total: Decimal = lines
+            let total = lines
                 .iter()
-                .map(|(_, q, price)| price * Decimal::from(*q))
-                .sum();
+                .try_fold(Decimal::ZERO, |sum, (_, _, _, line_total, _)| {
+                    sum.checked_add(*line_total)
+                })
+                .ok_or_else(|| Error::validation("lines", "the sale's total is too large"))?;
             let hlc = insert_sale(
                 tx,
                 &sale_id,
@@ -93,13 +106,13 @@ impl Store {
                 total,
                 note.as_deref(),
             )?;
-            for (line_no, (p, quantity, unit_price)) in lines.iter().enumerate() {
+            for (line_no, (p, quantity, unit_price, _, components)) in lines.iter().enumerate() {
                 insert_line(
                     tx,
                     &sale_id,
                     (company_id, &hlc),
                     line_no,
-                    &p.id,
+                    (&p.id, components.as_deref()),
                     *quantity,
                     *unit_price,
                 )?;
@@ -212,9 +225,9 @@ impl Store {
                         params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
                     tx.inserted_in(company_id, sync::Entity::SaleReturn, &id, &hlc)?;
-                }
-                for (component, units) in kits::expand(tx.conn, product_id, *quantity)? {
-                    *back.entry(component).or_default() += units;
+                    for (component, units) in taken_by(tx.conn, line, take)? {
+                        add_units(tx.conn, &mut back, component, units)?;
+                    }
                 }
             }
             for (component, units) in &back {
@@ -263,15 +276,16 @@ fn insert_line(
     // The sale's company and HLC: the line syncs with them.
     (company_id, sale_hlc): (&str, &str),
     line_no: usize,
-    product_id: &str,
+    // The product, and for a kit what one unit of it takes (JSON).
+    (product_id, components): (&str, Option<&str>),
     quantity: i64,
     unit_price: Decimal,
 ) -> Result<()> {
     let line_id = new_id();
     tx.conn
         .prepare_cached(
-            "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total, components)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?
         .execute(params![
             line_id,
@@ -280,9 +294,66 @@ fn insert_line(
             product_id,
             quantity,
             unit_price.to_string(),
-            (unit_price * Decimal::from(quantity)).to_string()
+            line_total(unit_price, quantity)?.to_string(),
+            components
         ])?;
     tx.inserted_in(company_id, sync::Entity::SaleLine, &line_id, sale_hlc)
+}
+
+/// What `units` of a sale line took from stock: for a kit, its recipe as it was sold (not as
+/// it is now); for a plain product, itself. Lines sold before recipes were kept with them fall
+/// back to the current recipe.
+fn taken_by(conn: &Connection, line: &SaleLine, units: i64) -> Result<BTreeMap<String, i64>> {
+    let components: Option<String> = conn
+        .prepare_cached("SELECT components FROM sale_lines WHERE id = ?1")?
+        .query_row([&line.id], |r| r.get(0))?;
+    let Some(components) = components else {
+        return kits::expand(conn, &line.product_id, units);
+    };
+    let per_unit: BTreeMap<String, i64> = serde_json::from_str(&components)
+        .map_err(|e| Error::Internal(format!("sale line {}: components: {e}", line.id)))?;
+    let mut out = BTreeMap::new();
+    for (component, per) in per_unit {
+        let total = per
+            .checked_mul(units)
+            .ok_or_else(|| Error::validation("quantity", "that return is too large"))?;
+        add_units(conn, &mut out, component, total)?;
+    }
+    Ok(out)
+}
+
+/// A line's price times its quantity, exactly; refused rather than overflowing.
+fn line_total(unit_price: Decimal, quantity: i64) -> Result<Decimal> {
+    unit_price
+        .checked_mul(Decimal::from(quantity))
+        .ok_or_else(|| Error::validation("unit_price", "the line's total is too large"))
+}
+
+/// Adds `units` of a stock-holding product to what a sale or return moves of it: the sum over
+/// its lines can no more exceed [`MAX_QUANTITY`] than one line can.
+fn add_units(
+    conn: &Connection,
+    moving: &mut BTreeMap<String, i64>,
+    product_id: String,
+    units: i64,
+) -> Result<()> {
+    let sum = moving.get(&product_id).copied().unwrap_or(0);
+    let Some(total) = sum.checked_add(units).filter(|s| *s <= MAX_QUANTITY) else {
+        let sku: String = conn
+            .query_row(
+                "SELECT sku FROM products WHERE id = ?1",
+                [&product_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(product_id);
+        return Err(Error::validation(
+            "quantity",
+            format!("the lines take more than {MAX_QUANTITY} of {sku} at once"),
+        ));
+    };
+    moving.insert(product_id, total);
+    Ok(())
 }
 
 /// Sales from history (an import): the same rows as live sales, one product each, dated in the
@@ -317,7 +388,7 @@ impl HistoricalSales {
             company_id,
             warehouse_id,
             sold_at,
-            unit_price * Decimal::from(quantity),
+            line_total(unit_price, quantity)?,
             None,
         )?;
         insert_line(
@@ -325,7 +396,7 @@ impl HistoricalSales {
             &sale_id,
             (company_id, &hlc),
             0,
-            product_id,
+            (product_id, None),
             quantity,
             unit_price,
         )?;

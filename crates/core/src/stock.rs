@@ -323,7 +323,19 @@ pub(crate) fn sum_lines(lines: &[QuantityLine], sign: Sign) -> Result<BTreeMap<S
                 format!("a quantity cannot exceed {MAX_QUANTITY}"),
             ));
         }
-        *total.entry(line.product_id.clone()).or_default() += line.quantity;
+        let sum = total.entry(line.product_id.clone()).or_default();
+        *sum = sum
+            .checked_add(line.quantity)
+            .filter(|s| s.abs() <= MAX_QUANTITY)
+            .ok_or_else(|| {
+                Error::validation(
+                    "quantity",
+                    format!(
+                        "the lines of product {} add up to more than {MAX_QUANTITY}",
+                        line.product_id
+                    ),
+                )
+            })?;
     }
     Ok(total)
 }
@@ -656,7 +668,12 @@ pub(crate) fn kit_levels(
     company_id: &str,
     kit_id: &str,
 ) -> Result<Vec<StockLevel>> {
-    let leaves: Vec<String> = crate::kits::expand(conn, kit_id, 1)?.into_keys().collect();
+    let leaves: Vec<String> = match crate::kits::expand(conn, kit_id, 1) {
+        Ok(parts) => parts.into_keys().collect(),
+        // A recipe (synced from elsewhere) that no sale can take: nothing is available.
+        Err(Error::Validation { .. }) => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
     let mut stmt = conn.prepare_cached(
         "SELECT w.id, w.name FROM warehouses w
          WHERE w.company_id = ?1 AND w.archived = 0 ORDER BY w.name COLLATE NOCASE",
@@ -728,8 +745,10 @@ impl Store {
         let (mut units_on_hand, mut retail_value, mut out_of_stock) = (0i64, Decimal::ZERO, 0i64);
         while let Some(r) = rows.next()? {
             let units: i64 = r.get(1)?;
-            units_on_hand += units;
-            retail_value += crate::catalog::decimal_column(r, 0)? * Decimal::from(units);
+            // Saturating: a dashboard figure never wraps, nor panics on an absurd level.
+            units_on_hand = units_on_hand.saturating_add(units);
+            let value = crate::catalog::decimal_column(r, 0)?.saturating_mul(Decimal::from(units));
+            retail_value = retail_value.saturating_add(value);
             out_of_stock += r.get::<_, i64>(2)?;
         }
         Ok(CompanySummary {

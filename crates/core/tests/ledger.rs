@@ -917,3 +917,151 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn quantities_never_overflow_and_limits_apply_to_sums() {
+    const MAX: i64 = 1_000_000_000;
+    let mut shop = Shop::new(&[("P", "1", 5), ("K", "2", 0), ("BIG", "3", 0)]);
+    let (company, main) = (shop.fx.company.clone(), shop.main.clone());
+    let (p, k, big) = (shop.id("P"), shop.id("K"), shop.id("BIG"));
+
+    // A recipe whose lines of one component add up to more than can ever move.
+    let ten = vec![shop.line("P", MAX); 10];
+    let err = shop.refused("validation", |s| s.fx.store.set_kit_components(&k, &ten));
+    assert!(err.to_string().contains(&MAX.to_string()), "{err}");
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("P", MAX)])
+        .unwrap();
+
+    // Selling a billion of it would take a billion billion of P: a typo, not a shortage; ten
+    // such lines once wrapped around to a negative demand and were accepted.
+    let err = shop.refused("validation", |s| s.sell(&vec![("K", MAX); 10]));
+    assert!(err.to_string().contains('P'), "names the component: {err}");
+    shop.refused("validation", |s| s.sell(&[("K", MAX)]));
+    // Lines of one product are capped together, whether plain or through a kit.
+    shop.refused("validation", |s| {
+        s.sell(&[("P", MAX), ("P", MAX), ("P", MAX)])
+    });
+    shop.refused("validation", |s| s.sell(&[("K", 1), ("P", 1)]));
+
+    let receipt = ReceiptInput {
+        warehouse_id: main.clone(),
+        lines: vec![shop.line("P", MAX); 3],
+        note: None,
+    };
+    let err = shop.refused("validation", |s| {
+        s.fx.store.receive_stock(&company, &receipt)
+    });
+    assert_eq!(err.field(), Some("quantity"), "{err}");
+    let transfer = TransferInput {
+        from_warehouse_id: main.clone(),
+        to_warehouse_id: shop.back.clone(),
+        lines: vec![shop.line("P", MAX), shop.line("P", 1)],
+        note: None,
+    };
+    shop.refused("validation", |s| {
+        s.fx.store.transfer_stock(&company, &transfer)
+    });
+    let adjustment = AdjustmentInput {
+        warehouse_id: main.clone(),
+        reason: "found".into(),
+        lines: vec![shop.line("P", MAX), shop.line("P", MAX)],
+        note: None,
+    };
+    shop.refused("validation", |s| {
+        s.fx.store.adjust_stock(&company, &adjustment)
+    });
+    let count = CountInput {
+        warehouse_id: main.clone(),
+        lines: vec![shop.line("P", MAX), shop.line("P", 1)],
+        counted_at: None,
+    };
+    shop.refused("validation", |s| s.fx.store.record_count(&company, &count));
+
+    // Nesting multiplies: a kit of a thousand kits of a million P each is a billion P per kit,
+    // and one more level is refused when the recipe is set, not at the till.
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("P", 1_000_000)])
+        .unwrap();
+    shop.fx
+        .store
+        .set_kit_components(&big, &[shop.line("K", 1_000)])
+        .unwrap();
+    shop.refused("validation", |s| {
+        s.fx.store.set_kit_components(&k, &[s.line("P", 1_000_001)])
+    });
+    shop.refused("validation", |s| s.sell(&[("BIG", 2)]));
+
+    // What a user sees: P still 5 on hand, nothing sold, the ledger agreeing.
+    assert_eq!(shop.on_hand("P", &main), 5);
+    assert!(shop
+        .fx
+        .store
+        .daily_sales(&p, None, 1)
+        .unwrap()
+        .iter()
+        .all(|d| d.units == 0));
+    shop.assert_ledger_agrees();
+    // And what is within limits still sells.
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("P", 2)])
+        .unwrap();
+    shop.sell(&[("K", 2), ("P", 1)]).unwrap();
+    assert_eq!(shop.on_hand("P", &main), 0);
+}
+
+#[test]
+fn a_returned_kit_puts_back_what_its_sale_took_even_after_the_recipe_changed() {
+    let mut shop = Shop::new(&[("X", "1", 20), ("M", "1", 20), ("K", "5", 0)]);
+    let (company, main) = (shop.fx.company.clone(), shop.main.clone());
+    let k = shop.id("K");
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("X", 2), shop.line("M", 1)])
+        .unwrap();
+    // Two kits and a plain X on one sale: the sale takes 5 X and 2 M.
+    let sale = shop.sell(&[("K", 2), ("X", 1)]).unwrap();
+    assert_eq!(
+        (shop.on_hand("X", &main), shop.on_hand("M", &main)),
+        (15, 18)
+    );
+
+    shop.fx
+        .store
+        .set_kit_components(&k, &[shop.line("X", 5)])
+        .unwrap();
+    let back = |lines: Vec<QuantityLine>| ReturnInput {
+        sale_id: sale.id.clone(),
+        lines,
+        note: None,
+    };
+    shop.fx
+        .store
+        .record_return(&company, &back(vec![shop.line("K", 1)]))
+        .unwrap();
+    assert_eq!(
+        (shop.on_hand("X", &main), shop.on_hand("M", &main)),
+        (17, 19),
+        "one kit back: its 2 X and 1 M as sold, not today's 5 X"
+    );
+    shop.fx
+        .store
+        .record_return(&company, &back(vec![shop.line("K", 1), shop.line("X", 1)]))
+        .unwrap();
+    assert_eq!(
+        (shop.on_hand("X", &main), shop.on_hand("M", &main)),
+        (20, 20),
+        "everything back: on hand as before the sale"
+    );
+    for sku in ["X", "M"] {
+        let days = shop.fx.store.daily_sales(&shop.id(sku), None, 1).unwrap();
+        assert!(
+            days.iter().all(|d| d.units == 0),
+            "{sku}'s rollup nets to zero: {days:?}"
+        );
+    }
+    shop.assert_ledger_agrees();
+}

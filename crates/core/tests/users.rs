@@ -954,3 +954,74 @@ fn passwords_are_stored_as_argon2id_and_never_leave_the_core() {
         "{debug}"
     );
 }
+
+/// After three failures, `attempts` stores of the same file (as many processes would be) try
+/// at once, all frozen at the moment the first wait is over. Returns the error codes, "ok" for
+/// a sign-in.
+fn simultaneous_attempts(fx: &Fixture, password: &str, attempts: usize) -> Vec<String> {
+    let start: DateTime<Utc> = "2030-01-01T10:00:00Z".parse().unwrap();
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(attempts));
+    let threads: Vec<_> = (0..attempts)
+        .map(|_| {
+            let mut store = Store::open(&fx.path).unwrap();
+            store.set_busy_timeout(Duration::from_secs(60)).unwrap();
+            store.freeze_sign_in_clock(Some(start + chrono::Duration::seconds(1)));
+            let barrier = barrier.clone();
+            let password = password.to_owned();
+            std::thread::spawn(move || {
+                barrier.wait();
+                match sign_in(&mut store, "cleo@shop.test", &password) {
+                    Ok(_) => "ok".to_owned(),
+                    Err(e) => e.code().to_owned(),
+                }
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+
+fn three_failures(fx: &mut Fixture) {
+    fx.store.sign_out();
+    fx.store
+        .freeze_sign_in_clock(Some("2030-01-01T10:00:00Z".parse().unwrap()));
+    for _ in 0..3 {
+        let e = sign_in(&mut fx.store, "cleo@shop.test", "wrong").unwrap_err();
+        assert_eq!(e.code(), "sign_in_failed");
+    }
+}
+
+#[test]
+fn simultaneous_attempts_get_one_password_check_per_wait() {
+    let (mut fx, ..) = shop();
+    three_failures(&mut fx);
+    let mut codes = simultaneous_attempts(&fx, "still-wrong", 16);
+    codes.sort();
+    let mut expected = vec!["throttled".to_owned(); 15];
+    expected.insert(0, "sign_in_failed".to_owned());
+    assert_eq!(codes, expected, "one attempt per wait reaches the password");
+    assert_eq!(
+        sql::<i64>(
+            &fx,
+            "SELECT failures FROM sign_in_attempts WHERE email = 'cleo@shop.test'"
+        ),
+        [4]
+    );
+}
+
+#[test]
+fn simultaneous_attempts_with_the_right_password_are_throttled_too() {
+    let (mut fx, ..) = shop();
+    three_failures(&mut fx);
+    // The one let through signs in and clears the count; the others took the throttle while
+    // the count still stood (a password check takes far longer than taking the throttle).
+    let codes = simultaneous_attempts(&fx, CLERK_PW, 16);
+    let through = codes.iter().filter(|c| *c != "throttled").count();
+    assert_eq!(
+        through, 1,
+        "exactly one attempt of the wait reaches the password: {codes:?}"
+    );
+    assert!(
+        codes.iter().all(|c| c == "ok" || c == "throttled"),
+        "{codes:?}"
+    );
+}

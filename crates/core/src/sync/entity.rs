@@ -353,6 +353,7 @@ pub(crate) static DEFS: &[Def] = &[
             "quantity",
             "unit_price",
             "line_total",
+            "components",
         ],
         sets: &[],
         company: "(SELECT s.company_id FROM sales s WHERE s.id = t.sale_id)",
