@@ -705,13 +705,13 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
                 change: ch.clone(),
             })
             .collect();
-        let applied = laptop
+        laptop
             .store
             .sync_apply(company, &page, page.len() as i64, "e", &[])
             .unwrap();
-        assert_eq!(
-            applied.parked,
-            0,
+        // A change may wait for its parent within the page; nothing is left waiting after it.
+        assert!(
+            laptop.store.sync_parked().unwrap().is_empty(),
             "nothing waits: {:?}",
             laptop.store.sync_parked()
         );
