@@ -573,62 +573,69 @@ fn claim_order(tx: &Tx<'_>, field: &str, ids: &mut [String]) -> Result<()> {
     Ok(())
 }
 
-/// Every product of the company asking for `sku`: the first claimant holds it, the others
-/// show it suffixed with their id and remember it.
-pub(crate) fn resolve_sku(tx: &Tx<'_>, company_id: &str, sku: &str) -> Result<()> {
+/// A code a product claims and that only one product of a company may hold.
+#[derive(Clone, Copy)]
+enum Code {
+    Sku,
+    Barcode,
+}
+
+impl Code {
+    /// The column that holds it, and the one that remembers it for a product that lost it.
+    fn columns(self) -> (&'static str, &'static str) {
+        match self {
+            Code::Sku => ("sku", "requested_sku"),
+            Code::Barcode => ("barcode", "requested_barcode"),
+        }
+    }
+
+    /// What a product that lost the code shows instead (`?2` is the end of its id): a SKU
+    /// suffixed with it, or no barcode.
+    fn shown_by_loser(self) -> &'static str {
+        match self {
+            Code::Sku => "COALESCE(requested_sku, sku) || '~' || ?2",
+            Code::Barcode => "NULL",
+        }
+    }
+}
+
+/// Every product of the company asking for `value`: the first claimant holds it, the others
+/// remember it and show [`Code::shown_by_loser`].
+fn resolve(tx: &Tx<'_>, code: Code, company_id: &str, value: &str) -> Result<()> {
+    let (held, requested) = code.columns();
     let mut ids: Vec<String> = tx
         .conn
-        .prepare_cached(
-            "SELECT id FROM products WHERE company_id = ?1 AND sku = ?2 AND requested_sku IS NULL
-             UNION SELECT id FROM products WHERE company_id = ?1 AND requested_sku = ?2",
-        )?
-        .query_map((company_id, sku), |r| r.get(0))?
+        .prepare_cached(&format!(
+            "SELECT id FROM products WHERE company_id = ?1 AND {held} = ?2 AND {requested} IS NULL
+             UNION SELECT id FROM products WHERE company_id = ?1 AND {requested} = ?2"
+        ))?
+        .query_map((company_id, value), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     if ids.is_empty() {
         return Ok(());
     }
-    claim_order(tx, "sku", &mut ids)?;
+    claim_order(tx, held, &mut ids)?;
+    let lose = format!(
+        "UPDATE products SET {requested} = COALESCE({requested}, {held}), {held} = {}
+         WHERE id = ?1 AND ?2 IS NOT NULL", // ?2 is bound for both codes
+        code.shown_by_loser()
+    );
     for id in ids.iter().skip(1) {
-        tx.conn.execute(
-            "UPDATE products SET requested_sku = COALESCE(requested_sku, sku),
-                 sku = COALESCE(requested_sku, sku) || '~' || ?2
-             WHERE id = ?1",
-            (id, short_id(id)),
-        )?;
+        tx.conn.prepare_cached(&lose)?.execute((id, short_id(id)))?;
     }
-    tx.conn.execute(
-        "UPDATE products SET sku = COALESCE(requested_sku, sku), requested_sku = NULL
-         WHERE id = ?1 AND requested_sku IS NOT NULL",
-        [&ids[0]],
-    )?;
+    tx.conn
+        .prepare_cached(&format!(
+            "UPDATE products SET {held} = COALESCE({requested}, {held}), {requested} = NULL
+             WHERE id = ?1 AND {requested} IS NOT NULL"
+        ))?
+        .execute([&ids[0]])?;
     Ok(())
 }
 
-/// The same for a barcode: the later claimants have none until the conflict is resolved.
+pub(crate) fn resolve_sku(tx: &Tx<'_>, company_id: &str, sku: &str) -> Result<()> {
+    resolve(tx, Code::Sku, company_id, sku)
+}
+
 pub(crate) fn resolve_barcode(tx: &Tx<'_>, company_id: &str, barcode: &str) -> Result<()> {
-    let mut ids: Vec<String> = tx
-        .conn
-        .prepare_cached(
-            "SELECT id FROM products WHERE company_id = ?1 AND barcode = ?2
-             UNION SELECT id FROM products WHERE company_id = ?1 AND requested_barcode = ?2",
-        )?
-        .query_map((company_id, barcode), |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    claim_order(tx, "barcode", &mut ids)?;
-    for id in ids.iter().skip(1) {
-        tx.conn.execute(
-            "UPDATE products SET requested_barcode = COALESCE(requested_barcode, barcode), barcode = NULL
-             WHERE id = ?1",
-            [id],
-        )?;
-    }
-    tx.conn.execute(
-        "UPDATE products SET barcode = COALESCE(requested_barcode, barcode), requested_barcode = NULL
-         WHERE id = ?1",
-        [&ids[0]],
-    )?;
-    Ok(())
+    resolve(tx, Code::Barcode, company_id, barcode)
 }
