@@ -74,6 +74,8 @@ const COMMANDS: &[&str] = &[
     "set_user_role",
     "reset_password",
     "set_idle_lock_minutes",
+    "numbering",
+    "set_numbering_series",
 ];
 
 fn main() {

@@ -93,6 +93,8 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::users::set_user_role,
             commands::users::reset_password,
             commands::users::set_idle_lock_minutes,
+            commands::numbers::numbering,
+            commands::numbers::set_numbering_series,
         ])
 }
 

@@ -103,6 +103,8 @@ const TABLE: &[(&str, Who)] = &[
     ("set_user_role", Owner),
     ("reset_password", Owner),
     ("set_idle_lock_minutes", Owner),
+    ("numbering", Clerk),
+    ("set_numbering_series", Owner),
     // Last: it ends the session (the test signs in again after it).
     ("sign_out", Anyone),
 ];
@@ -434,6 +436,8 @@ impl Fixture {
             "set_user_role" => json!({"userId": self.extra_user, "companyId": c, "role": "manager"}),
             "reset_password" => json!({"userId": self.extra_user, "password": PASSWORDS[4]}),
             "set_idle_lock_minutes" => json!({"minutes": 20}),
+            "numbering" => json!({"companyId": c}),
+            "set_numbering_series" => json!({"companyId": c, "series": "R1"}),
             other => panic!("{other} has no arguments in tests/roles.rs: classify it in TABLE and give it arguments"),
         }
     }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod catalog;
 pub mod counts;
 pub mod dashboard;
+pub mod numbers;
 pub mod purchasing;
 pub mod stock;
 pub mod users;

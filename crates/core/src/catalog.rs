@@ -624,9 +624,9 @@ pub(crate) fn insert_company(
     let id = new_id();
     let hlc = tx.stamp();
     tx.conn.execute(
-        "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![id, name, default_threshold, allow_backorders, tx.now, hlc],
+        "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc, origin_device_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![id, name, default_threshold, allow_backorders, tx.now, hlc, tx.device_id()],
     )?;
     tx.inserted(sync::Entity::Company, &id, &hlc)?;
     crate::auth::own_new_company(tx, &id)?;

@@ -10,6 +10,7 @@ use crate::catalog::{get_company, get_product_type};
 use crate::db::{new_id, Store};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
+use crate::numbers::{self, DocumentKind};
 use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
 use crate::sync;
 use crate::validate::MAX_QUANTITY;
@@ -103,12 +104,21 @@ fn line_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<CountLine> {
 
 fn get_session(conn: &Connection, id: &str) -> Result<CountSession> {
     let row = session_row(conn, id)?;
-    let (warehouse_name, blind, started_at, finished_at): (String, bool, String, Option<String>) =
-        conn.prepare_cached(
-            "SELECT w.name, s.blind, s.started_at, s.finished_at FROM count_sessions s
+    #[allow(clippy::type_complexity)]
+    let (warehouse_name, blind, started_at, finished_at, number): (
+        String,
+        bool,
+        String,
+        Option<String>,
+        Option<String>,
+    ) = conn
+        .prepare_cached(
+            "SELECT w.name, s.blind, s.started_at, s.finished_at, s.number FROM count_sessions s
              JOIN warehouses w ON w.id = s.warehouse_id WHERE s.id = ?1",
         )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        .query_row([id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
     let lines: Vec<CountLine> = conn
         .prepare_cached(&format!(
             "SELECT l.product_id, p.sku, p.name, l.counted, l.counted_at,
@@ -123,6 +133,7 @@ fn get_session(conn: &Connection, id: &str) -> Result<CountSession> {
         .query_row([id], |r| r.get(0))?;
     Ok(CountSession {
         id: id.to_owned(),
+        number,
         company_id: row.company_id,
         warehouse_id: row.warehouse_id,
         warehouse_name,
@@ -191,11 +202,12 @@ impl Store {
                 }
             };
             let id = new_id();
+            let number = numbers::next_number(tx, company_id, DocumentKind::Count)?;
             let hlc = tx.stamp();
             tx.conn.execute(
-                "INSERT INTO count_sessions (id, company_id, warehouse_id, scope, product_type_id, blind, status, started_at, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8)",
-                params![id, company_id, w.id, scope, type_id, input.blind, tx.now, hlc],
+                "INSERT INTO count_sessions (id, company_id, warehouse_id, scope, product_type_id, blind, status, started_at, updated_hlc, number)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9)",
+                params![id, company_id, w.id, scope, type_id, input.blind, tx.now, hlc, number],
             )?;
             for p in &products {
                 tx.conn.execute(

@@ -204,6 +204,9 @@ fn ensure_device(conn: &mut Connection, fingerprint: &str) -> Result<String> {
                     let fresh = new_device();
                     tracing::info!(old = %id, new = %fresh, "database copied or moved: a new sync device");
                     tx.execute("DELETE FROM sync_device_seq", [])?;
+                    // The series the owner set belongs to the original: numbering here
+                    // goes on in this device's own.
+                    tx.execute("UPDATE device SET series = NULL", [])?;
                     fresh
                 }
             };

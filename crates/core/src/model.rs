@@ -412,6 +412,9 @@ pub struct SaleLine {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct Sale {
     pub id: String,
+    /// The human number (`S-0042`, `S-K7Q-0042`); `None` for sales from before numbering and
+    /// imported history.
+    pub number: Option<String>,
     pub company_id: String,
     pub warehouse_id: String,
     pub warehouse_name: String,
@@ -419,6 +422,14 @@ pub struct Sale {
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total: Decimal,
+    /// What the returns against it gave back: returned units at the price they were sold at.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub refunded: Decimal,
+    /// `total` less `refunded`.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub net_total: Decimal,
     pub note: Option<String>,
     pub lines: Vec<SaleLine>,
 }
@@ -427,11 +438,18 @@ pub struct Sale {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct SaleSummary {
     pub id: String,
+    pub number: Option<String>,
     pub warehouse_name: String,
     pub sold_at: String,
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub total: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub refunded: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub net_total: Decimal,
     pub lines: i64,
     pub units: i64,
     pub units_returned: i64,
@@ -444,6 +462,18 @@ pub struct SaleQuery {
     #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub warehouse_id: Option<String>,
+    /// Part of a sale's number (`42`, `S-K7Q`), in any case.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub search: Option<String>,
+    /// First day (`YYYY-MM-DD`, UTC) of the sales listed, inclusive.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Last day, inclusive.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub to: Option<String>,
     #[serde(default)]
     pub limit: u32,
     #[serde(default)]
@@ -701,6 +731,8 @@ pub struct PurchaseOrderLine {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct PurchaseOrder {
     pub id: String,
+    /// The human number (`PO-0042`); `None` for documents from before numbering.
+    pub number: Option<String>,
     pub company_id: String,
     pub supplier_id: String,
     pub supplier_name: String,
@@ -724,6 +756,8 @@ pub struct PurchaseOrder {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct PurchaseOrderSummary {
     pub id: String,
+    /// The human number (`PO-0042`); `None` for documents from before numbering.
+    pub number: Option<String>,
     pub supplier_id: String,
     pub supplier_name: String,
     pub warehouse_name: String,
@@ -818,6 +852,8 @@ pub struct CountSessionInput {
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct CountSession {
     pub id: String,
+    /// The human number (`C-0042`); `None` for documents from before numbering.
+    pub number: Option<String>,
     pub company_id: String,
     pub warehouse_id: String,
     pub warehouse_name: String,

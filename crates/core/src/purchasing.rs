@@ -14,6 +14,7 @@ use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::money::parse_money;
+use crate::numbers::{self, DocumentKind};
 use crate::search::{DEFAULT_PAGE, MAX_PAGE};
 use crate::stock::{self, open_warehouse, product_of_company, sum_lines, NewMovement, Sign};
 use crate::sync;
@@ -428,7 +429,8 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT o.id, o.supplier_id, s.name, w.name, o.status, o.created_at, o.expected_at,
                     (SELECT COALESCE(SUM(quantity_ordered), 0) FROM purchase_order_lines l WHERE l.purchase_order_id = o.id),
-                    (SELECT COALESCE(SUM(quantity_received), 0) FROM purchase_order_lines l WHERE l.purchase_order_id = o.id)
+                    (SELECT COALESCE(SUM(quantity_received), 0) FROM purchase_order_lines l WHERE l.purchase_order_id = o.id),
+                    o.number
              FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id JOIN warehouses w ON w.id = o.warehouse_id
              WHERE {filter} ORDER BY o.created_at DESC, o.seq DESC LIMIT ?4 OFFSET ?5"
         ))?;
@@ -444,6 +446,7 @@ impl Store {
                 |r| {
                     Ok(PurchaseOrderSummary {
                         id: r.get(0)?,
+                        number: r.get(9)?,
                         supplier_id: r.get(1)?,
                         supplier_name: r.get(2)?,
                         warehouse_name: r.get(3)?,
@@ -551,11 +554,12 @@ pub(crate) fn insert_purchase_order(
     }
     let w = open_warehouse(tx.conn, company_id, &input.warehouse_id, "warehouse_id")?;
     let id = new_id();
+    let number = numbers::next_number(tx, company_id, DocumentKind::PurchaseOrder)?;
     let hlc = tx.stamp();
     tx.conn.execute(
-        "INSERT INTO purchase_orders (id, company_id, supplier_id, warehouse_id, status, note, created_at, updated_hlc)
-         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7)",
-        params![id, company_id, supplier.id, w.id, order.note, tx.now, hlc],
+        "INSERT INTO purchase_orders (id, company_id, supplier_id, warehouse_id, status, note, created_at, updated_hlc, number)
+         VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8)",
+        params![id, company_id, supplier.id, w.id, order.note, tx.now, hlc, number],
     )?;
     tx.inserted(sync::Entity::PurchaseOrder, &id, &hlc)?;
     for (line_no, (line, cost)) in input.lines.iter().zip(&order.costs).enumerate() {
@@ -878,13 +882,14 @@ pub(crate) fn get_order(conn: &Connection, id: &str) -> Result<PurchaseOrder> {
     let mut order = conn
         .prepare_cached(
             "SELECT o.id, o.company_id, o.supplier_id, s.name, s.contact_email, o.warehouse_id, w.name, o.status, o.note,
-                    o.created_at, o.sent_at, o.expected_at, o.received_at, o.cancelled_at
+                    o.created_at, o.sent_at, o.expected_at, o.received_at, o.cancelled_at, o.number
              FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id JOIN warehouses w ON w.id = o.warehouse_id
              WHERE o.id = ?1",
         )?
         .query_row([id], |r| {
             Ok(PurchaseOrder {
                 id: r.get(0)?,
+                number: r.get(14)?,
                 company_id: r.get(1)?,
                 supplier_id: r.get(2)?,
                 supplier_name: r.get(3)?,

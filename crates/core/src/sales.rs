@@ -16,6 +16,7 @@ use crate::model::{
     MovementKind, ReturnInput, Sale, SaleInput, SaleLine, SalePage, SaleQuery, SaleSummary,
 };
 use crate::money::parse_money;
+use crate::numbers::{self, DocumentKind};
 use crate::search::{DEFAULT_PAGE, MAX_PAGE};
 use crate::stock::{self, ensure_available, open_warehouse, product_of_company, NewMovement};
 use crate::sync;
@@ -97,6 +98,7 @@ impl Store {
                     sum.checked_add(*line_total)
                 })
                 .ok_or_else(|| Error::validation("lines", "the sale's total is too large"))?;
+            let number = numbers::next_number(tx, company_id, DocumentKind::Sale)?;
             let hlc = insert_sale(
                 tx,
                 &sale_id,
@@ -105,6 +107,7 @@ impl Store {
                 &sold_at,
                 total,
                 note.as_deref(),
+                Some(&number),
             )?;
             for (line_no, (p, quantity, unit_price, _, components)) in lines.iter().enumerate() {
                 insert_line(
@@ -143,7 +146,7 @@ impl Store {
         get_sale(&self.conn, id)
     }
 
-    /// Sales of a company, newest first.
+    /// Sales of a company, newest first; by warehouse, part of the number and days.
     pub fn list_sales(&self, query: &SaleQuery) -> Result<SalePage> {
         self.authorize(&query.company_id, Action::Read)?;
         get_company(&self.conn, &query.company_id)?;
@@ -151,28 +154,58 @@ impl Store {
             0 => DEFAULT_PAGE,
             n => n.min(MAX_PAGE),
         };
-        let total: i64 = self.conn.prepare_cached(
-            "SELECT COUNT(*) FROM sales WHERE company_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2)",
-        )?
-        .query_row((&query.company_id, &query.warehouse_id), |r| r.get(0))?;
-        let mut stmt = self.conn.prepare_cached(
+        let search = query
+            .search
+            .as_deref()
+            .map(|s| s.trim().to_uppercase())
+            .filter(|s| !s.is_empty());
+        let from = day_bound("from", query.from.as_deref(), 0)?;
+        // The day after the last one: sold_at < it.
+        let to = day_bound("to", query.to.as_deref(), 1)?;
+        if let (Some(f), Some(t)) = (&from, &to) {
+            if f >= t {
+                return Err(Error::validation("to", "the last day is before the first"));
+            }
+        }
+        const FILTER: &str = "s.company_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2)
+             AND (?3 IS NULL OR instr(s.number, ?3) > 0)
+             AND (?4 IS NULL OR s.sold_at >= ?4) AND (?5 IS NULL OR s.sold_at < ?5)";
+        let filter = params![query.company_id, query.warehouse_id, search, from, to];
+        let total: i64 = self
+            .conn
+            .prepare_cached(&format!("SELECT COUNT(*) FROM sales s WHERE {FILTER}"))?
+            .query_row(filter, |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.id, w.name, s.sold_at, s.total,
                     (SELECT COUNT(*) FROM sale_lines l WHERE l.sale_id = s.id),
                     (SELECT COALESCE(SUM(quantity), 0) FROM sale_lines l WHERE l.sale_id = s.id),
-                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_returns r WHERE r.sale_id = s.id)
+                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_returns r WHERE r.sale_id = s.id),
+                    s.number
              FROM sales s JOIN warehouses w ON w.id = s.warehouse_id
-             WHERE s.company_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2)
-             ORDER BY s.sold_at DESC, s.seq DESC LIMIT ?3 OFFSET ?4",
-        )?;
-        let items = stmt
+             WHERE {FILTER}
+             ORDER BY s.sold_at DESC, s.seq DESC LIMIT ?6 OFFSET ?7"
+        ))?;
+        let mut items: Vec<SaleSummary> = stmt
             .query_map(
-                params![query.company_id, query.warehouse_id, limit, query.offset],
+                params![
+                    query.company_id,
+                    query.warehouse_id,
+                    search,
+                    from,
+                    to,
+                    limit,
+                    query.offset
+                ],
                 |r| {
+                    let total = decimal_column(r, 3)?;
                     Ok(SaleSummary {
                         id: r.get(0)?,
+                        number: r.get(7)?,
                         warehouse_name: r.get(1)?,
                         sold_at: r.get(2)?,
-                        total: decimal_column(r, 3)?,
+                        total,
+                        refunded: Decimal::ZERO,
+                        net_total: total,
                         lines: r.get(4)?,
                         units: r.get(5)?,
                         units_returned: r.get(6)?,
@@ -180,6 +213,10 @@ impl Store {
                 },
             )?
             .collect::<rusqlite::Result<_>>()?;
+        for item in items.iter_mut().filter(|i| i.units_returned > 0) {
+            item.refunded = refunded(&self.conn, &item.id)?;
+            item.net_total = item.total - item.refunded;
+        }
         Ok(SalePage { items, total })
     }
 
@@ -249,6 +286,21 @@ impl Store {
     }
 }
 
+/// `YYYY-MM-DD` as the start of that day plus `days_after`, in the form `sold_at` sorts in.
+fn day_bound(field: &str, day: Option<&str>, days_after: i64) -> Result<Option<String>> {
+    let Some(day) = day.map(str::trim).filter(|d| !d.is_empty()) else {
+        return Ok(None);
+    };
+    let date = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+        Error::validation(field, format!("\"{day}\" is not a date like 2026-03-31"))
+    })?;
+    let date = date
+        .checked_add_signed(chrono::Duration::days(days_after))
+        .ok_or_else(|| Error::validation(field, "that date is out of range"))?;
+    Ok(Some(date.format("%Y-%m-%d").to_string()))
+}
+
+#[allow(clippy::too_many_arguments)]
 fn insert_sale(
     tx: &mut Tx<'_>,
     sale_id: &str,
@@ -257,14 +309,15 @@ fn insert_sale(
     sold_at: &str,
     total: Decimal,
     note: Option<&str>,
+    number: Option<&str>,
 ) -> Result<String> {
     let hlc = tx.stamp();
     tx.conn
         .prepare_cached(
-            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, note, hlc, user_id, device_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
+            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, note, hlc, user_id, device_id, number)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8, ?10)",
         )?
-        .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id()])?;
+        .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id(), number])?;
     tx.inserted_in(company_id, sync::Entity::Sale, sale_id, &hlc)?;
     Ok(hlc)
 }
@@ -390,6 +443,8 @@ impl HistoricalSales {
             sold_at,
             line_total(unit_price, quantity)?,
             None,
+            // Imported history keeps no number: the shop's own numbers start at its first sale here.
+            None,
         )?;
         insert_line(
             tx,
@@ -475,17 +530,20 @@ pub(crate) fn roll_up(
 fn get_sale(conn: &Connection, id: &str) -> Result<Sale> {
     let mut sale = conn
         .prepare_cached(
-            "SELECT s.id, s.company_id, s.warehouse_id, w.name, s.sold_at, s.total, s.note
+            "SELECT s.id, s.company_id, s.warehouse_id, w.name, s.sold_at, s.total, s.note, s.number
              FROM sales s JOIN warehouses w ON w.id = s.warehouse_id WHERE s.id = ?1",
         )?
         .query_row([id], |r| {
             Ok(Sale {
                 id: r.get(0)?,
+                number: r.get(7)?,
                 company_id: r.get(1)?,
                 warehouse_id: r.get(2)?,
                 warehouse_name: r.get(3)?,
                 sold_at: r.get(4)?,
                 total: decimal_column(r, 5)?,
+                refunded: Decimal::ZERO,
+                net_total: Decimal::ZERO,
                 note: r.get(6)?,
                 lines: Vec::new(),
             })
@@ -515,5 +573,27 @@ fn get_sale(conn: &Connection, id: &str) -> Result<Sale> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    sale.refunded = sale.lines.iter().try_fold(Decimal::ZERO, |sum, l| {
+        sum.checked_add(line_total(l.unit_price, l.returned)?)
+            .ok_or_else(|| Error::Internal("a refund does not fit a decimal".into()))
+    })?;
+    sale.net_total = sale.total - sale.refunded;
     Ok(sale)
+}
+
+/// What the returns against a sale gave back, from its lines' prices.
+fn refunded(conn: &Connection, sale_id: &str) -> Result<Decimal> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT l.unit_price, SUM(r.quantity) FROM sale_returns r
+         JOIN sale_lines l ON l.id = r.sale_line_id WHERE r.sale_id = ?1 GROUP BY l.id",
+    )?;
+    let mut rows = stmt.query([sale_id])?;
+    let mut sum = Decimal::ZERO;
+    while let Some(r) = rows.next()? {
+        let back = line_total(decimal_column(r, 0)?, r.get(1)?)?;
+        sum = sum
+            .checked_add(back)
+            .ok_or_else(|| Error::Internal("a refund does not fit a decimal".into()))?;
+    }
+    Ok(sum)
 }

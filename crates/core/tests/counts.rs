@@ -96,6 +96,11 @@ fn every_scan_is_saved_at_once_and_a_count_resumes_after_the_app_is_killed() {
     let mut b = Backroom::new(&[("MUG", 5), ("GLUE", 2)]);
     let main = b.main.clone();
     let session = b.start(&main, CountScope::All).unwrap();
+    assert_eq!(
+        session.number.as_deref(),
+        Some("C-0001"),
+        "a count has a human number"
+    );
     for code in ["MUG", "MUG", "4001", "mug"] {
         b.scan(&session.id, code).unwrap();
     }

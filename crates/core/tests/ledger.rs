@@ -1065,3 +1065,120 @@ fn a_returned_kit_puts_back_what_its_sale_took_even_after_the_recipe_changed() {
     }
     shop.assert_ledger_agrees();
 }
+
+#[test]
+fn a_return_shows_what_it_refunded_and_the_sale_its_net_total() {
+    let mut shop = Shop::new(&[("A", "2.50", 10), ("B", "4", 10)]);
+    let company = shop.fx.company.clone();
+    let sale = shop.sell(&[("A", 3), ("B", 1)]).unwrap();
+    assert_eq!(sale.total.to_string(), "11.50");
+    assert_eq!(sale.refunded.to_string(), "0");
+    assert_eq!(sale.net_total, sale.total);
+    let back = ReturnInput {
+        sale_id: sale.id.clone(),
+        lines: vec![shop.line("A", 2)],
+        note: None,
+    };
+    let after = shop.fx.store.record_return(&company, &back).unwrap();
+    assert_eq!(
+        after.refunded.to_string(),
+        "5.00",
+        "two at the price they were sold at"
+    );
+    assert_eq!(after.net_total.to_string(), "6.50");
+    let listed = shop
+        .fx
+        .store
+        .list_sales(&SaleQuery {
+            company_id: company.clone(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(listed.items[0].refunded.to_string(), "5.00");
+    assert_eq!(listed.items[0].net_total.to_string(), "6.50");
+}
+
+#[test]
+fn sales_are_numbered_in_order_and_found_by_number_and_day() {
+    let mut shop = Shop::new(&[("A", "1", 100)]);
+    let company = shop.fx.company.clone();
+    let numbers: Vec<String> = (0..3)
+        .map(|_| shop.sell(&[("A", 1)]).unwrap().number.unwrap())
+        .collect();
+    assert_eq!(numbers, ["S-0001", "S-0002", "S-0003"]);
+
+    // Another process on the same file (the CLI beside the app) takes the next number, never
+    // one already given.
+    let mut other = Store::open(&shop.fx.path).unwrap();
+    let fourth = other
+        .record_sale(
+            &company,
+            &SaleInput {
+                warehouse_id: shop.main.clone(),
+                lines: vec![SaleLineInput {
+                    product_id: shop.id("A"),
+                    quantity: 1,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(fourth.number.as_deref(), Some("S-0004"));
+    assert_eq!(
+        shop.sell(&[("A", 1)]).unwrap().number.as_deref(),
+        Some("S-0005")
+    );
+
+    let query = |search: Option<&str>, from: Option<&str>, to: Option<&str>| SaleQuery {
+        company_id: company.clone(),
+        search: search.map(str::to_owned),
+        from: from.map(str::to_owned),
+        to: to.map(str::to_owned),
+        ..Default::default()
+    };
+    let found = shop
+        .fx
+        .store
+        .list_sales(&query(Some(" s-0002"), None, None))
+        .unwrap();
+    assert_eq!(found.total, 1);
+    assert_eq!(found.items[0].number.as_deref(), Some("S-0002"));
+    let today = chrono::Utc::now().date_naive();
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    let yesterday = day(today.pred_opt().unwrap());
+    let tomorrow = day(today.succ_opt().unwrap());
+    let all = shop
+        .fx
+        .store
+        .list_sales(&query(None, Some(&day(today)), Some(&day(today))))
+        .unwrap();
+    assert_eq!(all.total, 5, "from and to are inclusive days");
+    let none = shop
+        .fx
+        .store
+        .list_sales(&query(None, Some(&tomorrow), None))
+        .unwrap();
+    assert_eq!(none.total, 0);
+    let before = shop
+        .fx
+        .store
+        .list_sales(&query(None, None, Some(&yesterday)))
+        .unwrap();
+    assert_eq!(before.total, 0);
+    for (from, to, field) in [
+        (Some("31/12/2026"), None, "from"),
+        (None, Some("2026-02-30"), "to"),
+        (Some(tomorrow.as_str()), Some(yesterday.as_str()), "to"),
+    ] {
+        let err = shop
+            .fx
+            .store
+            .list_sales(&query(None, from, to))
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::Validation { field: f, .. } if f == field),
+            "{from:?}..{to:?}: {err:?}"
+        );
+    }
+}

@@ -148,6 +148,11 @@ fn an_order_goes_from_draft_to_received_and_puts_stock_on_the_shelf() {
     let order = b.order(&[(&mug, 10)], false).unwrap();
     assert_eq!(order.status, PurchaseOrderStatus::Draft);
     assert_eq!(
+        order.number.as_deref(),
+        Some("PO-0001"),
+        "numbered, not a UUID"
+    );
+    assert_eq!(
         order.lines[0].unit_cost.to_string(),
         "2.50",
         "the cost defaults to the supplier's"

@@ -133,19 +133,19 @@ impl Device {
     /// Everything that must be the same on every device.
     fn state(&self) -> Vec<(&'static str, Vec<String>)> {
         [
-            ("companies", "SELECT id, name, default_threshold, allow_backorders FROM companies ORDER BY id"),
+            ("companies", "SELECT id, name, default_threshold, allow_backorders, origin_device_id FROM companies ORDER BY id"),
             ("warehouses", "SELECT id, name, archived FROM warehouses ORDER BY id"),
             ("products", "SELECT id, sku, requested_sku, name, barcode, requested_barcode, price, threshold, archived, preferred_supplier_id FROM products ORDER BY id"),
             ("thresholds", "SELECT product_id, warehouse_id, threshold FROM product_warehouse_thresholds ORDER BY 1, 2"),
             ("kits", "SELECT kit_id, component_id, quantity FROM kit_components ORDER BY 1, 2"),
             ("suppliers", "SELECT id, name, archived FROM suppliers ORDER BY id"),
             ("links", "SELECT id, product_id, supplier_id, lead_time_days, unit_cost, preferred FROM product_suppliers ORDER BY id"),
-            ("orders", "SELECT id, status, sent_at, received_at, cancelled_at FROM purchase_orders ORDER BY id"),
+            ("orders", "SELECT id, status, sent_at, received_at, cancelled_at, number FROM purchase_orders ORDER BY id"),
             ("order lines", "SELECT id, product_id, quantity_ordered, quantity_received FROM purchase_order_lines ORDER BY id"),
-            ("counts", "SELECT id, status FROM count_sessions ORDER BY id"),
+            ("counts", "SELECT id, status, number FROM count_sessions ORDER BY id"),
             ("count lines", "SELECT id, counted, counted_at FROM count_lines ORDER BY id"),
             ("ledger", "SELECT id, product_id, warehouse_id, kind, quantity, occurred_at, hlc, reference_id FROM stock_movements ORDER BY id"),
-            ("sales", "SELECT id, total, sold_at FROM sales ORDER BY id"),
+            ("sales", "SELECT id, total, sold_at, number FROM sales ORDER BY id"),
             ("sale lines", "SELECT id, sale_id, product_id, quantity FROM sale_lines ORDER BY id"),
             ("returns", "SELECT id, sale_line_id, quantity FROM sale_returns ORDER BY id"),
             ("levels", "SELECT product_id, warehouse_id, on_hand FROM stock_levels ORDER BY 1, 2"),
@@ -744,6 +744,27 @@ fn converge(device_count: usize, ops: &[Op]) {
             "device {i}: the SKU conflict is listed while two products ask for it"
         );
     }
+    // Documents made offline on different devices never share a number, unless two devices
+    // drew the same three-character series (a chance in ten thousand per pair, and then the
+    // owner sets one: see `numbers.rs`).
+    let mut series: Vec<String> = devices
+        .iter()
+        .map(|d| d.store.numbering(&shop.company).unwrap().next_sale)
+        .map(|next| {
+            next.rsplit_once('-')
+                .map_or(String::new(), |(s, _)| s.to_owned())
+        })
+        .collect();
+    series.sort();
+    series.dedup();
+    if series.len() == devices.len() {
+        for table in ["sales", "purchase_orders", "count_sessions"] {
+            let dupes = devices[0].rows(&format!(
+                "SELECT number FROM {table} WHERE number IS NOT NULL GROUP BY number HAVING COUNT(*) > 1"
+            ));
+            assert!(dupes.is_empty(), "{table}: numbers given twice: {dupes:?}");
+        }
+    }
     // Every server sequence and every device sequence is dense (the relay asserted the
     // latter as it went).
     for (i, p) in relay.log.iter().enumerate() {
@@ -1026,5 +1047,148 @@ fn a_user_made_with_the_same_email_on_two_devices_waits_aside_and_sync_goes_on()
         devices[1].rows("SELECT COUNT(*) FROM sales"),
         devices[0].rows("SELECT COUNT(*) FROM sales"),
         "the sale after it still arrived"
+    );
+}
+
+#[test]
+fn documents_made_offline_on_several_devices_never_share_a_number() {
+    let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    let sell = |d: &mut Device| -> String {
+        d.store
+            .record_sale(
+                &shop.company,
+                &SaleInput {
+                    warehouse_id: shop.warehouses[0].clone(),
+                    lines: vec![SaleLineInput {
+                        product_id: shop.products[0].clone(),
+                        quantity: 1,
+                        unit_price: None,
+                    }],
+                    note: None,
+                },
+            )
+            .unwrap()
+            .number
+            .unwrap()
+    };
+    // The device that made the shop numbers plainly; the one that joined, in its own series.
+    assert_eq!(sell(&mut devices[0]), "S-0001");
+    assert_eq!(sell(&mut devices[0]), "S-0002");
+    let joined = sell(&mut devices[1]);
+    let series = joined
+        .strip_prefix("S-")
+        .unwrap()
+        .strip_suffix("-0001")
+        .unwrap()
+        .to_owned();
+    assert_eq!(series.len(), 3, "{joined}");
+    let order = devices[1]
+        .store
+        .create_purchase_order(
+            &shop.company,
+            &PurchaseOrderInput {
+                supplier_id: shop.suppliers[0].clone(),
+                warehouse_id: shop.warehouses[0].clone(),
+                lines: vec![PurchaseOrderLineInput {
+                    product_id: shop.products[0].clone(),
+                    quantity: 5,
+                    unit_cost: None,
+                }],
+                note: None,
+                confirm_new_links: true,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        order.number.as_deref(),
+        Some(format!("PO-{series}-0001").as_str())
+    );
+
+    // A copy of the first device's database is a new device: it goes on in a series of its
+    // own, not from S-0003 like the original.
+    let copy_dir = tempfile::tempdir().unwrap();
+    let copy_path = copy_dir.path().join("copy.db");
+    {
+        let conn = rusqlite::Connection::open(&devices[0].path).unwrap();
+        conn.execute("VACUUM INTO ?1", [copy_path.to_str().unwrap()])
+            .unwrap();
+    }
+    let mut copy = Device {
+        store: Store::open(&copy_path).unwrap(),
+        path: copy_path,
+        _dir: copy_dir,
+    };
+    let from_copy = sell(&mut copy);
+    assert_ne!(from_copy, "S-0003");
+    assert!(from_copy.ends_with("-0001"), "{from_copy}");
+    assert_eq!(sell(&mut devices[0]), "S-0003");
+
+    devices.push(copy);
+    for _ in 0..2 {
+        for d in devices.iter_mut() {
+            d.push_all(&mut relay);
+        }
+        for d in devices.iter_mut() {
+            d.pull_all(&relay, &shop.company);
+        }
+    }
+    for d in &devices {
+        let page = d
+            .store
+            .list_sales(&SaleQuery {
+                company_id: shop.company.clone(),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut numbers: Vec<String> = page.items.iter().filter_map(|s| s.number.clone()).collect();
+        numbers.sort();
+        let before = numbers.len();
+        numbers.dedup();
+        assert_eq!(before, 5, "every device has every sale's number");
+        assert_eq!(numbers.len(), 5, "and no number twice: {numbers:?}");
+        let found = d
+            .store
+            .list_sales(&SaleQuery {
+                company_id: shop.company.clone(),
+                search: Some(joined.to_lowercase()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(found.items.len(), 1, "a number is found in any case");
+        assert_eq!(found.items[0].number.as_deref(), Some(joined.as_str()));
+    }
+
+    // The owner may give a device a series of their choosing, but not one another device
+    // already numbers in.
+    let set = devices[1]
+        .store
+        .set_numbering_series(&shop.company, Some("b2"))
+        .unwrap();
+    assert_eq!(set.next_sale, "S-B2-0001");
+    assert_eq!(sell(&mut devices[1]), "S-B2-0001");
+    devices[1].push_all(&mut relay);
+    devices[0].pull_all(&relay, &shop.company);
+    let refused = devices[0]
+        .store
+        .set_numbering_series(&shop.company, Some("B2"));
+    assert!(
+        matches!(&refused, Err(Error::Validation { field, .. }) if field == "series"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        sell(&mut devices[0]),
+        "S-0004",
+        "a refused series changes nothing"
+    );
+    assert_eq!(
+        devices[1]
+            .store
+            .set_numbering_series(&shop.company, None)
+            .unwrap()
+            .next_sale,
+        format!("S-{series}-0002"),
+        "back to the default series, where it left off"
     );
 }

@@ -134,7 +134,11 @@ movements_since: Array<Movement>,
  */
 on_hand_after: number, };
 export type CountScope = { "kind": "all" } | { "kind": "product_type", product_type_id: string, } | { "kind": "products", product_ids: Array<string>, };
-export type CountSession = { id: string, company_id: string, warehouse_id: string, warehouse_name: string, scope: CountScope, blind: boolean, status: CountStatus, started_at: string, finished_at: string | null, 
+export type CountSession = { id: string, 
+/**
+ * The human number (`C-0042`); `None` for documents from before numbering.
+ */
+number: string | null, company_id: string, warehouse_id: string, warehouse_name: string, scope: CountScope, blind: boolean, status: CountStatus, started_at: string, finished_at: string | null, 
 /**
  * Products counted so far.
  */
@@ -235,6 +239,15 @@ export type MovementPage = { items: Array<Movement>,
 has_more: boolean, };
 export type MovementResult = { movements: Array<Movement>, };
 export type NewUser = { company_id: string, email: string, name: string, role: Role, password: string, };
+export type NumberingSettings = { 
+/**
+ * The series the owner set; `None`: the default.
+ */
+series: string | null, 
+/**
+ * What the next sale of the company will be numbered, e.g. `S-0043` or `S-K7Q-0001`.
+ */
+next_sale: string, next_purchase_order: string, next_count: string, };
 export type OnOrder = { product_id: string, warehouse_id: string, quantity: number, };
 export type Product = { id: string, company_id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, 
 /**
@@ -307,7 +320,11 @@ product_count: number,
  */
 count_frequency_days: number | null, };
 export type ProductTypeInput = { name: string, default_threshold: number, count_frequency_days?: number, };
-export type PurchaseOrder = { id: string, company_id: string, supplier_id: string, supplier_name: string, supplier_email: string, warehouse_id: string, warehouse_name: string, status: PurchaseOrderStatus, note: string | null, created_at: string, sent_at: string | null, expected_at: string | null, received_at: string | null, cancelled_at: string | null, total: string, lines: Array<PurchaseOrderLine>, };
+export type PurchaseOrder = { id: string, 
+/**
+ * The human number (`PO-0042`); `None` for documents from before numbering.
+ */
+number: string | null, company_id: string, supplier_id: string, supplier_name: string, supplier_email: string, warehouse_id: string, warehouse_name: string, status: PurchaseOrderStatus, note: string | null, created_at: string, sent_at: string | null, expected_at: string | null, received_at: string | null, cancelled_at: string | null, total: string, lines: Array<PurchaseOrderLine>, };
 export type PurchaseOrderInput = { supplier_id: string, 
 /**
  * Where the goods will be received.
@@ -327,7 +344,11 @@ unit_cost?: string, };
 export type PurchaseOrderPage = { items: Array<PurchaseOrderSummary>, total: number, };
 export type PurchaseOrderQuery = { company_id: string, status?: PurchaseOrderStatus, supplier_id?: string, limit: number, offset: number, };
 export type PurchaseOrderStatus = "draft" | "sent" | "partially_received" | "received" | "cancelled";
-export type PurchaseOrderSummary = { id: string, supplier_id: string, supplier_name: string, warehouse_name: string, status: PurchaseOrderStatus, created_at: string, expected_at: string | null, total: string, units_ordered: number, units_received: number, };
+export type PurchaseOrderSummary = { id: string, 
+/**
+ * The human number (`PO-0042`); `None` for documents from before numbering.
+ */
+number: string | null, supplier_id: string, supplier_name: string, warehouse_name: string, status: PurchaseOrderStatus, created_at: string, expected_at: string | null, total: string, units_ordered: number, units_received: number, };
 export type QuantityLine = { product_id: string, quantity: number, };
 export type ReceiptInput = { warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
 export type ReceiveOrderInput = { lines: Array<QuantityLine>, 
@@ -341,7 +362,20 @@ export type ReturnInput = { sale_id: string,
  */
 lines: Array<QuantityLine>, note?: string, };
 export type Role = "owner" | "manager" | "clerk";
-export type Sale = { id: string, company_id: string, warehouse_id: string, warehouse_name: string, sold_at: string, total: string, note: string | null, lines: Array<SaleLine>, };
+export type Sale = { id: string, 
+/**
+ * The human number (`S-0042`, `S-K7Q-0042`); `None` for sales from before numbering and
+ * imported history.
+ */
+number: string | null, company_id: string, warehouse_id: string, warehouse_name: string, sold_at: string, total: string, 
+/**
+ * What the returns against it gave back: returned units at the price they were sold at.
+ */
+refunded: string, 
+/**
+ * `total` less `refunded`.
+ */
+net_total: string, note: string | null, lines: Array<SaleLine>, };
 export type SaleInput = { warehouse_id: string, lines: Array<SaleLineInput>, note?: string, };
 export type SaleLine = { id: string, product_id: string, sku: string, product_name: string, is_kit: boolean, quantity: number, unit_price: string, line_total: string, 
 /**
@@ -358,8 +392,20 @@ product_id: string, quantity: number,
  */
 unit_price?: string, };
 export type SalePage = { items: Array<SaleSummary>, total: number, };
-export type SaleQuery = { company_id: string, warehouse_id?: string, limit: number, offset: number, };
-export type SaleSummary = { id: string, warehouse_name: string, sold_at: string, total: string, lines: number, units: number, units_returned: number, };
+export type SaleQuery = { company_id: string, warehouse_id?: string, 
+/**
+ * Part of a sale's number (`42`, `S-K7Q`), in any case.
+ */
+search?: string, 
+/**
+ * First day (`YYYY-MM-DD`, UTC) of the sales listed, inclusive.
+ */
+from?: string, 
+/**
+ * Last day, inclusive.
+ */
+to?: string, limit: number, offset: number, };
+export type SaleSummary = { id: string, number: string | null, warehouse_name: string, sold_at: string, total: string, refunded: string, net_total: string, lines: number, units: number, units_returned: number, };
 export type ScanInput = { 
 /**
  * A barcode or SKU, as a scanner types it.

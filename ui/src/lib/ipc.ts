@@ -206,3 +206,12 @@ export const resetPassword = (userId: string, password: string) =>
 /** 0 = never lock; otherwise 1..=480 minutes without activity. */
 export const setIdleLockMinutes = (minutes: number) =>
   call<AuthStatus>("set_idle_lock_minutes", { minutes });
+
+// ----- document numbers -----
+
+import type { NumberingSettings } from "./bindings";
+
+export const numbering = (companyId: string) => call<NumberingSettings>("numbering", { companyId });
+/** `null`: back to this device's default series. */
+export const setNumberingSeries = (companyId: string, series: string | null) =>
+  call<NumberingSettings>("set_numbering_series", { companyId, series });

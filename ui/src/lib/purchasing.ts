@@ -78,7 +78,10 @@ export const STATUS_LABELS: Record<PurchaseOrderStatus, string> = {
 };
 
 /** A short reference for people: ids are UUIDv7, whose last characters are the random ones. */
-export function orderRef(id: string): string {
+/** An order's number (`PO-0042`); for an order from before numbering, a short form of its id. */
+export function orderRef(order: string | { id: string; number: string | null }): string {
+  if (typeof order !== "string" && order.number) return order.number;
+  const id = typeof order === "string" ? order : order.id;
   return `PO-${id.replace(/-/g, "").slice(-8).toUpperCase()}`;
 }
 

@@ -239,7 +239,8 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        tx.execute("UPDATE device SET device_id = ?1", [&id])?;
+        // An owner-set numbering series stays with the original device.
+        tx.execute("UPDATE device SET device_id = ?1, series = NULL", [&id])?;
         tx.execute("DELETE FROM sync_device_seq", [])?;
         tx.commit()?;
         tracing::info!(old = %self.device_id, new = %id, "this database is a new sync device");
