@@ -55,6 +55,7 @@ impl Store {
     /// row, change id and device sequence given). Safe to call again after any failure.
     pub fn sync_outgoing(&mut self, limit: usize) -> Result<Vec<Change>> {
         self.authorize_sync()?;
+        self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
             let rows: Vec<OutboxRow> = tx
@@ -145,6 +146,7 @@ impl Store {
         acknowledged: &[String],
     ) -> Result<SyncApplied> {
         self.authorize_sync()?;
+        self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
             let mut summary = SyncApplied::default();
