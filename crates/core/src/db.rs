@@ -253,7 +253,10 @@ fn fingerprint(path: &Path) -> String {
 }
 
 /// SQL functions the migrations and the core use: `sf_pair_id(kind, a, b)`, the name-based
-/// UUID of a row whose identity is a pair (a product's link to a supplier, a membership).
+/// UUID of a row whose identity is a pair (a product's link to a supplier, a membership), and
+/// `sf_key(text)`, the uniqueness key of a code or name (triggers of migration 0011 keep
+/// `products.sku_key` and `barcode_key` with it: a connection without it cannot write
+/// products).
 fn register_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
@@ -265,6 +268,16 @@ fn register_functions(conn: &Connection) -> Result<()> {
             let a: String = ctx.get(1)?;
             let b: String = ctx.get(2)?;
             Ok(pair_id(&kind, &a, &b))
+        },
+    )?;
+    // The uniqueness key of codes and names (`validate::key`); NULL stays NULL.
+    conn.create_scalar_function(
+        "sf_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::validate::key(&t)))
         },
     )?;
     Ok(())

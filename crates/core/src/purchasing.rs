@@ -93,7 +93,7 @@ impl ValidSupplier {
             entity: Entity::Supplier,
             field: "name",
             table: "suppliers",
-            column: "name = ?2 COLLATE NOCASE",
+            column: "sf_key(name) = sf_key(?2)",
         };
         SUPPLIER_NAME.check(conn, Some(company_id), &self.name, except)
     }
