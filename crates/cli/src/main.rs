@@ -4,6 +4,8 @@
 //! script against: extend, never rename. Exit status: 0 done, 1 refused by a rule (nothing
 //! written), 2 a usage mistake.
 
+#[cfg(test)]
+mod fuzz_tests;
 mod output;
 mod sync;
 mod usage;

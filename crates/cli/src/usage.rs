@@ -22,7 +22,7 @@ pub fn wants_json(args: &[OsString]) -> bool {
 /// 0); a usage mistake under `--json` as `{"error":{"code":"usage","message","field"}}` on
 /// stdout, else clap's message on stderr, exit 2.
 pub fn report(e: &clap::Error, json: bool) -> ExitCode {
-    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use clap::error::ErrorKind;
     let usage_mistake = !matches!(
         e.kind(),
         ErrorKind::DisplayHelp
@@ -34,6 +34,14 @@ pub fn report(e: &clap::Error, json: bool) -> ExitCode {
         let _ = e.print();
         return ExitCode::from(if usage_mistake { 2 } else { 0 });
     }
+    print_json(&usage_json(e));
+    ExitCode::from(2)
+}
+
+/// A usage mistake as `{"error":{"code":"usage","message","field"}}`: the first line of
+/// clap's message, and the argument it is about when there is one.
+pub fn usage_json(e: &clap::Error) -> serde_json::Value {
+    use clap::error::{ContextKind, ContextValue};
     let field = e.get(ContextKind::InvalidArg).and_then(|v| match v {
         ContextValue::String(s) => Some(arg_name(s)),
         ContextValue::Strings(v) => v.first().map(|s| arg_name(s)),
@@ -46,8 +54,7 @@ pub fn report(e: &clap::Error, json: bool) -> ExitCode {
         .unwrap_or_default()
         .trim_start_matches("error: ")
         .to_owned();
-    print_json(&error_json("usage", &message, field.as_deref()));
-    ExitCode::from(2)
+    error_json("usage", &message, field.as_deref())
 }
 
 /// `--warehouse <WAREHOUSE>` is the field `warehouse`; `<LINES>...` is `lines`.
