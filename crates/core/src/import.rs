@@ -313,7 +313,7 @@ impl Run<'_, '_, '_> {
             &["product_type", "default_threshold"],
             |tx, r| {
                 let key = r.id("product_type", &HashMap::<String, ()>::new())?;
-                if type_names.insert(key.to_lowercase(), ()).is_some() {
+                if type_names.insert(validate::key(&key), ()).is_some() {
                     return Err(r.error(
                         "product_type",
                         format!("product_type \"{key}\" appears twice in the file"),
@@ -327,7 +327,7 @@ impl Run<'_, '_, '_> {
                 for company in companies.values() {
                     let id = catalog::insert_product_type(tx, company, &input)
                         .map_err(|e| r.wrap("product_type", e))?;
-                    types.insert((company.clone(), input.name.trim().to_lowercase()), id);
+                    types.insert((company.clone(), validate::key(input.name.trim())), id);
                 }
                 Ok(())
             },
@@ -344,7 +344,7 @@ impl Run<'_, '_, '_> {
                 // A type the file does not define has no threshold of its own: the product
                 // falls back to the company default, as if it had no type.
                 let product_type_id = types
-                    .get(&(company.clone(), r.get("product_type").trim().to_lowercase()))
+                    .get(&(company.clone(), validate::key(r.get("product_type").trim())))
                     .cloned();
                 let price = parse_money("price", r.get("price")).map_err(|e| r.wrap("price", e))?;
                 let input = ProductInput {
