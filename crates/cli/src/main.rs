@@ -4,8 +4,11 @@
 //! script against: extend, never rename. Exit status: 0 done, 1 refused by a rule (nothing
 //! written), 2 a usage mistake.
 
+#[cfg(test)]
+mod fuzz_tests;
 mod output;
 mod sync;
+mod usage;
 mod users;
 
 use std::path::PathBuf;
@@ -526,9 +529,23 @@ fn parse_assignment(text: &str) -> Result<(String, i64), String> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     let out = Out { json: cli.json };
     let path = cli.db.clone().unwrap_or_else(paths::default_db_path);
+    // A mistyped --db (or STOCKFLOW_DB) must not leave folders and an empty database
+    // behind: the file is created, its folder must exist. The app's own default folder is
+    // created by the core.
+    let explicit =
+        cli.db.is_some() || std::env::var_os("STOCKFLOW_DB").is_some_and(|p| !p.is_empty());
+    if explicit {
+        if let Err(e) = usage::existing_folder(&path) {
+            out.error(&e);
+            return ExitCode::from(1);
+        }
+    }
     if let Command::Sync(args) = cli.command {
         let result = Store::open(&path)
             .and_then(|mut store| {
@@ -550,6 +567,7 @@ fn main() -> ExitCode {
             }
         };
     }
+    let existed = path.exists();
     let result = Store::open(&path).and_then(|mut store| {
         let signed_in = users::sign_in(&mut store, cli.user.as_deref())?;
         run(&mut store, cli.command, signed_in, &out)
@@ -557,9 +575,28 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            // A refused command wrote nothing: a database file it made is not left behind
+            // (a mistyped path would otherwise hold an empty database).
+            if !existed {
+                usage::remove_new_database(&path);
+            }
             out.error(&e);
             ExitCode::from(1)
         }
+    }
+}
+
+/// The command line, or the exit code of a usage mistake (printed: with `--json`, the error
+/// object on stdout like any refusal) or of `--help` / `--version`.
+fn parse<I, T>(args: I) -> std::result::Result<Cli, ExitCode>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    match Cli::try_parse_from(&args) {
+        Ok(cli) => Ok(cli),
+        Err(e) => Err(usage::report(&e, usage::wants_json(&args))),
     }
 }
 

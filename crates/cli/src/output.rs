@@ -14,7 +14,7 @@ impl Out {
         if self.json {
             print_json(value);
         } else {
-            println!("{sentence}");
+            print_line(&sentence);
         }
     }
 
@@ -33,21 +33,18 @@ impl Out {
             print_json(page);
         } else {
             table.print();
-            println!("{summary}");
+            print_line(&summary);
         }
     }
 
-    /// A refusal: `{"error":{"code","message","field"?}}` on stdout with `--json`, else a
-    /// sentence on stderr. Storage details are printed too: this is the support tool.
+    /// A refusal: `{"error":{"code","message","field"}}` on stdout with `--json` (`field`
+    /// null when no one input is at fault), else a sentence on stderr. Storage details are
+    /// printed too: this is the support tool.
     pub fn error(&self, e: &Error) {
         if self.json {
-            let mut error = json!({ "code": e.code(), "message": e.to_string() });
-            if let Some(field) = e.field() {
-                error["field"] = json!(field);
-            }
-            print_json(&json!({ "error": error }));
+            print_json(&error_json(e.code(), &e.to_string(), e.field()));
         } else {
-            eprintln!("error: {e}");
+            eprint_line(&format!("error: {e}"));
         }
     }
 }
@@ -56,18 +53,39 @@ impl Out {
     /// A refusal from outside the core (the sync server, the network), same shape.
     pub fn error_code(&self, code: &str, message: &str) {
         if self.json {
-            print_json(&json!({ "error": { "code": code, "message": message } }));
+            print_json(&error_json(code, message, None));
         } else {
-            eprintln!("error: {message}");
+            eprint_line(&format!("error: {message}"));
         }
     }
 }
 
-fn print_json<T: Serialize + ?Sized>(value: &T) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("our types serialize")
-    );
+/// The one shape of a refusal under `--json`.
+pub fn error_json(code: &str, message: &str, field: Option<&str>) -> serde_json::Value {
+    json!({ "error": { "code": code, "message": message, "field": field } })
+}
+
+pub fn print_json<T: Serialize + ?Sized>(value: &T) {
+    print_line(&serde_json::to_string_pretty(value).expect("our types serialize"));
+}
+
+/// One line on stdout. A reader that went away (`stockflow-cli ... | head`) ends the
+/// program quietly: what it did is done, and nobody is left to read the rest. (`println!`
+/// panics on the broken pipe.)
+pub fn print_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+/// One line on stderr; a closed stderr is not worth a panic.
+pub fn eprint_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "{text}");
 }
 
 pub struct Table {
@@ -89,7 +107,7 @@ impl Table {
 
     fn print(&self) {
         if self.rows.is_empty() {
-            println!("(none)");
+            print_line("(none)");
             return;
         }
         let mut widths: Vec<usize> = self.header.iter().map(|h| h.chars().count()).collect();
@@ -104,7 +122,7 @@ impl Table {
                 .zip(&widths)
                 .map(|(c, w)| format!("{c:<w$}"))
                 .collect();
-            println!("{}", padded.join("  ").trim_end());
+            print_line(padded.join("  ").trim_end());
         };
         line(&self.header);
         for row in &self.rows {
@@ -144,7 +162,7 @@ impl Progress {
                 );
             }
         } else if percent / 10 != self.last / 10 || self.last == u64::MAX {
-            eprintln!("{} {percent}% ({what})", self.label);
+            eprint_line(&format!("{} {percent}% ({what})", self.label));
         }
         self.last = percent;
     }

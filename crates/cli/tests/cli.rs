@@ -271,7 +271,10 @@ fn refusals_exit_1_with_the_error_json_and_write_nothing() {
         assert!(err["message"].as_str().is_some_and(|m| !m.is_empty()));
         match field {
             Some(f) => assert_eq!(err["field"], *f, "{extra:?}"),
-            None => assert!(err.get("field").is_none(), "no field for {code}: {err}"),
+            None => assert!(
+                err["field"].is_null() && err.get("field").is_some(),
+                "field is null for {code}: {err}"
+            ),
         }
     }
     assert_eq!(db.product_count(), 1, "no refused command added a product");

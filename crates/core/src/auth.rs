@@ -113,6 +113,8 @@ pub(crate) enum Action {
     CreateCompany,
     /// The CSV import.
     Import,
+    /// Receiving more than a purchase order has open (with the confirmation).
+    OverReceive,
     /// This device's settings (the idle lock).
     Settings,
     /// Reading every company's ledger at once (the consistency checks).
@@ -132,6 +134,7 @@ impl Action {
             | Action::Adjust
             | Action::ReceiveStock
             | Action::Transfer
+            | Action::OverReceive
             | Action::Sync => Role::Manager,
             Action::ManageUsers
             | Action::EditCompany
@@ -160,6 +163,7 @@ impl Action {
             Action::EditCompany => "change the company's settings",
             Action::CreateCompany => "create companies",
             Action::Import => "import data",
+            Action::OverReceive => "receive more than an order has open",
             Action::Settings => "change the settings",
             Action::ReadEverything => "read every company's ledger",
         }
@@ -215,6 +219,23 @@ fn role_column(r: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Role> {
 fn unauthenticated(reason: impl Into<String>) -> Error {
     Error::Unauthenticated {
         reason: reason.into(),
+    }
+}
+
+/// What a row of one of our tables is, for a `not_found` answer.
+fn entity_of(table: &str) -> crate::error::Entity {
+    use crate::error::Entity;
+    match table {
+        "companies" => Entity::Company,
+        "warehouses" => Entity::Warehouse,
+        "product_types" => Entity::ProductType,
+        "products" => Entity::Product,
+        "sales" => Entity::Sale,
+        "suppliers" => Entity::Supplier,
+        "purchase_orders" => Entity::PurchaseOrder,
+        "count_sessions" => Entity::CountSession,
+        "users" => Entity::User,
+        _ => Entity::Product,
     }
 }
 
@@ -576,8 +597,24 @@ impl Store {
             .query_row([id], |r| r.get(0))
             .optional()?;
         match company {
-            Some(company_id) => self.authorize(&company_id, action),
+            // A row of a company the user is not a member of is answered like a row that
+            // does not exist: its id is not confirmed to someone who cannot see it.
+            Some(company_id) => match self.authorize(&company_id, action) {
+                Err(Error::Forbidden { .. }) if !self.is_member(&company_id)? => {
+                    self.authorize_anywhere(action)?;
+                    Err(Error::not_found(entity_of(table), id))
+                }
+                other => other,
+            },
             None => self.authorize_anywhere(action),
+        }
+    }
+
+    /// Whether the signed-in user (anyone in setup mode) is a member of the company.
+    fn is_member(&self, company_id: &str) -> Result<bool> {
+        match self.session_user(false)? {
+            None => Ok(true),
+            Some(user_id) => Ok(role_in(&self.conn, &user_id, company_id)?.is_some()),
         }
     }
 

@@ -301,13 +301,15 @@ impl Store {
         get_product(&self.conn, id)
     }
 
-    /// A product of the company by SKU (ignoring case).
+    /// A product of the company by SKU, compared by its key (ignoring case, in any Unicode
+    /// form); the exact SKU first if two products only the key calls the same exist.
     pub fn find_product_by_sku(&self, company_id: &str, sku: &str) -> Result<Product> {
         self.authorize(company_id, Action::Read)?;
         let id: Option<String> = self
             .conn
             .query_row(
-                "SELECT id FROM products WHERE company_id = ?1 AND sku = ?2",
+                "SELECT id FROM products WHERE company_id = ?1 AND sku_key = sf_key(?2)
+                 ORDER BY sku = ?2 DESC LIMIT 1",
                 (company_id, sku.trim()),
                 |r| r.get(0),
             )
@@ -326,8 +328,9 @@ impl Store {
         let id: Option<String> = self
             .conn
             .prepare_cached(
-                "SELECT id FROM products WHERE company_id = ?1 AND (barcode = ?2 OR sku = ?2)
-                 ORDER BY barcode = ?2 DESC LIMIT 1",
+                "SELECT id FROM products WHERE company_id = ?1
+                     AND (barcode_key = sf_key(?2) OR sku_key = sf_key(?2))
+                 ORDER BY barcode_key = sf_key(?2) DESC, barcode = ?2 DESC, sku = ?2 DESC LIMIT 1",
             )?
             .query_row((company_id, code), |r| r.get(0))
             .optional()?;
@@ -383,8 +386,8 @@ impl Store {
             // until the user gives it another one.
             tx.conn.execute(
                 "UPDATE products SET
-                     requested_sku = CASE WHEN sku = ?2 THEN requested_sku END,
-                     requested_barcode = CASE WHEN barcode IS ?4 THEN requested_barcode END,
+                     requested_sku = CASE WHEN sku_key = sf_key(?2) THEN requested_sku END,
+                     requested_barcode = CASE WHEN barcode_key IS sf_key(?4) THEN requested_barcode END,
                      sku = ?2, name = ?3, barcode = ?4, price = ?5,
                      product_type_id = ?6, threshold = ?7, updated_at = ?8, updated_hlc = ?9
                  WHERE id = ?1",
@@ -403,13 +406,13 @@ impl Store {
             p.write_warehouse_thresholds(tx, id, &hlc)?;
             tx.updated(sync::Entity::Product, id, &hlc, before)?;
             // The SKU or barcode it gave up may go to a product that lost it in sync.
-            if !current.sku.eq_ignore_ascii_case(&p.sku) {
+            if validate::key(&current.sku) != validate::key(&p.sku) {
                 sync::resolve_sku(tx, &current.company_id, &current.sku)?;
             }
             if let Some(old) = current
                 .barcode
                 .as_deref()
-                .filter(|b| Some(*b) != p.barcode.as_deref())
+                .filter(|b| Some(validate::key(b)) != p.barcode.as_deref().map(validate::key))
             {
                 sync::resolve_barcode(tx, &current.company_id, old)?;
             }
@@ -710,38 +713,39 @@ pub(crate) const COMPANY_NAME: Unique = Unique {
     entity: Entity::Company,
     field: "name",
     table: "companies",
-    column: "name = ?2 COLLATE NOCASE",
+    column: "sf_key(name) = sf_key(?2)",
 };
 const PRODUCT_TYPE_NAME: Unique = Unique {
     entity: Entity::ProductType,
     field: "name",
     table: "product_types",
-    column: "name = ?2 COLLATE NOCASE",
+    column: "sf_key(name) = sf_key(?2)",
 };
 const WAREHOUSE_NAME: Unique = Unique {
     entity: Entity::Warehouse,
     field: "name",
     table: "warehouses",
-    column: "name = ?2 COLLATE NOCASE",
+    column: "sf_key(name) = sf_key(?2)",
 };
 const WAREHOUSE_CODE: Unique = Unique {
     entity: Entity::Warehouse,
     field: "code",
     table: "warehouses",
-    column: "code = ?2 COLLATE NOCASE",
+    column: "sf_key(code) = sf_key(?2)",
 };
-// The sku column's own NOCASE collation applies: SKUs are unique ignoring case.
+// Codes and names are unique by their key (`validate::key`: NFKC and full case folding);
+// products keep theirs in indexed columns (migration 0011).
 const SKU: Unique = Unique {
     entity: Entity::Product,
     field: "sku",
     table: "products",
-    column: "sku = ?2",
+    column: "sku_key = sf_key(?2)",
 };
 const BARCODE: Unique = Unique {
     entity: Entity::Product,
     field: "barcode",
     table: "products",
-    column: "barcode = ?2",
+    column: "barcode_key = sf_key(?2)",
 };
 
 impl Unique {

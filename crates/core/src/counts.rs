@@ -262,8 +262,9 @@ impl Store {
             let product_id: String = tx
                 .conn
                 .prepare_cached(
-                    "SELECT id FROM products WHERE company_id = ?1 AND (barcode = ?2 OR sku = ?2)
-                     ORDER BY barcode = ?2 DESC LIMIT 1",
+                    "SELECT id FROM products WHERE company_id = ?1
+                         AND (barcode_key = sf_key(?2) OR sku_key = sf_key(?2))
+                     ORDER BY barcode_key = sf_key(?2) DESC, barcode = ?2 DESC, sku = ?2 DESC LIMIT 1",
                 )?
                 .query_row((&row.company_id, code), |r| r.get(0))
                 .optional()?

@@ -35,6 +35,10 @@ const PAGE_CACHE_KIB: i64 = 64 * 1024;
 pub struct Store {
     pub(crate) conn: Connection,
     pub(crate) device_id: String,
+    /// This file's fingerprint, when the device row does not have it yet (a database copied
+    /// or moved here): the device row is updated by the first write, so that opening needs
+    /// no write lock and a read-only file opens (see [`ensure_device`]).
+    device_pending: Option<String>,
     path: PathBuf,
     /// The signed-in user (see `auth.rs`); `None` is signed out, or setup mode while the
     /// database has no user. Interior mutability: reads (`&self`) refresh or end it too.
@@ -58,8 +62,9 @@ impl Store {
                 source,
             })?;
         }
-        let mut conn = Connection::open(&path)?;
+        let mut conn = open_connection(&path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        let read_only = conn.is_readonly(rusqlite::MAIN_DB)?;
 
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         let supported = schema_version();
@@ -68,10 +73,14 @@ impl Store {
         }
 
         conn.pragma_update(None, "foreign_keys", true)?;
-        let mode: String =
-            conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            tracing::warn!(%mode, "the database could not switch to WAL");
+        // Already WAL (every database but a new one): asking again would take a lock.
+        let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") && !read_only {
+            let mode: String =
+                conn.pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                tracing::warn!(%mode, "the database could not switch to WAL");
+            }
         }
         // A sale acknowledged on screen survives a power cut.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -80,12 +89,17 @@ impl Store {
         conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
 
         register_functions(&conn)?;
+        // Up to date: no transaction at all (rusqlite_migration only reads user_version).
+        if found < supported && read_only {
+            return Err(Error::ReadOnly);
+        }
         MIGRATIONS.to_latest(&mut conn)?;
-        let device_id = ensure_device(&mut conn, &fingerprint(&path))?;
-        tracing::info!(path = %path.display(), %device_id, "database open");
+        let (device_id, device_pending) = ensure_device(&mut conn, &fingerprint(&path))?;
+        tracing::info!(path = %path.display(), %device_id, read_only, "database open");
         Ok(Store {
             conn,
             device_id,
+            device_pending,
             path,
             session: std::cell::RefCell::new(None),
             frozen_now: std::cell::Cell::new(None),
@@ -112,6 +126,7 @@ impl Store {
     /// Runs `f` in an immediate transaction: committed if it returns `Ok`, rolled back (nothing
     /// written) if it returns an error.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        self.settle_device()?;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -126,6 +141,86 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+}
+
+impl Store {
+    /// Records this file's fingerprint (and, for a copy, its new device id) in the device row,
+    /// if opening left that for the first write. Another process may have done it first: then
+    /// its id is this device's too.
+    pub(crate) fn settle_device(&mut self) -> Result<()> {
+        let Some(fingerprint) = self.device_pending.clone() else {
+            return Ok(());
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (stored, seen): (String, Option<String>) =
+            tx.query_row("SELECT device_id, fingerprint FROM device", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        match seen {
+            Some(seen) if seen == fingerprint => self.device_id = stored,
+            Some(_) => {
+                tracing::info!(old = %stored, new = %self.device_id, "database copied or moved: a new sync device");
+                tx.execute("DELETE FROM sync_device_seq", [])?;
+                // The numbering series the owner set belongs to the original: numbering
+                // here goes on in this device's own.
+                tx.execute("UPDATE device SET series = NULL", [])?;
+                tx.execute(
+                    "UPDATE device SET device_id = ?1, fingerprint = ?2",
+                    (&self.device_id, &fingerprint),
+                )?;
+            }
+            // A database from before fingerprints keeps its id.
+            None => {
+                tx.execute("UPDATE device SET fingerprint = ?1", [&fingerprint])?;
+                self.device_id = stored;
+            }
+        }
+        tx.commit()?;
+        self.device_pending = None;
+        Ok(())
+    }
+}
+
+/// Opens the file for reading and writing, or, when the file itself is read-only (a backup on
+/// a read-only medium, a file without write permission), for reading only. The `immutable`
+/// flag lets SQLite read a WAL database whose folder is not writable either: nothing can
+/// change the file while it is read-only.
+fn open_connection(path: &Path) -> Result<Connection> {
+    let writable = match std::fs::OpenOptions::new().write(true).open(path) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        ),
+    };
+    if writable {
+        return Ok(Connection::open(path)?);
+    }
+    use rusqlite::OpenFlags;
+    let uri = format!(
+        "file:{}?mode=ro&immutable=1",
+        uri_path(&std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
+    );
+    Ok(Connection::open_with_flags(
+        uri,
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?)
+}
+
+/// A path as the path of a `file:` URI: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for c in path.to_string_lossy().chars() {
+        match c {
+            '%' | '?' | '#' => out.push_str(&format!("%{:02X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Runs every migration from scratch on an in-memory database with the SQL functions the
@@ -161,7 +256,10 @@ fn fingerprint(path: &Path) -> String {
 }
 
 /// SQL functions the migrations and the core use: `sf_pair_id(kind, a, b)`, the name-based
-/// UUID of a row whose identity is a pair (a product's link to a supplier, a membership).
+/// UUID of a row whose identity is a pair (a product's link to a supplier, a membership), and
+/// `sf_key(text)`, the uniqueness key of a code or name (triggers of migration 0011 keep
+/// `products.sku_key` and `barcode_key` with it: a connection without it cannot write
+/// products).
 fn register_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
@@ -175,6 +273,16 @@ fn register_functions(conn: &Connection) -> Result<()> {
             Ok(pair_id(&kind, &a, &b))
         },
     )?;
+    // The uniqueness key of codes and names (`validate::key`); NULL stays NULL.
+    conn.create_scalar_function(
+        "sf_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.map(|t| crate::validate::key(&t)))
+        },
+    )?;
     Ok(())
 }
 
@@ -186,48 +294,42 @@ pub(crate) fn pair_id(kind: &str, a: &str, b: &str) -> String {
 
 const PAIR_NAMESPACE: uuid::Uuid = uuid::Uuid::from_u128(0x5f0c_3a1e_8d2b_4c6f_9a7e_1b2c_3d4e_5f60);
 
-fn ensure_device(conn: &mut Connection, fingerprint: &str) -> Result<String> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let existing: Option<(String, Option<String>)> = tx
+/// This device's id, and the fingerprint still to record (by the first write) when the file
+/// was copied, moved or made before fingerprints. Only a new database is written to here:
+/// opening an existing one takes no write lock, so it never waits for a writer.
+fn ensure_device(conn: &mut Connection, fingerprint: &str) -> Result<(String, Option<String>)> {
+    let existing: Option<(String, Option<String>)> = conn
         .query_row("SELECT device_id, fingerprint FROM device", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .optional()?;
     let new_device = || uuid::Uuid::now_v7().simple().to_string();
-    let device_id = match existing {
-        Some((id, Some(seen))) if seen == fingerprint => id,
-        Some((id, seen)) => {
-            // Never opened here before. A database from before fingerprints keeps its id.
-            let id = match seen {
-                None => id,
-                Some(_) => {
-                    let fresh = new_device();
-                    tracing::info!(old = %id, new = %fresh, "database copied or moved: a new sync device");
-                    tx.execute("DELETE FROM sync_device_seq", [])?;
-                    // The series the owner set belongs to the original: numbering here
-                    // goes on in this device's own.
-                    tx.execute("UPDATE device SET series = NULL", [])?;
-                    fresh
-                }
-            };
-            tx.execute(
-                "UPDATE device SET device_id = ?1, fingerprint = ?2",
-                (&id, fingerprint),
-            )?;
-            id
-        }
+    match existing {
+        Some((id, Some(seen))) if seen == fingerprint => Ok((id, None)),
+        // Never opened here before: a new device from its first write on.
+        Some((_, Some(_))) => Ok((new_device(), Some(fingerprint.to_owned()))),
+        Some((id, None)) => Ok((id, Some(fingerprint.to_owned()))),
         None => {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let raced: Option<(String, Option<String>)> = tx
+                .query_row("SELECT device_id, fingerprint FROM device", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            if raced.is_some() {
+                drop(tx);
+                return ensure_device(conn, fingerprint);
+            }
             let id = new_device();
             tx.execute(
                 "INSERT INTO device (singleton, device_id, hlc_wall_ms, hlc_counter, created_at, fingerprint)
                  VALUES (1, ?1, 0, 0, ?2, ?3)",
                 (&id, now_rfc3339(), fingerprint),
             )?;
-            id
+            tx.commit()?;
+            Ok((id, None))
         }
-    };
-    tx.commit()?;
-    Ok(device_id)
+    }
 }
 
 pub(crate) fn now_rfc3339() -> String {

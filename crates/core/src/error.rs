@@ -80,6 +80,11 @@ pub enum Error {
     #[error("the database is busy with another operation, such as an import; nothing was saved, try again in a moment")]
     Busy,
 
+    /// The database file is read-only (its permissions, a read-only medium): it can be read,
+    /// not changed. Nothing was written.
+    #[error("this database file is read-only: it can be read but not changed; check its permissions, or copy it somewhere writable")]
+    ReadOnly,
+
     /// A failure that is no one's input: its detail is for the log.
     #[error("internal error: {0}")]
     Internal(String),
@@ -176,6 +181,7 @@ impl Error {
             Error::Refused { .. } => "conflict",
             Error::DatabaseTooNew { .. } => "database_too_new",
             Error::Busy => "busy",
+            Error::ReadOnly => "read_only",
             Error::Storage(_) | Error::Migration(_) | Error::Io { .. } | Error::Internal(_) => {
                 "internal"
             }
@@ -206,6 +212,7 @@ impl From<rusqlite::Error> for Error {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 Error::Busy
             }
+            Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly,
             _ => Error::Storage(e),
         }
     }

@@ -7,15 +7,15 @@
 //! never refused for stock); inventory becomes count events at import time, after them, so on
 //! hand equals the file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 
 use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::catalog;
+use crate::csv_file::{invalid, CsvFile, Record};
 use crate::db::{Store, Tx};
 use crate::error::{Error, Result};
 use crate::model::*;
@@ -65,36 +65,32 @@ const FILES: [&str; 9] = [
     "inventory.csv",
 ];
 
-/// One CSV file read row by row, with its header's columns by name.
-struct Csv {
-    name: &'static str,
-    lines: std::io::Lines<BufReader<File>>,
-    columns: HashMap<String, usize>,
-    line: u64,
-    bytes: u64,
-}
-
-/// A row of a [`Csv`], able to name where it came from in errors.
-struct Row<'a> {
-    file: &'static str,
-    line: u64,
-    fields: Vec<String>,
-    columns: &'a HashMap<String, usize>,
-}
+/// A row of an import file, able to name where it came from in errors.
+struct Row<'a>(Record<'a>);
 
 impl Row<'_> {
     fn get(&self, column: &str) -> &str {
-        self.fields[self.columns[column]].as_str()
+        self.0.get(column)
     }
 
-    /// An error about `column` of this row, keeping the underlying error's code.
-    fn error(&self, column: &str, reason: impl Into<String>) -> Error {
-        Error::Import {
-            file: self.file.to_owned(),
-            line: self.line,
-            column: column.to_owned(),
-            source: Box::new(Error::validation(column, reason)),
+    /// A name: a line break inside it (a wrapped spreadsheet cell, quoted in the file) is a
+    /// space, since every name is one line.
+    fn name(&self, column: &str) -> String {
+        let value = self.get(column);
+        if value.contains(['\n', '\r']) {
+            value
+                .split(['\r', '\n'])
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else {
+            value.to_owned()
         }
+    }
+
+    /// An error about `column` of this row, with the code `validation`.
+    fn error(&self, column: &str, reason: impl Into<String>) -> Error {
+        invalid(self.0.file, self.0.line, column, reason)
     }
 
     /// Wraps an error from the core's own checks, naming the column it is about: the error's
@@ -102,12 +98,12 @@ impl Row<'_> {
     fn wrap(&self, column: &str, e: Error) -> Error {
         let named = e
             .field()
-            .filter(|f| self.columns.contains_key(*f))
+            .filter(|f| self.0.has_column(f))
             .unwrap_or(column)
             .to_owned();
         Error::Import {
-            file: self.file.to_owned(),
-            line: self.line,
+            file: self.0.file.to_owned(),
+            line: self.0.line,
             column: named,
             source: Box::new(e),
         }
@@ -120,6 +116,21 @@ impl Row<'_> {
                 format!("\"{}\" is not a whole number", self.get(column)),
             )
         })
+    }
+
+    /// The row's id in `column`: present, and not seen before in this file.
+    fn id<T>(&self, column: &str, seen: &HashMap<String, T>) -> Result<String> {
+        let id = self.get(column).trim();
+        if id.is_empty() {
+            return Err(self.error(column, format!("the {column} is empty")));
+        }
+        if seen.contains_key(id) {
+            return Err(self.error(
+                column,
+                format!("{column} \"{id}\" appears twice in the file"),
+            ));
+        }
+        Ok(id.to_owned())
     }
 
     /// The value of a reference column, resolved in `known`.
@@ -135,109 +146,19 @@ impl Row<'_> {
     }
 }
 
-impl Csv {
-    fn open(dir: &Path, name: &'static str, required: &[&str]) -> Result<Csv> {
-        let path = dir.join(name);
-        let file = File::open(&path).map_err(|source| Error::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let mut lines = BufReader::new(file).lines();
-        let header = lines
-            .next()
-            .transpose()
-            .map_err(|source| Error::Io {
-                path: path.display().to_string(),
-                source,
-            })?
-            .unwrap_or_default();
-        let columns: HashMap<String, usize> = split(&header)
-            .into_iter()
-            .enumerate()
-            .map(|(i, c)| (c.trim().trim_start_matches('\u{feff}').to_owned(), i))
-            .collect();
-        for column in required {
-            if !columns.contains_key(*column) {
-                return Err(Error::Import {
-                    file: name.to_owned(),
-                    line: 1,
-                    column: column.to_string(),
-                    source: Box::new(Error::validation(
-                        *column,
-                        format!("the header has no column \"{column}\""),
-                    )),
-                });
-            }
-        }
-        Ok(Csv {
-            name,
-            lines,
-            columns,
-            line: 1,
-            bytes: header.len() as u64 + 1,
-        })
+/// Refuses a pair (a product and a supplier or warehouse) that the file already gave: the
+/// later row would silently replace the earlier one.
+fn once(
+    seen: &mut HashSet<(String, String)>,
+    r: &Row<'_>,
+    pair: (&str, &str),
+    column: &str,
+    what: &str,
+) -> Result<()> {
+    if !seen.insert((pair.0.to_owned(), pair.1.to_owned())) {
+        return Err(r.error(column, format!("{what} appears twice in the file")));
     }
-
-    /// The next row, or `None` at the end. Blank lines are skipped.
-    fn next(&mut self) -> Result<Option<Row<'_>>> {
-        loop {
-            let Some(text) = self.lines.next() else {
-                return Ok(None);
-            };
-            let text = text.map_err(|source| Error::Io {
-                path: self.name.to_owned(),
-                source,
-            })?;
-            self.line += 1;
-            self.bytes += text.len() as u64 + 1;
-            if text.trim().is_empty() {
-                continue;
-            }
-            let fields = split(&text);
-            if fields.len() != self.columns.len() {
-                return Err(Error::Import {
-                    file: self.name.to_owned(),
-                    line: self.line,
-                    column: String::new(),
-                    source: Box::new(Error::validation(
-                        "row",
-                        format!(
-                            "{} values where the header has {} columns",
-                            fields.len(),
-                            self.columns.len()
-                        ),
-                    )),
-                });
-            }
-            return Ok(Some(Row {
-                file: self.name,
-                line: self.line,
-                fields,
-                columns: &self.columns,
-            }));
-        }
-    }
-}
-
-/// Splits one CSV line: commas separate, double quotes enclose, `""` is a quote.
-fn split(line: &str) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, quoted) {
-            ('"', true) if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            ('"', _) => quoted = !quoted,
-            (',', false) => fields.push(std::mem::take(&mut field)),
-            (c, _) => field.push(c),
-        }
-    }
-    fields.push(field);
-    fields
+    Ok(())
 }
 
 /// A product as the import needs it later: its id, company and price.
@@ -331,17 +252,22 @@ impl Run<'_, '_, '_> {
         required: &[&str],
         mut f: impl FnMut(&mut Tx<'_>, &Row<'_>) -> Result<()>,
     ) -> Result<u64> {
-        let mut csv = Csv::open(dir, name, required)?;
+        let path = dir.join(name);
+        let file = File::open(&path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut csv = CsvFile::open(name, file, required)?;
         let mut rows = 0u64;
-        while let Some(row) = csv.next()? {
-            f(self.tx, &row)?;
+        while let Some(record) = csv.next()? {
+            f(self.tx, &Row(record))?;
             rows += 1;
             if rows.is_multiple_of(20_000) {
-                let bytes = csv.bytes;
+                let bytes = csv.bytes();
                 self.report(name, bytes);
             }
         }
-        self.done += csv.bytes;
+        self.done += csv.bytes();
         self.report(name, 0);
         Ok(rows)
     }
@@ -349,12 +275,13 @@ impl Run<'_, '_, '_> {
     fn all(&mut self, dir: &Path) -> Result<()> {
         let mut companies: HashMap<String, String> = HashMap::new();
         self.summary.companies = self.each(dir, "companies.csv", &["id", "name"], |tx, r| {
+            let key = r.id("id", &companies)?;
             let name =
-                validate::required("name", "Company name", r.get("name"), validate::MAX_NAME)
+                validate::required("name", "Company name", &r.name("name"), validate::MAX_NAME)
                     .map_err(|e| r.wrap("name", e))?;
             let id = catalog::insert_company(tx, &name, DEFAULT_COMPANY_THRESHOLD, false)
                 .map_err(|e| r.wrap("name", e))?;
-            companies.insert(r.get("id").trim().to_owned(), id);
+            companies.insert(key, id);
             Ok(())
         })?;
 
@@ -364,34 +291,43 @@ impl Run<'_, '_, '_> {
             "warehouses.csv",
             &["id", "company_id", "name"],
             |tx, r| {
+                let key = r.id("id", &warehouses)?;
                 let company = r.reference("company_id", &companies, "company")?.clone();
                 let input = WarehouseInput {
-                    name: r.get("name").to_owned(),
+                    name: r.name("name"),
                     ..Default::default()
                 };
                 let id = catalog::insert_warehouse(tx, &company, &input)
                     .map_err(|e| r.wrap("name", e))?;
-                warehouses.insert(r.get("id").trim().to_owned(), (id, company));
+                warehouses.insert(key, (id, company));
                 Ok(())
             },
         )?;
 
         // Product types are shared by every company of the file: each company gets its own.
         let mut types: HashMap<(String, String), String> = HashMap::new();
+        let mut type_names: HashMap<String, ()> = HashMap::new();
         self.summary.product_types = self.each(
             dir,
             "product_types.csv",
             &["product_type", "default_threshold"],
             |tx, r| {
+                let key = r.id("product_type", &HashMap::<String, ()>::new())?;
+                if type_names.insert(validate::key(&key), ()).is_some() {
+                    return Err(r.error(
+                        "product_type",
+                        format!("product_type \"{key}\" appears twice in the file"),
+                    ));
+                }
                 let input = ProductTypeInput {
-                    name: r.get("product_type").to_owned(),
+                    name: r.name("product_type"),
                     default_threshold: r.int("default_threshold")?,
                     count_frequency_days: None,
                 };
                 for company in companies.values() {
                     let id = catalog::insert_product_type(tx, company, &input)
                         .map_err(|e| r.wrap("product_type", e))?;
-                    types.insert((company.clone(), input.name.trim().to_lowercase()), id);
+                    types.insert((company.clone(), validate::key(input.name.trim())), id);
                 }
                 Ok(())
             },
@@ -403,16 +339,17 @@ impl Run<'_, '_, '_> {
             "products.csv",
             &["id", "company_id", "sku", "name", "price", "product_type"],
             |tx, r| {
+                let key = r.id("id", &products)?;
                 let company = r.reference("company_id", &companies, "company")?.clone();
                 // A type the file does not define has no threshold of its own: the product
                 // falls back to the company default, as if it had no type.
                 let product_type_id = types
-                    .get(&(company.clone(), r.get("product_type").trim().to_lowercase()))
+                    .get(&(company.clone(), validate::key(r.get("product_type").trim())))
                     .cloned();
                 let price = parse_money("price", r.get("price")).map_err(|e| r.wrap("price", e))?;
                 let input = ProductInput {
                     sku: r.get("sku").to_owned(),
-                    name: r.get("name").to_owned(),
+                    name: r.name("name"),
                     price: r.get("price").to_owned(),
                     product_type_id,
                     ..Default::default()
@@ -420,7 +357,7 @@ impl Run<'_, '_, '_> {
                 let id = catalog::insert_product_input(tx, &company, &input)
                     .map_err(|e| r.wrap("sku", e))?;
                 products.insert(
-                    r.get("id").trim().to_owned(),
+                    key,
                     Imported {
                         id,
                         company_id: company,
@@ -437,19 +374,21 @@ impl Run<'_, '_, '_> {
             "suppliers.csv",
             &["id", "company_id", "name", "contact_email"],
             |tx, r| {
+                let key = r.id("id", &suppliers)?;
                 let company = r.reference("company_id", &companies, "company")?;
                 let input = SupplierInput {
-                    name: r.get("name").to_owned(),
+                    name: r.name("name"),
                     contact_email: r.get("contact_email").to_owned(),
                     ..Default::default()
                 };
                 let id = purchasing::insert_supplier(tx, company, &input)
                     .map_err(|e| r.wrap("name", e))?;
-                suppliers.insert(r.get("id").trim().to_owned(), id);
+                suppliers.insert(key, id);
                 Ok(())
             },
         )?;
 
+        let mut links = HashSet::new();
         self.summary.product_suppliers = self.each(
             dir,
             "product_suppliers.csv",
@@ -463,6 +402,13 @@ impl Run<'_, '_, '_> {
             |tx, r| {
                 let product = r.reference("product_id", &products, "product")?;
                 let supplier = r.reference("supplier_id", &suppliers, "supplier")?;
+                once(
+                    &mut links,
+                    r,
+                    (&product.id, supplier),
+                    "supplier_id",
+                    "this product and supplier",
+                )?;
                 let preferred = match r.get("is_preferred").trim() {
                     "1" | "true" => true,
                     "0" | "false" | "" => false,
@@ -482,8 +428,10 @@ impl Run<'_, '_, '_> {
             },
         )?;
 
+        let mut thresholds = HashSet::new();
         self.summary.thresholds = self.each(dir, "thresholds.csv", &["product_id", "warehouse_id", "threshold"], |tx, r| {
             let product = r.reference("product_id", &products, "product")?;
+            once(&mut thresholds, r, (&product.id, r.get("warehouse_id").trim()), "warehouse_id", "a threshold for this product and warehouse")?;
             let threshold = validate::threshold("threshold", r.int("threshold")?).map_err(|e| r.wrap("threshold", e))?;
             // A threshold is a field of its product (the warehouse ones a set of it): a change
             // of the product, stamped and queued like any.
@@ -553,6 +501,7 @@ impl Run<'_, '_, '_> {
         deferred.rebuild_now(self.tx, "stock_movements_product_warehouse")?;
 
         // Inventory last: counts as of now, after every imported sale.
+        let mut counted = HashSet::new();
         self.summary.inventory = self.each(
             dir,
             "inventory.csv",
@@ -566,6 +515,13 @@ impl Run<'_, '_, '_> {
                         "the warehouse belongs to another company than the product",
                     ));
                 }
+                once(
+                    &mut counted,
+                    r,
+                    (&product.id, warehouse),
+                    "warehouse_id",
+                    "a quantity on hand for this product and warehouse",
+                )?;
                 let quantity = r.int("quantity")?;
                 if !(0..=validate::MAX_QUANTITY).contains(&quantity) {
                     return Err(r.error("quantity", "a quantity on hand is zero or more"));

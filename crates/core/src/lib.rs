@@ -6,6 +6,7 @@ mod alerts;
 mod auth;
 mod catalog;
 mod counts;
+mod csv_file;
 mod db;
 mod error;
 mod forecast;

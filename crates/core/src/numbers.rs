@@ -76,12 +76,22 @@ fn series_for(conn: &Connection, device_id: &str, company_id: &str) -> Result<St
         )
         .optional()?
         .flatten();
-    let set: Option<String> = conn.query_row("SELECT series FROM device", [], |r| r.get(0))?;
+    let set = owner_set_series(conn, device_id)?;
     Ok(match set {
         Some(series) => series,
         None if origin.as_deref() == Some(device_id) => String::new(),
         None => derived_series(device_id),
     })
+}
+
+/// The series the owner set on this device. A copied file opened elsewhere holds the
+/// original's until its first write records the new device: it is not this device's.
+fn owner_set_series(conn: &Connection, device_id: &str) -> Result<Option<String>> {
+    let (series, stored): (Option<String>, String) =
+        conn.query_row("SELECT series, device_id FROM device", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    Ok(series.filter(|_| stored == device_id))
 }
 
 fn format_number(kind: DocumentKind, series: &str, n: i64) -> String {
@@ -137,9 +147,7 @@ impl Store {
     /// How this device numbers the company's documents.
     pub fn numbering(&self, company_id: &str) -> Result<NumberingSettings> {
         self.authorize(company_id, Action::Read)?;
-        let set: Option<String> = self
-            .conn
-            .query_row("SELECT series FROM device", [], |r| r.get(0))?;
+        let set = owner_set_series(&self.conn, self.device_id())?;
         let series = series_for(&self.conn, self.device_id(), company_id)?;
         let next = |kind: DocumentKind| -> Result<String> {
             let last: i64 = self

@@ -94,7 +94,7 @@ impl ValidSupplier {
             entity: Entity::Supplier,
             field: "name",
             table: "suppliers",
-            column: "name = ?2 COLLATE NOCASE",
+            column: "sf_key(name) = sf_key(?2)",
         };
         SUPPLIER_NAME.check(conn, Some(company_id), &self.name, except)
     }
@@ -318,6 +318,19 @@ impl Store {
     ) -> Result<PurchaseOrder> {
         self.authorize_row("purchase_orders", id, Action::ReceiveOrder)?;
         let wanted = sum_lines(&input.lines, Sign::Positive)?;
+        // Receiving more than was ordered changes stock beyond the order: a manager's call.
+        let company: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT company_id FROM purchase_orders WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let over_receipt_refusal = match &company {
+            Some(c) => self.authorize(c, Action::OverReceive).err(),
+            None => None,
+        };
         self.write(|tx| {
             let order = get_order(tx.conn, id)?;
             match order.status {
@@ -337,6 +350,11 @@ impl Store {
                     return Err(Error::validation("lines", format!("{} is not on this order", p.sku)));
                 };
                 let open = line.quantity_ordered - line.quantity_received;
+                if *quantity > open && input.confirm_over_receipt {
+                    if let Some(refusal) = &over_receipt_refusal {
+                        return Err(Error::Forbidden { reason: refusal.to_string() });
+                    }
+                }
                 if *quantity > open && !input.confirm_over_receipt {
                     return Err(Error::ConfirmationRequired {
                         field: "quantity".into(),

@@ -317,7 +317,9 @@ pub(crate) fn sum_lines(lines: &[QuantityLine], sign: Sign) -> Result<BTreeMap<S
                 format!("a quantity must be {want}"),
             ));
         }
-        if line.quantity.abs() > MAX_QUANTITY {
+        // unsigned_abs: i64::MIN has no i64 absolute value (abs() panicked, or wrapped to
+        // a negative that passed in a release build).
+        if line.quantity.unsigned_abs() > MAX_QUANTITY.unsigned_abs() {
             return Err(Error::validation(
                 "quantity",
                 format!("a quantity cannot exceed {MAX_QUANTITY}"),
@@ -326,7 +328,7 @@ pub(crate) fn sum_lines(lines: &[QuantityLine], sign: Sign) -> Result<BTreeMap<S
         let sum = total.entry(line.product_id.clone()).or_default();
         *sum = sum
             .checked_add(line.quantity)
-            .filter(|s| s.abs() <= MAX_QUANTITY)
+            .filter(|s| s.unsigned_abs() <= MAX_QUANTITY.unsigned_abs())
             .ok_or_else(|| {
                 Error::validation(
                     "quantity",

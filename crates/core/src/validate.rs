@@ -1,4 +1,7 @@
-//! Checks on user input shared by every entity: trimmed, present, printable, bounded.
+//! Checks on user input shared by every entity: trimmed, present, printable, bounded; and
+//! the one comparison key of codes and names that must be unique ([`key`]).
+
+use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
@@ -8,14 +11,24 @@ pub const MAX_ADDRESS: usize = 500;
 /// Thresholds and quantities above this are typos, not stock.
 pub const MAX_QUANTITY: i64 = 1_000_000_000;
 
-/// A required single-line text: trimmed, not blank, no control characters, at most `max`.
+/// A required single-line text: trimmed, not blank, no control characters, at most `max`;
+/// in NFC, the form a keyboard of any platform gives.
 pub fn required(field: &str, label: &str, value: &str, max: usize) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(Error::validation(field, format!("{label} is required")));
     }
     single_line(field, label, value, max)?;
-    Ok(value.to_owned())
+    if !value
+        .chars()
+        .any(|c| !c.is_whitespace() && !is_invisible(c))
+    {
+        return Err(Error::validation(
+            field,
+            format!("{label} has no visible character"),
+        ));
+    }
+    Ok(value.nfc().collect())
 }
 
 /// An optional single-line text: blank means absent.
@@ -29,13 +42,24 @@ pub fn optional(
         None => Ok(None),
         Some(v) => {
             single_line(field, label, v, max)?;
-            Ok(Some(v.to_owned()))
+            Ok(Some(v.nfc().collect()))
         }
     }
 }
 
-/// A code scanned or typed as one word (SKU, barcode): no spaces inside.
+/// A code scanned or typed as one word (SKU, barcode): no spaces and no invisible character
+/// inside (not even those a name may hold), stored in NFKC (fullwidth `ＡＢＣ` is `ABC`).
 pub fn code(field: &str, label: &str, value: &str) -> Result<String> {
+    if value
+        .trim()
+        .chars()
+        .any(|c| is_invisible(c) || is_bidi_control(c))
+    {
+        return Err(Error::validation(
+            field,
+            format!("{label} cannot contain invisible or text-direction characters"),
+        ));
+    }
     let value = required(field, label, value, MAX_CODE)?;
     if value.chars().any(char::is_whitespace) {
         return Err(Error::validation(
@@ -43,7 +67,50 @@ pub fn code(field: &str, label: &str, value: &str) -> Result<String> {
             format!("{label} cannot contain spaces"),
         ));
     }
-    Ok(value)
+    Ok(value.nfkc().collect())
+}
+
+/// What two codes or names are compared by for uniqueness: NFKC, then full Unicode case
+/// folding, then NFKC again (folding can undo a normalisation): `äpfel`, `ÄPFEL` and
+/// `a\u{308}pfel` have one key, so do `STRASSE` and `STRAẞE`, and `ＭＵＧ` and `mug`. The
+/// database computes the same with `sf_key(text)` (see `db.rs`).
+pub fn key(value: &str) -> String {
+    if value
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
+        return value.to_owned();
+    }
+    if value.is_ascii() {
+        return value.to_ascii_lowercase();
+    }
+    let folded: String = caseless::default_case_fold_str(&value.nfkc().collect::<String>());
+    folded.nfkc().collect()
+}
+
+/// Characters that reorder the text around them (embeddings, overrides, isolates): a code or
+/// name holding one displays as something else (`MUG\u{202E}GUM`).
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Characters with no glyph: zero-width spaces and joiners, direction marks, the byte order
+/// mark, soft hyphens, fillers, variation selectors, tags. A name may hold the joiners, marks
+/// and variation selectors that scripts and emoji need (see [`name_refuses`]); a code none.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}'
+        | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// What no single-line text may hold: bidi controls, and invisible characters other than the
+/// zero-width (non-)joiner, the direction marks and variation selectors, which Persian, Indic
+/// scripts, right-to-left text and emoji need inside a word.
+fn name_refuses(c: char) -> bool {
+    is_bidi_control(c)
+        || (is_invisible(c) && !matches!(c, '\u{200C}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}'))
 }
 
 pub fn threshold(field: &str, value: i64) -> Result<i64> {
@@ -64,6 +131,12 @@ fn single_line(field: &str, label: &str, value: &str, max: usize) -> Result<()> 
         return Err(Error::validation(
             field,
             format!("{label} cannot contain line breaks or control characters"),
+        ));
+    }
+    if value.chars().any(name_refuses) {
+        return Err(Error::validation(
+            field,
+            format!("{label} cannot contain invisible or text-direction characters"),
         ));
     }
     if value.chars().count() > max {

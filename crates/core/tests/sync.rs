@@ -862,6 +862,51 @@ fn the_same_sku_made_on_two_devices_keeps_both_and_the_later_is_suffixed_everywh
 }
 
 #[test]
+fn skus_that_only_look_different_made_on_two_devices_are_one_claim_everywhere() {
+    // Issue #14: `äpfel` and `ÄPFEL` are one SKU (NFKC + full case folding), in sync too.
+    let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    for (d, sku) in devices.iter_mut().zip(["äpfel", "ÄPFEL"]) {
+        d.store
+            .create_product(
+                &shop.company,
+                &ProductInput {
+                    sku: sku.into(),
+                    name: format!("{sku} here"),
+                    price: "1".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+    }
+    for d in devices.iter_mut() {
+        d.push_all(&mut relay);
+    }
+    for d in devices.iter_mut() {
+        d.pull_all(&relay, &shop.company);
+    }
+    let mut seen = Vec::new();
+    for d in &devices {
+        let skus = d.rows("SELECT sku FROM products WHERE sku_key LIKE 'äpfel%' ORDER BY sku");
+        assert_eq!(skus.len(), 2, "both products are kept: {skus:?}");
+        assert!(
+            skus.iter().filter(|s| s.contains('~')).count() == 1,
+            "exactly one is suffixed: {skus:?}"
+        );
+        let conflicts = d.store.sync_conflicts(&shop.company).unwrap();
+        assert_eq!(
+            conflicts.len(),
+            1,
+            "one conflict for the one SKU: {conflicts:?}"
+        );
+        assert_eq!(conflicts[0].products.len(), 2, "{conflicts:?}");
+        seen.push(skus);
+    }
+    assert_eq!(seen[0], seen[1], "every device derives the same");
+}
+
+#[test]
 fn a_sale_made_before_a_count_elsewhere_is_absorbed_and_one_after_it_still_applies() {
     let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
     let mut relay = Relay::default();

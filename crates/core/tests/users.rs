@@ -563,9 +563,21 @@ fn a_user_sees_only_the_companies_they_belong_to() {
     let err = fx.store.list_warehouses(&beta, true).unwrap_err();
     assert_eq!(err.code(), "forbidden");
     assert_eq!(err.to_string(), "You are not a member of this company.");
+    // Issue #14: an id of another company's row is answered like an id that does not exist
+    // (it was `forbidden`, which told that the id exists).
+    let err = fx.store.get_warehouse(&beta_warehouse).unwrap_err();
     assert_eq!(
-        fx.store.get_warehouse(&beta_warehouse).unwrap_err().code(),
-        "forbidden"
+        (err.code(), err.to_string()),
+        (
+            "not_found",
+            format!("warehouse not found: {beta_warehouse}")
+        ),
+        "another company's id is not confirmed"
+    );
+    assert_eq!(
+        fx.store.get_warehouse("no-such-id").unwrap_err().code(),
+        "not_found",
+        "the same answer as an id that does not exist"
     );
     assert_eq!(
         fx.store.find_company("Beta").unwrap_err().code(),
@@ -1005,5 +1017,77 @@ fn simultaneous_attempts_get_one_password_check_per_wait() {
             "SELECT failures FROM sign_in_attempts WHERE email = 'cleo@shop.test'"
         ),
         [4]
+    );
+}
+
+#[test]
+fn receiving_more_than_an_order_has_open_needs_a_manager_even_with_the_confirmation() {
+    let (mut fx, main, product, ..) = shop();
+    let company = fx.company.clone();
+    let supplier = fx
+        .store
+        .create_supplier(
+            &company,
+            &SupplierInput {
+                name: "Potter".into(),
+                contact_email: "p@potter.test".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let order = fx
+        .store
+        .create_purchase_order(
+            &company,
+            &PurchaseOrderInput {
+                supplier_id: supplier,
+                warehouse_id: main,
+                lines: vec![PurchaseOrderLineInput {
+                    product_id: product.clone(),
+                    quantity: 5,
+                    unit_cost: Some("2".into()),
+                }],
+                note: None,
+                confirm_new_links: true,
+            },
+        )
+        .unwrap()
+        .id;
+    fx.store.send_purchase_order(&order).unwrap();
+    let receive = |quantity, confirm| ReceiveOrderInput {
+        lines: vec![QuantityLine {
+            product_id: product.clone(),
+            quantity,
+        }],
+        confirm_over_receipt: confirm,
+    };
+
+    sign_in(&mut fx.store, "cleo@shop.test", CLERK_PW).unwrap();
+    let err = refused(&mut fx, "forbidden", |s| {
+        s.receive_purchase_order(&order, &receive(50, true))
+    });
+    assert!(
+        err.to_string().contains("more than an order has open"),
+        "{err}"
+    );
+    refused(&mut fx, "confirmation_required", |s| {
+        s.receive_purchase_order(&order, &receive(50, false))
+    });
+    // What is open a clerk receives as before.
+    let received = fx
+        .store
+        .receive_purchase_order(&order, &receive(3, true))
+        .unwrap();
+    assert_eq!(received.lines[0].quantity_received, 3);
+
+    sign_in(&mut fx.store, "manny@shop.test", MANAGER_PW).unwrap();
+    let received = fx
+        .store
+        .receive_purchase_order(&order, &receive(4, true))
+        .unwrap();
+    assert_eq!(
+        received.lines[0].quantity_received, 7,
+        "a manager may over-receive"
     );
 }

@@ -203,7 +203,7 @@ limit: number, offset: number, };
 export type ImportProgress = { file: string, done_bytes: number, total_bytes: number, };
 export type ImportSummary = { companies: number, warehouses: number, product_types: number, products: number, suppliers: number, product_suppliers: number, thresholds: number, sales: number, inventory: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
-export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal" | "unauthenticated" | "sign_in_failed" | "throttled" | "busy", 
+export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal" | "unauthenticated" | "sign_in_failed" | "throttled" | "busy" | "read_only", 
 /**
  * A sentence for the user.
  */

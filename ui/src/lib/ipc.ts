@@ -49,6 +49,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "sign_in_failed",
   "throttled",
   "busy",
+  "read_only",
 ]);
 
 /** A refused command. `message` is a sentence that is safe to show to the user. */

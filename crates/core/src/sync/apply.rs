@@ -304,11 +304,13 @@ fn merge_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) ->
                     .query_row("SELECT company_id FROM products WHERE id = ?1", [id], |r| {
                         r.get(0)
                     })?;
-            let mut skus = BTreeSet::from([sku.to_lowercase()]);
-            let mut barcodes: BTreeSet<String> = barcode.into_iter().collect();
+            // By key: codes that only look different are one code (validate::key).
+            let mut skus = BTreeSet::from([crate::validate::key(&sku)]);
+            let mut barcodes: BTreeSet<String> =
+                barcode.iter().map(|b| crate::validate::key(b)).collect();
             if let Some((old_sku, old_barcode)) = old_codes {
-                skus.insert(old_sku.to_lowercase());
-                barcodes.extend(old_barcode);
+                skus.insert(crate::validate::key(&old_sku));
+                barcodes.extend(old_barcode.iter().map(|b| crate::validate::key(b)));
             }
             for s in &skus {
                 resolve_sku(tx, &company_id, s)?;
@@ -581,11 +583,12 @@ enum Code {
 }
 
 impl Code {
-    /// The column that holds it, and the one that remembers it for a product that lost it.
-    fn columns(self) -> (&'static str, &'static str) {
+    /// The column that holds it, the one that remembers it for a product that lost it, and
+    /// the key of the held one (claims are compared by key, `validate::key`).
+    fn columns(self) -> (&'static str, &'static str, &'static str) {
         match self {
-            Code::Sku => ("sku", "requested_sku"),
-            Code::Barcode => ("barcode", "requested_barcode"),
+            Code::Sku => ("sku", "requested_sku", "sku_key"),
+            Code::Barcode => ("barcode", "requested_barcode", "barcode_key"),
         }
     }
 
@@ -602,12 +605,13 @@ impl Code {
 /// Every product of the company asking for `value`: the first claimant holds it, the others
 /// remember it and show [`Code::shown_by_loser`].
 fn resolve(tx: &Tx<'_>, code: Code, company_id: &str, value: &str) -> Result<()> {
-    let (held, requested) = code.columns();
+    let (held, requested, held_key) = code.columns();
     let mut ids: Vec<String> = tx
         .conn
         .prepare_cached(&format!(
-            "SELECT id FROM products WHERE company_id = ?1 AND {held} = ?2 AND {requested} IS NULL
-             UNION SELECT id FROM products WHERE company_id = ?1 AND {requested} = ?2"
+            "SELECT id FROM products WHERE company_id = ?1 AND {held_key} = sf_key(?2) AND {requested} IS NULL
+             UNION SELECT id FROM products WHERE company_id = ?1 AND {requested} IS NOT NULL
+                 AND sf_key({requested}) = sf_key(?2)"
         ))?
         .query_map((company_id, value), |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;

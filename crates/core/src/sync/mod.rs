@@ -55,6 +55,7 @@ impl Store {
     /// row, change id and device sequence given). Safe to call again after any failure.
     pub fn sync_outgoing(&mut self, limit: usize) -> Result<Vec<Change>> {
         self.authorize_sync()?;
+        self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
             let rows: Vec<OutboxRow> = tx
@@ -145,6 +146,7 @@ impl Store {
         acknowledged: &[String],
     ) -> Result<SyncApplied> {
         self.authorize_sync()?;
+        self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
             let mut summary = SyncApplied::default();
@@ -271,9 +273,11 @@ impl Store {
         self.authorize(company_id, Action::Read)?;
         let mut out = Vec::new();
         for (kind, requested, current) in [
-            ("sku", "requested_sku", "sku"),
-            ("barcode", "requested_barcode", "barcode"),
+            ("sku", "requested_sku", "sku_key"),
+            ("barcode", "requested_barcode", "barcode_key"),
         ] {
+            // Codes are claimed by key (validate::key): `äpfel` and `ÄPFEL` are one conflict.
+            let mut seen = std::collections::HashSet::new();
             let values: Vec<String> = self
                 .conn
                 .prepare(&format!(
@@ -284,11 +288,15 @@ impl Store {
                 .query_map([company_id], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
             for value in values {
+                if !seen.insert(crate::validate::key(&value)) {
+                    continue;
+                }
                 let products: Vec<SyncConflictProduct> = self
                     .conn
                     .prepare(&format!(
                         "SELECT id, sku, name, archived FROM products
-                         WHERE company_id = ?1 AND ({current} = ?2 AND {requested} IS NULL OR {requested} = ?2)
+                         WHERE company_id = ?1 AND ({current} = sf_key(?2) AND {requested} IS NULL
+                             OR {requested} IS NOT NULL AND sf_key({requested}) = sf_key(?2))
                          ORDER BY {requested} IS NOT NULL, id"
                     ))?
                     .query_map((company_id, &value), |r| {
