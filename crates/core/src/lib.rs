@@ -4,10 +4,12 @@
 
 mod alerts;
 mod auth;
+pub mod backup;
 mod catalog;
 mod counts;
 mod db;
 mod error;
+mod export;
 mod forecast;
 mod history;
 mod hlc;
@@ -25,6 +27,7 @@ pub mod sync;
 mod validate;
 
 pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
+pub use backup::{BackupFile, BackupKind, BackupProgress, RestoreSummary};
 pub use db::{validate_migrations, Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;
