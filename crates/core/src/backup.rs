@@ -359,6 +359,11 @@ pub fn auto_backup(db_path: &Path, now: DateTime<Utc>) -> Result<Option<BackupFi
     Ok(kept)
 }
 
+/// [`auto_backup`] at the current time.
+pub fn auto_backup_today(db_path: &Path) -> Result<Option<BackupFile>> {
+    auto_backup(db_path, Utc::now())
+}
+
 /// The checks a file must pass before it may replace the database, made on `copy` (a private
 /// copy of it): the schema version it has.
 fn check_restorable(copy: &Path, shown: &Path) -> Result<i64> {
