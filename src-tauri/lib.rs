@@ -93,6 +93,10 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::users::set_user_role,
             commands::users::reset_password,
             commands::users::set_idle_lock_minutes,
+            commands::backup::backup_now,
+            commands::backup::list_backups,
+            commands::backup::restore_backup,
+            commands::backup::export_company,
         ])
 }
 

@@ -91,6 +91,9 @@ const TABLE: &[(&str, Who)] = &[
     ("send_purchase_order", Manager),
     ("cancel_purchase_order", Manager),
     ("draft_orders_from_alerts", Manager),
+    ("backup_now", Manager),
+    ("list_backups", Manager),
+    ("export_company", Manager),
     ("adjust_stock", Manager),
     ("receive_stock", Manager),
     ("transfer_stock", Manager),
@@ -103,6 +106,7 @@ const TABLE: &[(&str, Who)] = &[
     ("set_user_role", Owner),
     ("reset_password", Owner),
     ("set_idle_lock_minutes", Owner),
+    ("restore_backup", Owner),
     // Last: it ends the session (the test signs in again after it).
     ("sign_out", Anyone),
 ];
@@ -434,6 +438,12 @@ impl Fixture {
             "set_user_role" => json!({"userId": self.extra_user, "companyId": c, "role": "manager"}),
             "reset_password" => json!({"userId": self.extra_user, "password": PASSWORDS[4]}),
             "set_idle_lock_minutes" => json!({"minutes": 20}),
+            "backup_now" => json!({"path": self.dir.path().join(format!("backup-{tag}.db")).display().to_string()}),
+            "list_backups" => json!({}),
+            "export_company" => json!({"companyId": c, "dir": self.dir.path().join(format!("export-{tag}")).display().to_string()}),
+            // Not a StockFlow database: refused after the role check (a successful restore
+            // would replace the fixture).
+            "restore_backup" => json!({"path": self.import_folder(tag).join("companies.csv").display().to_string()}),
             other => panic!("{other} has no arguments in tests/roles.rs: classify it in TABLE and give it arguments"),
         }
     }
@@ -445,6 +455,7 @@ fn expected_refusal(cmd: &str) -> Option<&'static str> {
         "setup_owner" => Some("conflict"),
         "sign_in" => Some("sign_in_failed"),
         "change_password" => Some("validation"),
+        "restore_backup" => Some("validation"),
         _ => None,
     }
 }

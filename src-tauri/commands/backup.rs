@@ -1,0 +1,64 @@
+//! Settings > Backup (issue #15): back up now (with progress), the automatic backups, restore,
+//! and the company's export. The file and folder are chosen in the window through the dialog
+//! plugin; these commands only receive the paths.
+
+use std::path::Path;
+
+use stockflow_core::*;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+use crate::ipc::IpcError;
+use crate::AppState;
+
+/// The event carrying [`BackupProgress`] while `backup_now` runs.
+pub const BACKUP_PROGRESS: &str = "backup-progress";
+
+/// A verified backup of the whole database to `path`. Runs off the main thread on a store of
+/// its own (acting as the signed-in user), so the window keeps working meanwhile.
+#[tauri::command]
+pub async fn backup_now<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<BackupFile, IpcError> {
+    let db_path = state.db_path.clone();
+    let actor = state.with(|s| s.actor())?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let mut store = Store::open(&db_path)?;
+        store.set_actor(actor)?;
+        store.backup_to(Path::new(&path), &mut |p| {
+            let _ = app.emit(BACKUP_PROGRESS, p);
+        })
+    })
+    .await
+    .map_err(|e| {
+        tracing::error!(error = %e, "the backup task failed");
+        IpcError::from(Error::Internal("the backup task failed".into()))
+    })?
+    .map_err(IpcError::from)
+}
+
+#[tauri::command]
+pub fn list_backups(state: State<'_, AppState>) -> Result<Vec<BackupFile>, IpcError> {
+    state.with(|s| s.list_backups())
+}
+
+/// Replaces the database with the backup at `path`. On success the session has ended: the
+/// window goes back to sign-in (the restored database's users).
+#[tauri::command]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<RestoreSummary, IpcError> {
+    state.with(|s| s.restore_from(Path::new(&path)))
+}
+
+/// The company in the CSV interchange format, into the folder `dir`.
+#[tauri::command]
+pub fn export_company(
+    state: State<'_, AppState>,
+    company_id: String,
+    dir: String,
+) -> Result<ImportSummary, IpcError> {
+    state.with(|s| s.export_company(&company_id, Path::new(&dir)))
+}
