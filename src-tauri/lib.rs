@@ -108,6 +108,9 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 pub fn run() {
     let logs = logging::init();
     let state = AppState::open_default(logs.dir.clone());
+    if state.is_open() {
+        commands::backup::start_auto_backup(state.db_path.clone());
+    }
     with_commands(tauri::Builder::default(), state)
         // First, so that a second launch hands over and exits before opening anything.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -62,3 +62,15 @@ pub fn export_company(
 ) -> Result<ImportSummary, IpcError> {
     state.with(|s| s.export_company(&company_id, Path::new(&dir)))
 }
+
+/// Today's automatic backup, if not taken yet, on a thread of its own at start: the window
+/// does not wait for it. A failure is logged (the list in Settings shows what is there).
+pub fn start_auto_backup(db_path: std::path::PathBuf) {
+    std::thread::spawn(
+        move || match stockflow_core::backup::auto_backup_today(&db_path) {
+            Ok(Some(f)) => tracing::info!(file = %f.path, size = f.size_bytes, "automatic backup"),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "the automatic backup failed"),
+        },
+    );
+}

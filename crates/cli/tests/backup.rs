@@ -73,7 +73,11 @@ fn imported(dir: &Path) -> (PathBuf, PathBuf) {
         .arg(&data)
         .output()
         .expect("python3 runs the generator");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let db = dir.join("stockflow.db");
     cli(&db, &["import", data.to_str().unwrap()]);
     (db, data)
@@ -231,7 +235,13 @@ fn products(db: &Path) -> Vec<Value> {
         let page = json(
             db,
             &[
-                "product", "list", "--company", "Company 1", "--limit", "500", "--offset",
+                "product",
+                "list",
+                "--company",
+                "Company 1",
+                "--limit",
+                "500",
+                "--offset",
                 &offset,
             ],
         );
