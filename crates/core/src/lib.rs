@@ -28,7 +28,7 @@ mod validate;
 
 pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
 pub use backup::{BackupFile, BackupKind, BackupProgress, RestoreSummary};
-pub use db::{schema_version, validate_migrations, Store, MIGRATIONS};
+pub use db::{migrate_file_to, schema_version, validate_migrations, Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
