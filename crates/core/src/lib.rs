@@ -15,6 +15,7 @@ mod history;
 mod hlc;
 mod import;
 mod kits;
+mod lists;
 mod model;
 mod money;
 pub mod paths;
@@ -32,5 +33,6 @@ pub use db::{migrate_file_to, schema_version, validate_migrations, Store, MIGRAT
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
+pub use lists::ListExport;
 pub use model::*;
 pub use money::parse_money;
