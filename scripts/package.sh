@@ -63,10 +63,14 @@ echo "==== app and bundles (release) ===="
 # configuration merged over tauri.conf.json.
 extra="$(mktemp -t stockflow-bundle-XXXXXX.json)"
 trap 'rm -f "$extra"' EXIT
+# The package name is productName in kebab case ("stock-flow"): packages are named
+# "stockflow", and the desktop entry keeps the name people see, "StockFlow".
+desktop="$root/src-tauri/linux/stockflow.desktop"
 cat >"$extra" <<JSON
-{"bundle": {"linux": {
-  "deb": {"files": {"/usr/bin/stockflow-cli": "$cli"}},
-  "rpm": {"files": {"/usr/bin/stockflow-cli": "$cli"}}
+{"productName": "stockflow",
+ "bundle": {"linux": {
+  "deb": {"files": {"/usr/bin/stockflow-cli": "$cli"}, "desktopTemplate": "$desktop"},
+  "rpm": {"files": {"/usr/bin/stockflow-cli": "$cli"}, "desktopTemplate": "$desktop"}
 }}}
 JSON
 # The Tauri CLI is not a dependency of the UI (npm ci stays platform independent): fetched here.
@@ -83,7 +87,7 @@ echo "==== contents ===="
 dpkg-deb -I "$deb" | sed -n '/Package:/,$p'
 listing="$(dpkg-deb -c "$deb")"
 for bin in ./usr/bin/stockflow ./usr/bin/stockflow-cli; do
-  grep -qE " $bin\$" <<<"$listing" || { echo "package.sh: $bin is missing from $deb" >&2; exit 1; }
+  grep -qE " (\./)?${bin#./}\$" <<<"$listing" || { echo "package.sh: $bin is missing from $deb" >&2; exit 1; }
 done
 grep -E " ./usr/(bin|share/applications)/" <<<"$listing"
 size() { stat -c %s "$1"; }
@@ -110,7 +114,7 @@ if [[ $install_check == 1 ]]; then
   /usr/bin/stockflow-cli --db "$check/shop.db" company add "Install Check" >/dev/null
   /usr/bin/stockflow-cli --db "$check/shop.db" backup "$check/shop-backup.db" 2>/dev/null
   test -x /usr/bin/stockflow
-  grep -q "Exec=stockflow" /usr/share/applications/*.desktop
+  grep -q "^Exec=stockflow$" /usr/share/applications/stockflow.desktop
   display=":$(( 90 + RANDOM % 9 ))"
   Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
   xvfb_pid=$!
