@@ -89,7 +89,7 @@ listing="$(dpkg-deb -c "$deb")"
 for bin in ./usr/bin/stockflow ./usr/bin/stockflow-cli; do
   grep -qE " (\./)?${bin#./}\$" <<<"$listing" || { echo "package.sh: $bin is missing from $deb" >&2; exit 1; }
 done
-grep -E " ./usr/(bin|share/applications)/" <<<"$listing"
+grep -E " (\./)?usr/(bin|share/applications)/" <<<"$listing"
 size() { stat -c %s "$1"; }
 mib() { awk -v b="$1" 'BEGIN { printf "%.2f MiB", b / 1048576 }'; }
 echo "deb: $deb ($(mib "$(size "$deb")"))"

@@ -36,7 +36,7 @@ pub fn typescript() -> String {
         AlertKey, DraftFromAlertsInput, SkipReason, SkippedAlert, DraftedOrders,
         ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
-        BackupFile, BackupKind, BackupProgress, RestoreSummary,
+        BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -64,6 +64,7 @@ const COMMANDS: &[&str] = &[
     "list_backups",
     "restore_backup",
     "export_company",
+    "export_list_csv",
     "draft_orders_from_alerts",
     "stockout_forecast",
     "check_alert_notices",

@@ -97,6 +97,7 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::backup::list_backups,
             commands::backup::restore_backup,
             commands::backup::export_company,
+            commands::backup::export_list_csv,
         ])
 }
 

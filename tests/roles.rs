@@ -61,6 +61,8 @@ const TABLE: &[(&str, Who)] = &[
     ("list_open_counts", Clerk),
     ("counts_due", Clerk),
     ("low_stock_alerts", Clerk),
+    // The list on screen, as CSV: whoever may read it.
+    ("export_list_csv", Clerk),
     ("stockout_forecast", Clerk),
     ("check_alert_notices", Clerk),
     ("record_sale", Clerk),
@@ -440,6 +442,7 @@ impl Fixture {
             "set_idle_lock_minutes" => json!({"minutes": 20}),
             "backup_now" => json!({"path": self.dir.path().join(format!("backup-{tag}.db")).display().to_string()}),
             "list_backups" => json!({}),
+            "export_list_csv" => json!({"list": {"list": "stock", "query": {"company_id": c}}, "path": self.dir.path().join(format!("stock-{tag}.csv")).display().to_string()}),
             "export_company" => json!({"companyId": c, "dir": self.dir.path().join(format!("export-{tag}")).display().to_string()}),
             // Not a StockFlow database: refused after the role check (a successful restore
             // would replace the fixture).

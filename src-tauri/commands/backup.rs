@@ -74,3 +74,14 @@ pub fn start_auto_backup(db_path: std::path::PathBuf) {
         },
     );
 }
+
+/// The list on screen (products, stock, alerts, history, sales, with its filters) as a
+/// spreadsheet CSV file at `path`: the rows written.
+#[tauri::command]
+pub fn export_list_csv(
+    state: State<'_, AppState>,
+    list: ListExport,
+    path: String,
+) -> Result<u64, IpcError> {
+    state.with(|s| s.export_list_csv(&list, Path::new(&path)))
+}

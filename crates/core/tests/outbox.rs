@@ -785,6 +785,7 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
         "backup_now",
         "list_backups",
         "export_company",
+        "export_list_csv",
         // Replaces the whole file: the restored database is a new sync device and queues
         // nothing (crates/core/tests/backup.rs).
         "restore_backup",

@@ -1,7 +1,7 @@
 // Settings > Backup: one typed function per command (issue #15), built on ipc.ts's `call`,
 // and the backup's progress events.
 import { listen } from "@tauri-apps/api/event";
-import type { BackupFile, BackupProgress, ImportSummary, RestoreSummary } from "./bindings";
+import type { BackupFile, BackupProgress, ImportSummary, ListExport, RestoreSummary } from "./bindings";
 import { call } from "./ipc";
 
 /** A verified copy of the whole database at `path` (never the database itself). */
@@ -26,3 +26,6 @@ export function formatSize(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
+
+/** The list on screen (with its filters) as a spreadsheet CSV file: the rows written. */
+export const exportListCsv = (list: ListExport, path: string) => call<number>("export_list_csv", { list, path });

@@ -220,6 +220,7 @@ export type KitComponent = { product_id: string, sku: string, name: string,
  * Units of the component in one kit.
  */
 quantity: number, };
+export type ListExport = { "list": "products", "query": ProductQuery } | { "list": "stock", "query": StockQuery } | { "list": "alerts", "query": AlertQuery } | { "list": "history", "query": HistoryQuery } | { "list": "sales", "query": SaleQuery };
 export type Membership = { company_id: string, company_name: string, role: Role, };
 export type Movement = { id: string, product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse_name: string, kind: MovementKind, 
 /**
