@@ -50,7 +50,9 @@ impl Store {
                 let mut w = CsvWriter::create(
                     dest,
                     true,
-                    &["SKU", "Name", "Barcode", "Price", "Type", "On hand", "Kit", "Archived"],
+                    &[
+                        "SKU", "Name", "Barcode", "Price", "Type", "On hand", "Kit", "Archived",
+                    ],
                 )?;
                 let mut offset = 0;
                 loop {

@@ -106,12 +106,19 @@ fn each_list_exports_every_row_with_headers_in_words() {
             ..Default::default()
         }),
     );
-    assert_eq!(rows, 522, "520 receipts of initial stock and 2 sales, past the first page");
+    assert_eq!(
+        rows, 522,
+        "520 receipts of initial stock and 2 sales, past the first page"
+    );
     assert_eq!(
         lines[0],
         "When,Kind,SKU,Product,Warehouse,Quantity,Reason,Reference,Note,User"
     );
-    assert!(lines[1].contains(",sale,P-0001,"), "newest first: {}", lines[1]);
+    assert!(
+        lines[1].contains(",sale,P-0001,"),
+        "newest first: {}",
+        lines[1]
+    );
 
     let (lines, rows) = csv(
         &fx,
@@ -121,6 +128,9 @@ fn each_list_exports_every_row_with_headers_in_words() {
         }),
     );
     assert_eq!(rows, 2);
-    assert_eq!(lines[0], "Sold at,Warehouse,Lines,Units,Units returned,Total,Sale");
+    assert_eq!(
+        lines[0],
+        "Sold at,Warehouse,Lines,Units,Units returned,Total,Sale"
+    );
     assert!(lines[1].contains(",Main,1,2,0,5.00,"), "{}", lines[1]);
 }
