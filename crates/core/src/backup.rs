@@ -270,7 +270,11 @@ fn stamp(at: DateTime<Utc>) -> String {
 
 /// Every backup in the folder, newest first, with the retention rule's verdict on the
 /// automatic ones: `Some(kind)` kept as daily or weekly, `None` due for removal.
-fn scan(dir: &Path) -> Result<Vec<(PathBuf, BackupKind, DateTime<Utc>, Option<BackupKind>)>> {
+/// A file of the backups folder: its path, its kind by name, when it was taken, and the
+/// retention rule's verdict (`None`: due for removal).
+type Scanned = (PathBuf, BackupKind, DateTime<Utc>, Option<BackupKind>);
+
+fn scan(dir: &Path) -> Result<Vec<Scanned>> {
     let mut found: Vec<(PathBuf, BackupKind, DateTime<Utc>)> = Vec::new();
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
