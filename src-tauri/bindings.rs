@@ -37,6 +37,7 @@ pub fn typescript() -> String {
         ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
         NumberingSettings,
+        BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

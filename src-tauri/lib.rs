@@ -95,6 +95,11 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::users::set_idle_lock_minutes,
             commands::numbers::numbering,
             commands::numbers::set_numbering_series,
+            commands::backup::backup_now,
+            commands::backup::list_backups,
+            commands::backup::restore_backup,
+            commands::backup::export_company,
+            commands::backup::export_list_csv,
         ])
 }
 
@@ -106,6 +111,9 @@ pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
 pub fn run() {
     let logs = logging::init();
     let state = AppState::open_default(logs.dir.clone());
+    if state.is_open() {
+        commands::backup::start_auto_backup(state.db_path.clone());
+    }
     with_commands(tauri::Builder::default(), state)
         // First, so that a second launch hands over and exits before opening anything.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

@@ -33,6 +33,11 @@ impl AppState {
         }
     }
 
+    /// Whether the database opened (a file from a newer version does not).
+    pub fn is_open(&self) -> bool {
+        self.store.is_ok()
+    }
+
     /// Runs one core function on the store and maps its error for the UI.
     pub fn with<T>(
         &self,

@@ -61,6 +61,8 @@ const TABLE: &[(&str, Who)] = &[
     ("list_open_counts", Clerk),
     ("counts_due", Clerk),
     ("low_stock_alerts", Clerk),
+    // The list on screen, as CSV: whoever may read it.
+    ("export_list_csv", Clerk),
     ("stockout_forecast", Clerk),
     ("check_alert_notices", Clerk),
     ("record_sale", Clerk),
@@ -91,6 +93,9 @@ const TABLE: &[(&str, Who)] = &[
     ("send_purchase_order", Manager),
     ("cancel_purchase_order", Manager),
     ("draft_orders_from_alerts", Manager),
+    ("backup_now", Manager),
+    ("list_backups", Manager),
+    ("export_company", Manager),
     ("adjust_stock", Manager),
     ("receive_stock", Manager),
     ("transfer_stock", Manager),
@@ -105,6 +110,7 @@ const TABLE: &[(&str, Who)] = &[
     ("set_idle_lock_minutes", Owner),
     ("numbering", Clerk),
     ("set_numbering_series", Owner),
+    ("restore_backup", Owner),
     // Last: it ends the session (the test signs in again after it).
     ("sign_out", Anyone),
 ];
@@ -438,6 +444,13 @@ impl Fixture {
             "set_idle_lock_minutes" => json!({"minutes": 20}),
             "numbering" => json!({"companyId": c}),
             "set_numbering_series" => json!({"companyId": c, "series": "R1"}),
+            "backup_now" => json!({"path": self.dir.path().join(format!("backup-{tag}.db")).display().to_string()}),
+            "list_backups" => json!({}),
+            "export_list_csv" => json!({"list": {"list": "stock", "query": {"company_id": c}}, "path": self.dir.path().join(format!("stock-{tag}.csv")).display().to_string()}),
+            "export_company" => json!({"companyId": c, "dir": self.dir.path().join(format!("export-{tag}")).display().to_string()}),
+            // Not a StockFlow database: refused after the role check (a successful restore
+            // would replace the fixture).
+            "restore_backup" => json!({"path": self.import_folder(tag).join("companies.csv").display().to_string()}),
             other => panic!("{other} has no arguments in tests/roles.rs: classify it in TABLE and give it arguments"),
         }
     }
@@ -449,6 +462,7 @@ fn expected_refusal(cmd: &str) -> Option<&'static str> {
         "setup_owner" => Some("conflict"),
         "sign_in" => Some("sign_in_failed"),
         "change_password" => Some("validation"),
+        "restore_backup" => Some("validation"),
         _ => None,
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod app;
+pub mod backup;
 pub mod catalog;
 pub mod counts;
 pub mod dashboard;

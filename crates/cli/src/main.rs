@@ -4,6 +4,7 @@
 //! script against: extend, never rename. Exit status: 0 done, 1 refused by a rule (nothing
 //! written), 2 a usage mistake.
 
+mod backup;
 #[cfg(test)]
 mod fuzz_tests;
 mod output;
@@ -92,6 +93,12 @@ enum Command {
     User(users::UserCmd),
     /// Sync with the central server: push this device's changes, then pull the others'.
     Sync(sync::SyncArgs),
+    /// A verified copy of the whole database, safe while the app runs (or --list, --auto).
+    Backup(backup::BackupArgs),
+    /// Replace the database with a backup (checked first; the current one is kept).
+    Restore(backup::RestoreArgs),
+    /// Write a company in the CSV interchange format, which `import` reads back.
+    Export(backup::ExportArgs),
 }
 
 #[derive(Args)]
@@ -605,6 +612,9 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
         // Its errors are the sync client's, not only the core's: `main` runs it.
         Command::Sync(_) => unreachable!("main runs sync before run"),
         Command::User(cmd) => users::run(store, cmd, signed_in, out)?,
+        Command::Backup(args) => backup::backup(store, args, out)?,
+        Command::Restore(args) => backup::restore(store, args, out)?,
+        Command::Export(args) => backup::export(store, args, out)?,
         Command::Company(CompanyCmd::Add { name }) => {
             let c = store.create_company(&CompanyInput {
                 name,

@@ -121,6 +121,12 @@ pub(crate) enum Action {
     ReadEverything,
     /// Sending this device's changes to the sync server and applying the others'.
     Sync,
+    /// A backup of the whole database file, and the list of automatic backups.
+    Backup,
+    /// Replacing the whole database with a backup.
+    Restore,
+    /// A company's data to files (the interchange format, CSV of a list).
+    Export,
 }
 
 impl Action {
@@ -135,13 +141,16 @@ impl Action {
             | Action::ReceiveStock
             | Action::Transfer
             | Action::OverReceive
-            | Action::Sync => Role::Manager,
+            | Action::Sync
+            | Action::Backup
+            | Action::Export => Role::Manager,
             Action::ManageUsers
             | Action::EditCompany
             | Action::CreateCompany
             | Action::Import
             | Action::Settings
-            | Action::ReadEverything => Role::Owner,
+            | Action::ReadEverything
+            | Action::Restore => Role::Owner,
         }
     }
 
@@ -166,6 +175,9 @@ impl Action {
             Action::OverReceive => "receive more than an order has open",
             Action::Settings => "change the settings",
             Action::ReadEverything => "read every company's ledger",
+            Action::Backup => "back up the database",
+            Action::Restore => "restore a backup",
+            Action::Export => "export the company's data",
         }
     }
 }

@@ -233,6 +233,18 @@ pub fn validate_migrations() -> Result<()> {
     Ok(())
 }
 
+/// Brings the database file at `path` to exactly schema `version` (never down), with the SQL
+/// functions the migrations use: how `tests/upgrades.rs` makes its fixtures of earlier
+/// versions. Not for the app, which always opens with [`Store::open`].
+#[doc(hidden)]
+pub fn migrate_file_to(path: &Path, version: usize) -> Result<()> {
+    let mut conn = Connection::open(path)?;
+    register_functions(&conn)?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    MIGRATIONS.to_version(&mut conn, version)?;
+    Ok(())
+}
+
 /// The number of migrations this build knows: the highest `user_version` it can open.
 pub fn schema_version() -> i64 {
     MIGRATIONS_DIR.dirs().count() as i64

@@ -53,7 +53,7 @@ pub struct ImportProgress {
 /// The page cache of an import, in KiB (SQLite's own default is 2,000).
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
 
-const FILES: [&str; 9] = [
+pub(crate) const FILES: [&str; 9] = [
     "companies.csv",
     "warehouses.csv",
     "product_types.csv",
@@ -279,7 +279,15 @@ impl Run<'_, '_, '_> {
             let name =
                 validate::required("name", "Company name", &r.name("name"), validate::MAX_NAME)
                     .map_err(|e| r.wrap("name", e))?;
-            let id = catalog::insert_company(tx, &name, DEFAULT_COMPANY_THRESHOLD, false)
+            // An extra column of our own exports; the format's files do not have it.
+            let threshold = match r.0.has_column("default_threshold").then_some(()) {
+                Some(_) if !r.get("default_threshold").trim().is_empty() => {
+                    validate::threshold("default_threshold", r.int("default_threshold")?)
+                        .map_err(|e| r.wrap("default_threshold", e))?
+                }
+                _ => DEFAULT_COMPANY_THRESHOLD,
+            };
+            let id = catalog::insert_company(tx, &name, threshold, false)
                 .map_err(|e| r.wrap("name", e))?;
             companies.insert(key, id);
             Ok(())

@@ -4,16 +4,19 @@
 
 mod alerts;
 mod auth;
+pub mod backup;
 mod catalog;
 mod counts;
 mod csv_file;
 mod db;
 mod error;
+mod export;
 mod forecast;
 mod history;
 mod hlc;
 mod import;
 mod kits;
+mod lists;
 mod model;
 mod money;
 mod numbers;
@@ -27,10 +30,12 @@ pub mod sync;
 mod validate;
 
 pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
-pub use db::{validate_migrations, Store, MIGRATIONS};
+pub use backup::{BackupFile, BackupKind, BackupProgress, RestoreSummary};
+pub use db::{migrate_file_to, schema_version, validate_migrations, Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
+pub use lists::ListExport;
 pub use model::*;
 pub use money::parse_money;
 pub use numbers::NumberingSettings;

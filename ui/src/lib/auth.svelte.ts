@@ -20,12 +20,14 @@ export type Action =
   | "adjust"
   | "receive_stock" // ad-hoc receipts
   | "transfer"
+  | "backup" // back up now, the list of backups
+  | "export" // the company to CSV files
   // owner
   | "users"
   | "companies"
   | "settings"
   | "import"
-  | "backup"
+  | "restore"
   | "sync";
 
 const LEAST_ROLE: Record<Action, Role> = {
@@ -42,7 +44,9 @@ const LEAST_ROLE: Record<Action, Role> = {
   companies: "owner",
   settings: "owner",
   import: "owner",
-  backup: "owner",
+  backup: "manager",
+  export: "manager",
+  restore: "owner",
   sync: "owner",
 };
 
@@ -72,6 +76,8 @@ const WHAT: Record<Action, string> = {
   settings: "change settings",
   import: "import data",
   backup: "make backups",
+  export: "export data",
+  restore: "restore a backup",
   sync: "set up sync",
 };
 

@@ -68,6 +68,13 @@ user: User | null,
  * Minutes without activity before the session locks; 0 means never.
  */
 idle_lock_minutes: number, };
+export type BackupFile = { path: string, file_name: string, 
+/**
+ * When it was taken (RFC 3339, UTC).
+ */
+taken_at: string, size_bytes: number, kind: BackupKind, };
+export type BackupKind = "manual" | "daily" | "weekly" | "before_restore";
+export type BackupProgress = { done_pages: number, total_pages: number, };
 export type ChangePassword = { current_password: string, new_password: string, };
 export type Company = { id: string, name: string, 
 /**
@@ -217,6 +224,7 @@ export type KitComponent = { product_id: string, sku: string, name: string,
  * Units of the component in one kit.
  */
 quantity: number, };
+export type ListExport = { "list": "products", "query": ProductQuery } | { "list": "stock", "query": StockQuery } | { "list": "alerts", "query": AlertQuery } | { "list": "history", "query": HistoryQuery } | { "list": "sales", "query": SaleQuery };
 export type Membership = { company_id: string, company_name: string, role: Role, };
 export type Movement = { id: string, product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse_name: string, kind: MovementKind, 
 /**
@@ -356,6 +364,23 @@ export type ReceiveOrderInput = { lines: Array<QuantityLine>,
  * Receiving more than is still open is refused with `confirmation_required` unless set.
  */
 confirm_over_receipt: boolean, };
+export type RestoreSummary = { 
+/**
+ * The file restored from.
+ */
+restored_from: string, 
+/**
+ * The schema version the file had (upgraded to this build's if older).
+ */
+file_schema_version: number, 
+/**
+ * The database as it was before, kept in the backups folder.
+ */
+previous: BackupFile, 
+/**
+ * Companies in the restored database.
+ */
+companies: number, };
 export type ReturnInput = { sale_id: string, 
 /**
  * Products as sold on the sale (a kit returns as a kit).

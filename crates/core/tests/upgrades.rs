@@ -1,0 +1,230 @@
+//! Upgrades (issue #15): a database left by each earlier schema version opens in this build
+//! with its data intact, and no shipped migration is ever edited.
+//!
+//! `fixtures/schema-vN.sqlite` is a database made by the migrations up to N as they were when
+//! N was the newest, with a shop in it (a company, a warehouse, a product received and, from
+//! version 2, sold). They are committed and never rewritten. When a migration is added, run
+//! `STOCKFLOW_WRITE_FIXTURES=1 cargo test -p stockflow-core --test upgrades` once: it writes
+//! the fixture of the version that was newest before it (only missing ones are written), and
+//! add the new migration's line to `PINNED` (the failure message prints it).
+
+use std::path::{Path, PathBuf};
+
+use stockflow_core::*;
+
+/// One line per shipped migration: its folder and the FNV-1a 64 checksum of its `up.sql`.
+/// Never change a line: a shipped migration is never edited (add a new migration instead).
+const PINNED: &[(&str, &str)] = &[
+    ("0001-catalog", "6cc055f409c25ca4"),
+    ("0002-ledger", "2a9571b9be88a980"),
+    ("0003-purchasing", "a7ff5ebab2fdb942"),
+    ("0004-counts", "42c5d7948d998bd9"),
+    ("0005-alerts", "dbdcc26e33ba937f"),
+    ("0006-users", "f2b79538c7a35cc8"),
+    ("0007-alert-products", "5109577ff443e52f"),
+    ("0008-sync", "bc9014b741cdb3af"),
+    ("0009-sale-line-components", "d7bff9a3ac85704c"),
+    ("0010-document-numbers", "cbbb2d02a9a17281"),
+    ("0011-unicode-keys", "31f747f171a7de61"),
+];
+
+fn migrations_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../migrations")
+}
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// FNV-1a, 64 bits: enough to notice an edit, and no dependency. Line endings are normalised
+/// so that a Windows checkout (CRLF) gives the same sum.
+fn checksum(bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes.iter().filter(|&&b| b != b'\r') {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[test]
+fn every_shipped_migration_is_pinned_and_unchanged() {
+    let mut folders: Vec<String> = std::fs::read_dir(migrations_dir())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    folders.sort();
+    let mut problems = Vec::new();
+    for folder in &folders {
+        let sql = std::fs::read(migrations_dir().join(folder).join("up.sql")).unwrap();
+        let sum = checksum(&sql);
+        match PINNED.iter().find(|(name, _)| name == folder) {
+            None => problems.push(format!(
+                "{folder} is not pinned: add the line    (\"{folder}\", \"{sum}\"),"
+            )),
+            Some((_, pinned)) if *pinned != sum => problems.push(format!(
+                "{folder}/up.sql was edited (checksum {sum}, pinned {pinned}): a shipped migration \
+                 is never changed; put the change in a new migration"
+            )),
+            Some(_) => {}
+        }
+    }
+    for (name, _) in PINNED {
+        if !folders.iter().any(|f| f == name) {
+            problems.push(format!("{name} is pinned but its folder is gone"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    assert_eq!(folders.len() as i64, schema_version());
+}
+
+const COMPANY: &str = "01900000-0000-7000-8000-000000000001";
+const WAREHOUSE: &str = "01900000-0000-7000-8000-000000000002";
+const PRODUCT: &str = "01900000-0000-7000-8000-000000000003";
+const HLC: &str = "0001700000000000-0000-0000000000000000fixture0000000";
+
+/// The fixture of schema `version`: the shop written through each migration's own schema.
+fn make_fixture(path: &Path, version: usize) {
+    migrate_file_to(path, 1).unwrap();
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(&format!(
+        "INSERT INTO device (singleton, device_id, hlc_wall_ms, hlc_counter, created_at)
+             VALUES (1, 'fixturedevice00000000000000000000', 1700000000000, 0, '2023-11-14T22:13:20Z');
+         INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc)
+             VALUES ('{COMPANY}', 'Fixture Hardware', 10, 0, '2023-11-14T22:13:20Z', '{HLC}');
+         INSERT INTO warehouses (id, company_id, name, created_at, updated_hlc)
+             VALUES ('{WAREHOUSE}', '{COMPANY}', 'Main', '2023-11-14T22:13:20Z', '{HLC}');
+         INSERT INTO products (id, company_id, sku, name, price, threshold, created_at, updated_at, updated_hlc)
+             VALUES ('{PRODUCT}', '{COMPANY}', 'FIX-1', 'Fixture mug', '12.50', 20,
+                     '2023-11-14T22:13:20Z', '2023-11-14T22:13:20Z', '{HLC}');
+         INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                      occurred_at, hlc, device_id)
+             VALUES ('01900000-0000-7000-8000-000000000010', '{COMPANY}', '{PRODUCT}', '{WAREHOUSE}',
+                     'receipt', 10, '2023-11-14T22:13:20.000Z', '{HLC}', 'fixturedevice00000000000000000000');
+         INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES ('{PRODUCT}', '{WAREHOUSE}', 10);"
+    ))
+    .unwrap();
+    drop(conn);
+    if version >= 2 {
+        migrate_file_to(path, 2).unwrap();
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.execute_batch(&format!(
+            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, hlc, device_id)
+                 VALUES ('01900000-0000-7000-8000-000000000020', '{COMPANY}', '{WAREHOUSE}',
+                         '2023-11-15T10:00:00.000Z', '37.50', '{HLC}', 'fixturedevice00000000000000000000');
+             INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
+                 VALUES ('01900000-0000-7000-8000-000000000021', '01900000-0000-7000-8000-000000000020',
+                         1, '{PRODUCT}', 3, '12.50', '37.50');
+             INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                          reference_kind, reference_id, occurred_at, hlc, device_id)
+                 VALUES ('01900000-0000-7000-8000-000000000022', '{COMPANY}', '{PRODUCT}', '{WAREHOUSE}',
+                         'sale', -3, 'sale', '01900000-0000-7000-8000-000000000020',
+                         '2023-11-15T10:00:00.000Z', '{HLC}', 'fixturedevice00000000000000000000');
+             UPDATE stock_levels SET on_hand = 7;
+             INSERT INTO sales_daily (product_id, warehouse_id, day, units)
+                 VALUES ('{PRODUCT}', '{WAREHOUSE}', '2023-11-15', 3);"
+        ))
+        .unwrap();
+    }
+    migrate_file_to(path, version).unwrap();
+}
+
+#[test]
+fn a_database_of_every_earlier_schema_version_upgrades_with_its_data() {
+    let latest = schema_version() as usize;
+    let write = std::env::var_os("STOCKFLOW_WRITE_FIXTURES").is_some();
+    let mut missing = Vec::new();
+    for version in 1..latest {
+        let fixture = fixtures_dir().join(format!("schema-v{version}.sqlite"));
+        if !fixture.exists() {
+            if write {
+                std::fs::create_dir_all(fixtures_dir()).unwrap();
+                make_fixture(&fixture, version);
+            } else {
+                missing.push(fixture.display().to_string());
+                continue;
+            }
+        }
+        check_upgrade(&fixture, version);
+    }
+    assert!(
+        missing.is_empty(),
+        "no fixture for {missing:?}: run STOCKFLOW_WRITE_FIXTURES=1 cargo test -p stockflow-core \
+         --test upgrades (it writes only the missing ones) and commit them"
+    );
+}
+
+fn check_upgrade(fixture: &Path, version: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stockflow.db");
+    std::fs::copy(fixture, &path).unwrap();
+    let found: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(found, version as i64, "{fixture:?} is at its version");
+
+    let mut store = Store::open(&path).unwrap_or_else(|e| panic!("v{version}: {e}"));
+    let what = format!("upgraded from v{version}");
+    let companies = store.list_companies().unwrap();
+    assert_eq!(companies.len(), 1, "{what}");
+    assert_eq!(companies[0].name, "Fixture Hardware", "{what}");
+    let product = store.find_product_by_sku(COMPANY, "FIX-1").unwrap();
+    assert_eq!(product.name, "Fixture mug", "{what}");
+    assert_eq!(product.price.to_string(), "12.50", "{what}");
+    let sold = if version >= 2 { 3 } else { 0 };
+    let stock = store
+        .list_stock(&StockQuery {
+            company_id: COMPANY.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(stock.len(), 1, "{what}");
+    assert_eq!(stock[0].on_hand, 10 - sold, "{what}: on hand");
+    assert_eq!(
+        store.ledger_levels().unwrap(),
+        store.kept_levels().unwrap(),
+        "{what}: levels equal the ledger"
+    );
+    if version >= 2 {
+        let sales = store
+            .list_sales(&SaleQuery {
+                company_id: COMPANY.into(),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(sales.items.len(), 1, "{what}: the sale is there");
+    }
+    // The upgraded database takes new writes and answers the alert query.
+    store
+        .record_sale(
+            COMPANY,
+            &SaleInput {
+                warehouse_id: WAREHOUSE.into(),
+                lines: vec![SaleLineInput {
+                    product_id: PRODUCT.into(),
+                    quantity: 1,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("{what}: a sale after the upgrade: {e}"));
+    let alerts = store
+        .low_stock_alerts(&AlertQuery {
+            company_id: COMPANY.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        alerts.total_alerts, 1,
+        "{what}: 9 - sold on hand, threshold 20, a sale today"
+    );
+    let v: i64 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(v, schema_version(), "{what}: now at the latest schema");
+}
