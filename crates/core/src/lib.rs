@@ -31,3 +31,4 @@ pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
 pub use model::*;
 pub use money::parse_money;
+pub use sync::{SyncConnection, SyncConnectionInput, SyncSummary};
