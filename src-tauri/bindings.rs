@@ -36,6 +36,9 @@ pub fn typescript() -> String {
         AlertKey, DraftFromAlertsInput, SkipReason, SkippedAlert, DraftedOrders,
         ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
+        SyncConflict, SyncConflictProduct, SyncConnection, SyncSummary,
+        crate::sync::SyncState, crate::sync::SyncProgress, crate::sync::SyncRunReport,
+        crate::sync::SyncStatus, crate::sync::SyncConnectInput,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

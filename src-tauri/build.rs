@@ -74,6 +74,12 @@ const COMMANDS: &[&str] = &[
     "set_user_role",
     "reset_password",
     "set_idle_lock_minutes",
+    "sync_status",
+    "sync_now",
+    "sync_connect",
+    "join_shop",
+    "sync_disconnect",
+    "list_sync_conflicts",
 ];
 
 fn main() {

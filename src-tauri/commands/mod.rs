@@ -8,4 +8,5 @@ pub mod counts;
 pub mod dashboard;
 pub mod purchasing;
 pub mod stock;
+pub mod sync;
 pub mod users;

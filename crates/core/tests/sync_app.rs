@@ -78,7 +78,10 @@ fn the_connection_is_kept_in_the_device_settings_and_disconnect_keeps_the_data()
     );
     assert_eq!(summary.last_synced_at, None);
 
-    fx.store.disconnect_sync().unwrap();
+    assert_eq!(
+        fx.store.disconnect_sync().unwrap().map(|c| c.server_url),
+        Some("https://sync.example.com".to_owned())
+    );
     assert_eq!(fx.store.sync_connection().unwrap(), None);
     assert_eq!(
         fx.store.list_warehouses(&fx.company, false).unwrap()[0].id,
@@ -102,12 +105,17 @@ fn a_bad_address_or_account_is_refused_and_saves_nothing() {
         ("https://sync.example.com", "", "account"),
         ("https://sync.example.com", "shop", "account"),
     ] {
-        let e = fx
-            .store
-            .connect_sync(&connection(server, account))
-            .unwrap_err();
-        assert_eq!(e.code(), "validation", "{server} {account}: {e}");
-        assert_eq!(e.field(), Some(field), "{server} {account}: {e}");
+        for e in [
+            fx.store
+                .check_sync_connection(&connection(server, account))
+                .unwrap_err(),
+            fx.store
+                .connect_sync(&connection(server, account))
+                .unwrap_err(),
+        ] {
+            assert_eq!(e.code(), "validation", "{server} {account}: {e}");
+            assert_eq!(e.field(), Some(field), "{server} {account}: {e}");
+        }
         assert_eq!(fx.store.sync_connection().unwrap(), None);
     }
 }
@@ -135,6 +143,9 @@ fn a_clerk_may_sync_but_only_an_owner_connects_or_disconnects() {
                 .connect_sync(&connection("https://other.example.com", "x@example.com"))
                 .unwrap_err(),
             store.disconnect_sync().unwrap_err(),
+            store
+                .check_sync_connection(&connection("https://other.example.com", "x@example.com"))
+                .unwrap_err(),
         ] {
             assert_eq!(refused.code(), "forbidden", "{email}: {refused}");
             assert!(

@@ -97,6 +97,21 @@ impl Store {
         read_connection(&self.conn)
     }
 
+    /// The address and account an owner typed, checked and trimmed, before the app tries them
+    /// on the server: a refusal (`forbidden`, `validation`) comes before any network traffic.
+    /// Writes nothing.
+    pub fn check_sync_connection(
+        &self,
+        input: &SyncConnectionInput,
+    ) -> Result<SyncConnectionInput> {
+        self.authorize_anywhere(Action::ConnectSync)?;
+        let (server_url, account) = input.parse()?;
+        Ok(SyncConnectionInput {
+            server_url,
+            account,
+        })
+    }
+
     /// Connects this device to a server (owners only). Replaces an earlier connection; the
     /// shop's data and what is waiting to be sent stay as they are. A different server is
     /// recognised by its epoch at the first pull, which then starts over with it.
@@ -124,9 +139,10 @@ impl Store {
     }
 
     /// Stops syncing (owners only). Nothing local is removed: the shop's data, and the changes
-    /// not sent yet, which go at the next connection.
-    pub fn disconnect_sync(&mut self) -> Result<()> {
+    /// not sent yet, which go at the next connection. Returns the connection it ended.
+    pub fn disconnect_sync(&mut self) -> Result<Option<SyncConnection>> {
         self.authorize_anywhere(Action::ConnectSync)?;
+        let ended = read_connection(&self.conn)?;
         self.write(|tx| {
             tx.conn.execute(
                 "DELETE FROM settings WHERE key IN (?1, ?2, ?3)",
@@ -135,7 +151,7 @@ impl Store {
             Ok(())
         })?;
         tracing::info!("sync disconnected");
-        Ok(())
+        Ok(ended)
     }
 
     /// The connection, the changes waiting and the last sync time, in one read.
