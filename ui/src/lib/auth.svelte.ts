@@ -26,7 +26,8 @@ export type Action =
   | "settings"
   | "import"
   | "backup"
-  | "sync";
+  | "sync" // connect or disconnect sync
+  | "sync_now";
 
 const LEAST_ROLE: Record<Action, Role> = {
   sell: "clerk",
@@ -44,6 +45,7 @@ const LEAST_ROLE: Record<Action, Role> = {
   import: "owner",
   backup: "owner",
   sync: "owner",
+  sync_now: "clerk",
 };
 
 const RANK: Record<Role, number> = { clerk: 0, manager: 1, owner: 2 };
@@ -72,7 +74,8 @@ const WHAT: Record<Action, string> = {
   settings: "change settings",
   import: "import data",
   backup: "make backups",
-  sync: "set up sync",
+  sync: "connect or disconnect sync",
+  sync_now: "sync",
 };
 
 /** Why the session ended, for the sign-in screen. */

@@ -49,6 +49,9 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "sign_in_failed",
   "throttled",
   "busy",
+  "server_unreachable",
+  "server_refused",
+  "server_protocol",
 ]);
 
 /** A refused command. `message` is a sentence that is safe to show to the user. */
@@ -206,3 +209,19 @@ export const resetPassword = (userId: string, password: string) =>
 /** 0 = never lock; otherwise 1..=480 minutes without activity. */
 export const setIdleLockMinutes = (minutes: number) =>
   call<AuthStatus>("set_idle_lock_minutes", { minutes });
+
+// ---- Sync (issue #13) ----
+import type { SyncConflict, SyncConnectInput, SyncStatus } from "./bindings";
+
+/** What the sync worker knows now; polling it does not keep the session from locking. */
+export const syncStatus = () => call<SyncStatus>("sync_status");
+/** Starts a sync at once (any role); the answer does not wait for it to finish. */
+export const syncNow = () => call<SyncStatus>("sync_now");
+/** Owners: tries the account on the server, saves the connection, then pushes the shop. */
+export const syncConnect = (input: SyncConnectInput) => call<SyncStatus>("sync_connect", { input });
+/** First run: brings a shop down from its server into this empty database. */
+export const joinShop = (input: SyncConnectInput) => call<SyncStatus>("join_shop", { input });
+/** Owners: stops syncing; local data and the changes waiting stay. */
+export const syncDisconnect = () => call<SyncStatus>("sync_disconnect");
+export const listSyncConflicts = (companyId: string) =>
+  call<SyncConflict[]>("list_sync_conflicts", { companyId });
