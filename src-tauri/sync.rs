@@ -277,7 +277,9 @@ impl SyncService {
         if let Some(c) = connection {
             match keychain_entry(&c.server_url, &c.account).and_then(|e| e.delete_credential()) {
                 Ok(()) | Err(keyring::Error::NoEntry) => {}
-                Err(e) => tracing::warn!(error = %e, "could not remove the sync password from the keychain"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not remove the sync password from the keychain")
+                }
             }
         }
         let mut control = lock(&self.shared.control);
@@ -316,12 +318,17 @@ pub fn start_with_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
             let shown = handle
                 .notification()
                 .builder()
-                .title(format!("StockFlow cannot sync ({} changes waiting)", status.pending))
+                .title(format!(
+                    "StockFlow cannot sync ({} changes waiting)",
+                    status.pending
+                ))
                 .body(body)
                 .show();
             match shown {
                 Ok(()) => tracing::info!("sync failure notification handed to the desktop"),
-                Err(e) => tracing::warn!(error = %e, "could not show the sync failure notification"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "could not show the sync failure notification")
+                }
             }
         }
     });
@@ -551,7 +558,8 @@ impl Worker {
         }
         match keychain_entry(&c.server_url, &c.account).and_then(|e| e.get_password()) {
             Ok(password) => {
-                control.password = Some((c.server_url.clone(), c.account.clone(), password.clone()));
+                control.password =
+                    Some((c.server_url.clone(), c.account.clone(), password.clone()));
                 control.password_kept = "keychain";
                 Some((password, "keychain"))
             }

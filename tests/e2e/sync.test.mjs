@@ -115,7 +115,13 @@ class Laptop {
   }
 }
 
-async function shoot(app, name) {
+async function shoot(app, name, testId) {
+  if (testId) {
+    await app.session.execute(
+      `document.querySelector('[data-testid="' + arguments[0] + '"]')?.scrollIntoView({ block: 'start' });`,
+      [testId],
+    );
+  }
   const dir = path.join(artifactsDir, 'sync');
   await fsp.mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);
@@ -241,7 +247,7 @@ appTest(
       await app.click('nav-settings');
       await app.el('sync-not-connected');
       assert.equal((await session.allByTestId('sync-indicator')).length, 0, 'no indicator before connecting');
-      await shoot(app, '1-settings-not-connected');
+      await shoot(app, '1-settings-not-connected', 'sync-settings');
 
       // A wrong password is refused before anything is saved.
       await app.fill('sync-server', server.url);
@@ -249,7 +255,7 @@ appTest(
       await app.fill('sync-password', 'not the password');
       await app.click('sync-connect');
       await app.waitForText('sync-connect-form', (t) => /refused the account/i.test(t));
-      await shoot(app, '2-settings-wrong-password');
+      await shoot(app, '2-settings-wrong-password', 'sync-settings');
 
       // Connect: the shop is pushed, the top bar says synced.
       await app.fill('sync-password', SYNC_PASSWORD);
@@ -258,7 +264,7 @@ appTest(
       await app.waitForText('sync-indicator', 'Synced', { timeout: 15_000 });
       await app.waitForText('sync-info-server', server.url);
       await app.waitForText('sync-info-pending', '0 changes');
-      await shoot(app, '3-settings-connected');
+      await shoot(app, '3-settings-connected', 'sync-settings');
 
       // A sale in the window goes out on its own, soon after.
       let since = await lastSync(app);
@@ -326,7 +332,7 @@ appTest(
       assert.ok(offline.pending > 0, 'the sale waits');
       await app.waitForText('sync-indicator', (t) => /Offline, \d+ changes? waiting/.test(t), { timeout: 15_000 });
       await app.waitForText('sync-state-detail', (t) => /cannot be reached.*changes are kept/i.test(t));
-      await shoot(app, '7-offline');
+      await shoot(app, '7-offline', 'sync-settings');
       await expectOnHand(app, 'MUG', '4');
 
       // Back: the window catches up, and the laptop sees the sale made while it was down.
