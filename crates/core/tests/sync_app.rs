@@ -236,3 +236,110 @@ fn a_new_device_joins_a_shop_whose_users_arrive_with_it() {
         "shop@example.com"
     );
 }
+
+fn product(store: &mut Store, company: &str, warehouse: &str, sku: &str, stock: i64) -> String {
+    store
+        .create_product(
+            company,
+            &ProductInput {
+                sku: sku.into(),
+                name: format!("{sku} name"),
+                price: "2.50".into(),
+                initial_stock: vec![InitialStock {
+                    warehouse_id: warehouse.to_owned(),
+                    quantity: stock,
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id
+}
+
+fn pages(changes: Vec<stockflow_sync_proto::Change>, first_seq: i64) -> Vec<PulledChange> {
+    changes
+        .into_iter()
+        .enumerate()
+        .map(|(i, change)| PulledChange {
+            seq: first_seq + i as i64,
+            change,
+        })
+        .collect()
+}
+
+/// The app's sync worker applies pulled pages on a connection of its own while the till
+/// records sales on the window's: every sale goes through (each page is one short
+/// transaction, and a sale waits for it rather than being refused).
+#[test]
+fn sales_rung_up_while_sync_applies_pages_are_never_refused() {
+    let mut shop = Fixture::with_company("Harbour");
+    let main = shop.warehouse("Main");
+    let mug = product(&mut shop.store, &shop.company, &main, "MUG", 1_000);
+    let first = pages(shop.store.sync_outgoing(10_000).unwrap(), 1);
+    let mut seq = first.len() as i64;
+
+    let laptop = Fixture::new();
+    {
+        let mut worker = Store::open(&laptop.path).unwrap();
+        worker.start_join().unwrap();
+        worker
+            .sync_apply(&shop.company, &first, seq, "epoch-1", &[])
+            .unwrap();
+    }
+    // The other device keeps working: many changes to bring down in pages.
+    for i in 0..600 {
+        product(
+            &mut shop.store,
+            &shop.company,
+            &main,
+            &format!("P{i:04}"),
+            5,
+        );
+    }
+    let rest = pages(shop.store.sync_outgoing(10_000).unwrap(), seq + 1);
+    assert!(rest.len() > 1_000, "several pages to apply: {}", rest.len());
+
+    let company = shop.company.clone();
+    let path = laptop.path.clone();
+    let start = std::sync::Arc::new(std::sync::Barrier::new(2));
+    let worker_start = start.clone();
+    let worker = std::thread::spawn(move || {
+        let mut worker = Store::open(&path).unwrap();
+        worker.start_join().ok(); // the shop is here already: the worker syncs as setup mode
+        worker_start.wait();
+        for page in rest.chunks(500) {
+            seq += page.len() as i64;
+            worker
+                .sync_apply(&company, page, seq, "epoch-1", &[])
+                .unwrap();
+        }
+    });
+
+    let mut till = Store::open(&laptop.path).unwrap();
+    start.wait();
+    for n in 0..40 {
+        till.record_sale(
+            &shop.company,
+            &SaleInput {
+                warehouse_id: main.clone(),
+                lines: vec![SaleLineInput {
+                    product_id: mug.clone(),
+                    quantity: 1,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap_or_else(|e| panic!("sale {n} refused during the sync: {e}"));
+    }
+    worker.join().unwrap();
+    let products = till
+        .list_products(&ProductQuery {
+            company_id: shop.company.clone(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(products.total, 601, "every pulled product arrived");
+    let mug_stock = till.get_product(&mug).unwrap().stock;
+    assert_eq!(mug_stock[0].on_hand, 960);
+}
