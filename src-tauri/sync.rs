@@ -75,6 +75,7 @@ pub struct SyncProgress {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 pub struct SyncRunReport {
     pub pushed: u64,
+    /// Changes received from the shop's other devices.
     pub pulled: u64,
     pub conflicts: u64,
     pub finished_at: String,
@@ -630,7 +631,7 @@ impl Worker {
                     s.joining = false;
                     s.last_report = Some(SyncRunReport {
                         pushed: report.pushed as u64,
-                        pulled: report.pulled as u64,
+                        pulled: report.from_others as u64,
                         conflicts: report.conflicts.len() as u64,
                         finished_at: chrono_now(),
                     });

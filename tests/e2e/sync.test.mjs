@@ -122,6 +122,10 @@ async function shoot(app, name, testId) {
       [testId],
     );
   }
+  // Let the page paint what the last step changed before the picture is taken.
+  await app.session.executeAsync(
+    'const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));',
+  );
   const dir = path.join(artifactsDir, 'sync');
   await fsp.mkdir(dir, { recursive: true });
   const file = path.join(dir, `${name}.png`);

@@ -449,7 +449,11 @@ done: number,
  * The changes to send in all, when sending.
  */
 total: number | null, };
-export type SyncRunReport = { pushed: number, pulled: number, conflicts: number, finished_at: string, };
+export type SyncRunReport = { pushed: number, 
+/**
+ * Changes received from the shop's other devices.
+ */
+pulled: number, conflicts: number, finished_at: string, };
 export type SyncState = "not_connected" | "needs_password" | "signed_out" | "idle" | "syncing" | "offline" | "error";
 export type SyncStatus = { state: SyncState, server_url: string | null, account: string | null, 
 /**
