@@ -55,7 +55,8 @@ if [[ "${STOCKFLOW_SKIP_E2E:-}" == "1" && "${CI:-}" != "true" ]]; then
   section "e2e: SKIPPED (STOCKFLOW_SKIP_E2E=1)"
 else
   section "e2e: real app through WebKitWebDriver"
-  bash tests/e2e/run.sh
+  # sync.test.mjs runs a real stockflow-server on a throw-away PostgreSQL.
+  bash scripts/with-postgres.sh bash tests/e2e/run.sh
 fi
 finish_section
 

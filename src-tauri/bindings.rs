@@ -38,6 +38,9 @@ pub fn typescript() -> String {
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
         NumberingSettings,
         BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,
+        SyncConflict, SyncConflictProduct, SyncConnection, SyncSummary,
+        crate::sync::SyncState, crate::sync::SyncProgress, crate::sync::SyncRunReport,
+        crate::sync::SyncStatus, crate::sync::SyncConnectInput,
     );
     let mut out = String::from(
         "// Generated from the Rust types by src-tauri/bindings.rs (ts-rs). Do not edit:\n\

@@ -81,6 +81,12 @@ const COMMANDS: &[&str] = &[
     "set_idle_lock_minutes",
     "numbering",
     "set_numbering_series",
+    "sync_status",
+    "sync_now",
+    "sync_connect",
+    "join_shop",
+    "sync_disconnect",
+    "list_sync_conflicts",
 ];
 
 fn main() {

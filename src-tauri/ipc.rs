@@ -7,7 +7,7 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IpcError {
     #[ts(
-        type = "\"validation\" | \"not_found\" | \"conflict\" | \"insufficient_stock\" | \"confirmation_required\" | \"forbidden\" | \"database_too_new\" | \"internal\" | \"unauthenticated\" | \"sign_in_failed\" | \"throttled\" | \"busy\" | \"read_only\""
+        type = "\"validation\" | \"not_found\" | \"conflict\" | \"insufficient_stock\" | \"confirmation_required\" | \"forbidden\" | \"database_too_new\" | \"internal\" | \"unauthenticated\" | \"sign_in_failed\" | \"throttled\" | \"busy\" | \"read_only\" | \"server_unreachable\" | \"server_refused\" | \"server_protocol\""
     )]
     pub code: String,
     /// A sentence for the user.

@@ -7,6 +7,7 @@ mod commands;
 pub mod ipc;
 mod logging;
 pub mod state;
+pub mod sync;
 
 use tauri::Manager;
 
@@ -18,8 +19,10 @@ pub fn with_commands<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     state: AppState,
 ) -> tauri::Builder<R> {
+    let sync = sync::SyncService::new(state.db_path.clone());
     builder
         .manage(state)
+        .manage(sync)
         .invoke_handler(tauri::generate_handler![
             commands::app::app_info,
             commands::catalog::list_companies,
@@ -100,6 +103,12 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::backup::restore_backup,
             commands::backup::export_company,
             commands::backup::export_list_csv,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::sync_connect,
+            commands::sync::join_shop,
+            commands::sync::sync_disconnect,
+            commands::sync::list_sync_conflicts,
         ])
 }
 
@@ -127,6 +136,10 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         // Sent from Rust only (check_alert_notices): the window has no notification permission.
         .plugin(tauri_plugin_notification::init())
+        .setup(|app| {
+            sync::start_with_window(app.handle());
+            Ok(())
+        })
         .run(context())
         .unwrap_or_else(|e| {
             tracing::error!(error = %e, "the application stopped with an error");

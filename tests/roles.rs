@@ -111,6 +111,13 @@ const TABLE: &[(&str, Who)] = &[
     ("numbering", Clerk),
     ("set_numbering_series", Owner),
     ("restore_backup", Owner),
+    ("sync_status", SignedIn),
+    ("sync_now", Clerk),
+    ("list_sync_conflicts", Clerk),
+    ("sync_connect", Owner),
+    ("sync_disconnect", Owner),
+    // Only on a database without companies: here every caller is told so.
+    ("join_shop", Anyone),
     // Last: it ends the session (the test signs in again after it).
     ("sign_out", Anyone),
 ];
@@ -451,6 +458,10 @@ impl Fixture {
             // Not a StockFlow database: refused after the role check (a successful restore
             // would replace the fixture).
             "restore_backup" => json!({"path": self.import_folder(tag).join("companies.csv").display().to_string()}),
+            "sync_status" | "sync_now" | "sync_disconnect" => json!({}),
+            "list_sync_conflicts" => json!({"companyId": c}),
+            // Nothing listens on port 9 of this machine: the account is tried and not reached.
+            "sync_connect" | "join_shop" => json!({"input": {"server_url": "http://127.0.0.1:9", "account": "shop@sync.test", "password": "sync-password-6"}}),
             other => panic!("{other} has no arguments in tests/roles.rs: classify it in TABLE and give it arguments"),
         }
     }
@@ -463,6 +474,8 @@ fn expected_refusal(cmd: &str) -> Option<&'static str> {
         "sign_in" => Some("sign_in_failed"),
         "change_password" => Some("validation"),
         "restore_backup" => Some("validation"),
+        "sync_connect" => Some("server_unreachable"),
+        "join_shop" => Some("conflict"),
         _ => None,
     }
 }
@@ -620,6 +633,7 @@ fn assert_no_secrets(what: &str, text: &str) {
         "late-password-9",
         "another-password-8",
         "new-user-pw-7",
+        "sync-password-6",
     ]) {
         assert!(!text.contains(secret), "{secret} appeared in {what}");
     }

@@ -10,4 +10,5 @@ pub mod dashboard;
 pub mod numbers;
 pub mod purchasing;
 pub mod stock;
+pub mod sync;
 pub mod users;

@@ -127,13 +127,19 @@ pub(crate) enum Action {
     Restore,
     /// A company's data to files (the interchange format, CSV of a list).
     Export,
+    /// Connecting this device's shop to a sync server, or disconnecting it.
+    ConnectSync,
 }
 
 impl Action {
     /// The least role that may do it.
     fn least(self) -> Role {
         match self {
-            Action::Read | Action::Sell | Action::ReceiveOrder | Action::Count => Role::Clerk,
+            // A clerk may sync (their sales must reach the other devices); only an owner
+            // chooses the server.
+            Action::Read | Action::Sell | Action::ReceiveOrder | Action::Count | Action::Sync => {
+                Role::Clerk
+            }
             Action::EditCatalog
             | Action::EditSuppliers
             | Action::ManageOrders
@@ -141,7 +147,6 @@ impl Action {
             | Action::ReceiveStock
             | Action::Transfer
             | Action::OverReceive
-            | Action::Sync
             | Action::Backup
             | Action::Export => Role::Manager,
             Action::ManageUsers
@@ -150,7 +155,8 @@ impl Action {
             | Action::Import
             | Action::Settings
             | Action::ReadEverything
-            | Action::Restore => Role::Owner,
+            | Action::Restore
+            | Action::ConnectSync => Role::Owner,
         }
     }
 
@@ -162,6 +168,7 @@ impl Action {
             Action::ReceiveOrder => "receive purchase orders",
             Action::Count => "count stock",
             Action::Sync => "sync with the server",
+            Action::ConnectSync => "connect or disconnect sync",
             Action::EditCatalog => "change the catalog",
             Action::EditSuppliers => "change suppliers",
             Action::ManageOrders => "manage purchase orders",
@@ -679,6 +686,16 @@ impl Store {
     pub fn actor(&self) -> Result<Option<Actor>> {
         self.session_user(true)?;
         Ok(self.session.borrow().as_ref().map(|s| s.actor.clone()))
+    }
+
+    /// Who is signed in, without counting as activity (the background sync asks this every
+    /// few seconds and must not keep a session from locking); `None` when nobody is or the
+    /// session has locked.
+    pub fn actor_if_signed_in(&self) -> Option<Actor> {
+        match self.session_user(false) {
+            Ok(Some(_)) => self.session.borrow().as_ref().map(|s| s.actor.clone()),
+            _ => None,
+        }
     }
 
     /// Acts as `actor` (one taken from another store of the same database with

@@ -39,3 +39,4 @@ pub use lists::ListExport;
 pub use model::*;
 pub use money::parse_money;
 pub use numbers::NumberingSettings;
+pub use sync::{SyncConnection, SyncConnectionInput, SyncSummary};

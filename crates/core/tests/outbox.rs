@@ -792,6 +792,15 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
         // Replaces the whole file: the restored database is a new sync device and queues
         // nothing (crates/core/tests/backup.rs).
         "restore_backup",
+        // Sync in the app (issue #13): reading the status and conflicts, and connecting or
+        // disconnecting, which write only the device's own (never synced) settings; syncing
+        // itself applies others' changes and is covered by tests/sync.rs and sync_app.rs.
+        "sync_status",
+        "sync_now",
+        "sync_connect",
+        "join_shop",
+        "sync_disconnect",
+        "list_sync_conflicts",
     ];
     for permission in capabilities.split('"').filter(|p| p.starts_with("allow-")) {
         let command = permission["allow-".len()..].replace('-', "_");

@@ -54,6 +54,9 @@ impl SyncError {
 pub struct SyncReport {
     pub pushed: usize,
     pub pulled: usize,
+    /// Of those, the changes made on other devices (`pulled` also counts this device's own
+    /// coming back). Added for the app's "received" figure.
+    pub from_others: usize,
     pub conflicts: Vec<SyncConflict>,
 }
 
@@ -320,8 +323,10 @@ fn pull_company(
             cursor = store.sync_cursor(company)?;
             continue;
         }
-        store.sync_apply(company, &page.changes, page.next_after, &page.epoch, &[])?;
+        let applied =
+            store.sync_apply(company, &page.changes, page.next_after, &page.epoch, &[])?;
         report.pulled += page.changes.len();
+        report.from_others += page.changes.len().saturating_sub(applied.own as usize);
         progress(Progress::Pulled {
             done: report.pulled,
             at: page.next_after,

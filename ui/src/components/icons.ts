@@ -41,6 +41,8 @@ export const ICONS = {
   user: ["M12 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M4 21v-1a6 6 0 0 1 6-6h4a6 6 0 0 1 6 6v1"],
   logout: ["M15 4h4v16h-4", "M10 8l-4 4 4 4", "M6 12h11"],
   key: ["M8 15a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M11 11h10", "M18 11v3", "M21 11v3"],
+  cloud: ["M7 18h10a4 4 0 0 0 .6-8A6 6 0 0 0 6.2 9.2 4.5 4.5 0 0 0 7 18z"],
+  merge: ["M6 3v6a6 6 0 0 0 6 6h6", "M15 12l3 3-3 3", "M6 21v-6"],
 } as const;
 
 export type IconName = keyof typeof ICONS;

@@ -28,7 +28,8 @@ export type Action =
   | "settings"
   | "import"
   | "restore"
-  | "sync";
+  | "sync" // connect or disconnect sync
+  | "sync_now";
 
 const LEAST_ROLE: Record<Action, Role> = {
   sell: "clerk",
@@ -48,6 +49,7 @@ const LEAST_ROLE: Record<Action, Role> = {
   export: "manager",
   restore: "owner",
   sync: "owner",
+  sync_now: "clerk",
 };
 
 const RANK: Record<Role, number> = { clerk: 0, manager: 1, owner: 2 };
@@ -78,7 +80,8 @@ const WHAT: Record<Action, string> = {
   backup: "make backups",
   export: "export data",
   restore: "restore a backup",
-  sync: "set up sync",
+  sync: "connect or disconnect sync",
+  sync_now: "sync",
 };
 
 /** Why the session ended, for the sign-in screen. */

@@ -210,7 +210,7 @@ limit: number, offset: number, };
 export type ImportProgress = { file: string, done_bytes: number, total_bytes: number, };
 export type ImportSummary = { companies: number, warehouses: number, product_types: number, products: number, suppliers: number, product_suppliers: number, thresholds: number, sales: number, inventory: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
-export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal" | "unauthenticated" | "sign_in_failed" | "throttled" | "busy" | "read_only", 
+export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal" | "unauthenticated" | "sign_in_failed" | "throttled" | "busy" | "read_only" | "server_unreachable" | "server_refused" | "server_protocol", 
 /**
  * A sentence for the user.
  */
@@ -487,6 +487,75 @@ promised_lead_time_days: number | null,
  */
 learned_from_orders: number, };
 export type SupplierInput = { name: string, contact_email: string, phone?: string, address?: string, notes?: string, };
+export type SyncConflict = { 
+/**
+ * `sku` or `barcode`.
+ */
+kind: string, 
+/**
+ * The SKU or barcode they all asked for.
+ */
+value: string, 
+/**
+ * The one holding it first, then the others (their SKU suffixed, or no barcode).
+ */
+products: Array<SyncConflictProduct>, };
+export type SyncConflictProduct = { product_id: string, sku: string, name: string, archived: boolean, };
+export type SyncConnectInput = { server_url: string, account: string, password: string, };
+export type SyncConnection = { server_url: string, account: string, 
+/**
+ * When an owner connected this device (RFC 3339, UTC).
+ */
+connected_at: string, };
+export type SyncProgress = { 
+/**
+ * `sending` or `receiving`.
+ */
+phase: string, 
+/**
+ * Changes sent (or received) so far in this sync.
+ */
+done: number, 
+/**
+ * The changes to send in all, when sending.
+ */
+total: number | null, };
+export type SyncRunReport = { pushed: number, 
+/**
+ * Changes received from the shop's other devices.
+ */
+pulled: number, conflicts: number, finished_at: string, };
+export type SyncState = "not_connected" | "needs_password" | "signed_out" | "idle" | "syncing" | "offline" | "error";
+export type SyncStatus = { state: SyncState, server_url: string | null, account: string | null, 
+/**
+ * Changes made here and not yet acknowledged by the server.
+ */
+pending: number, last_synced_at: string | null, 
+/**
+ * The last failure in words, for the user ("server unreachable: your changes are kept…").
+ */
+last_error: string | null, last_error_code: string | null, 
+/**
+ * Failures in a row (0 after a success).
+ */
+failures: number, progress: SyncProgress | null, 
+/**
+ * `keychain`, `memory` (until the app closes) or `none`.
+ */
+password_kept: string, 
+/**
+ * This database is bringing a shop down from the server (first run).
+ */
+joining: boolean, last_report: SyncRunReport | null, };
+export type SyncSummary = { connection: SyncConnection | null, 
+/**
+ * Changes made here and not yet acknowledged by the server.
+ */
+pending: number, 
+/**
+ * The last time a pull from the server finished a page, any company.
+ */
+last_synced_at: string | null, };
 export type TransferInput = { from_warehouse_id: string, to_warehouse_id: string, lines: Array<QuantityLine>, note?: string, };
 export type UncountedChoice = "treat_as_zero" | "leave";
 export type UncountedProduct = { product_id: string, sku: string, name: string, on_hand: number, };

@@ -50,6 +50,9 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
   "throttled",
   "busy",
   "read_only",
+  "server_unreachable",
+  "server_refused",
+  "server_protocol",
 ]);
 
 /** A refused command. `message` is a sentence that is safe to show to the user. */
@@ -216,3 +219,18 @@ export const numbering = (companyId: string) => call<NumberingSettings>("numberi
 /** `null`: back to this device's default series. */
 export const setNumberingSeries = (companyId: string, series: string | null) =>
   call<NumberingSettings>("set_numbering_series", { companyId, series });
+// ---- Sync (issue #13) ----
+import type { SyncConflict, SyncConnectInput, SyncStatus } from "./bindings";
+
+/** What the sync worker knows now; polling it does not keep the session from locking. */
+export const syncStatus = () => call<SyncStatus>("sync_status");
+/** Starts a sync at once (any role); the answer does not wait for it to finish. */
+export const syncNow = () => call<SyncStatus>("sync_now");
+/** Owners: tries the account on the server, saves the connection, then pushes the shop. */
+export const syncConnect = (input: SyncConnectInput) => call<SyncStatus>("sync_connect", { input });
+/** First run: brings a shop down from its server into this empty database. */
+export const joinShop = (input: SyncConnectInput) => call<SyncStatus>("join_shop", { input });
+/** Owners: stops syncing; local data and the changes waiting stay. */
+export const syncDisconnect = () => call<SyncStatus>("sync_disconnect");
+export const listSyncConflicts = (companyId: string) =>
+  call<SyncConflict[]>("list_sync_conflicts", { companyId });

@@ -16,7 +16,8 @@ export type AreaId =
   | "history"
   | "settings"
   | "import"
-  | "users";
+  | "users"
+  | "conflicts";
 
 export type Area = {
   id: AreaId;
@@ -26,6 +27,8 @@ export type Area = {
   soon?: { summary: string; points: string[] };
   /** Listed in the navigation only for the owners of the current company. */
   ownersOnly?: boolean;
+  /** Listed only while sync is connected or has left conflicts. */
+  syncOnly?: boolean;
 };
 
 export type NavGroup = { label: string | null; areas: Area[] };
@@ -82,6 +85,8 @@ export const NAV: NavGroup[] = [
         label: "History",
         icon: "clock",
       },
+      // Listed while this computer syncs, or while sync left something to resolve.
+      { id: "conflicts", label: "Sync conflicts", icon: "merge", syncOnly: true },
     ],
   },
   {

@@ -3,6 +3,7 @@
 //! client moves [`stockflow_sync_proto`] values between these functions and the server.
 
 mod apply;
+mod connection;
 mod entity;
 mod outbox;
 
@@ -10,6 +11,7 @@ use rusqlite::{params, OptionalExtension};
 use stockflow_sync_proto::{Change, PulledChange};
 
 pub(crate) use apply::{resolve_barcode, resolve_sku};
+pub use connection::{SyncConnection, SyncConnectionInput, SyncSummary};
 pub use entity::Entity;
 
 use crate::auth::Action;
@@ -19,7 +21,7 @@ use crate::hlc::Hlc;
 use crate::model::{SyncApplied, SyncConflict, SyncConflictProduct, SyncCursor};
 
 impl Store {
-    /// Sync runs as the signed-in user (a manager or owner), in setup mode, or while this
+    /// Sync runs as the signed-in user (any role: a clerk's sales must reach the others), in setup mode, or while this
     /// database joins a shop (the users arrive with the shop: nobody can sign in before).
     fn authorize_sync(&self) -> Result<()> {
         if self.joining.get() {
@@ -270,7 +272,11 @@ impl Store {
     /// Products that sync found holding the same SKU or barcode, not archived, with the one
     /// holding it first: until someone renames or archives one.
     pub fn sync_conflicts(&self, company_id: &str) -> Result<Vec<SyncConflict>> {
-        self.authorize(company_id, Action::Read)?;
+        // A database joining a shop lists them before anyone can sign in: the shop's users
+        // arrive with it, so a check of the session would refuse the join's last step.
+        if !self.joining.get() {
+            self.authorize(company_id, Action::Read)?;
+        }
         let mut out = Vec::new();
         for (kind, requested, current) in [
             ("sku", "requested_sku", "sku_key"),
