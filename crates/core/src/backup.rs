@@ -514,7 +514,9 @@ impl Store {
         let file_schema_version = check_restorable(staging, file)?;
         // Upgrade it there (and take a device fingerprint of the staging path: the live path
         // then differs, so the restored database mints a new device id when it opens).
-        let staged = Store::open(staging)?;
+        // Opening writes nothing (issue #14): record the staging fingerprint now.
+        let mut staged = Store::open(staging)?;
+        staged.settle_device()?;
         drop(staged);
         let staged = Connection::open(staging)?;
         let companies: i64 =
