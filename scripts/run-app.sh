@@ -13,7 +13,8 @@ for arg in "$@"; do
   if [[ "$arg" == "--demo" ]]; then
     demo_dir="$(mktemp -d -t stockflow-demo-XXXXXX)"
     export STOCKFLOW_DB="$demo_dir/stockflow.db"
-    echo "run-app: demo database at $STOCKFLOW_DB (deleted on exit)"
+    export STOCKFLOW_LOG_DIR="$demo_dir/logs"
+    echo "run-app: demo database at $STOCKFLOW_DB, logs in $STOCKFLOW_LOG_DIR (deleted on exit)"
     trap 'rm -rf "$demo_dir"' EXIT
   else
     args+=("$arg")
@@ -22,5 +23,12 @@ done
 
 bash scripts/setup.sh
 npm --prefix ui run build
+cargo build -p stockflow
+app=("${CARGO_TARGET_DIR:-target}/debug/stockflow" "${args[@]}")
+# Without a session bus (a bare X server, ssh -X), GLib would autolaunch a dbus-daemon that
+# outlives the app; dbus-run-session gives the app a bus of its own and ends it with the app.
+if [[ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]] && command -v dbus-run-session >/dev/null; then
+  app=(dbus-run-session -- "${app[@]}")
+fi
 # Not exec: the demo directory is removed when the app exits.
-cargo run -p stockflow -- "${args[@]}"
+"${app[@]}"

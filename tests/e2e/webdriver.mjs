@@ -10,6 +10,8 @@ export const Keys = Object.freeze({
   TAB: '\uE004',
   BACKSPACE: '\uE003',
   CONTROL: '\uE009',
+  NULL: '\uE000', // releases the modifier keys held so far
+  ARROW_DOWN: '\uE015',
 });
 
 export class WebDriverError extends Error {

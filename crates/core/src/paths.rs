@@ -15,8 +15,12 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("stockflow.db"))
 }
 
-/// The OS folder for the app's log files.
+/// `STOCKFLOW_LOG_DIR` if set (a demo or a test keeps its logs beside its throw-away database),
+/// else the OS folder for the app's log files.
 pub fn log_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("STOCKFLOW_LOG_DIR").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
     if cfg!(target_os = "macos") {
         dirs::home_dir().map(|h| h.join("Library/Logs").join(APP_IDENTIFIER))
     } else {

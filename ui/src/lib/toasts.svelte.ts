@@ -16,7 +16,7 @@ class Toasts {
     this.items.push({ id, kind, message });
     if (kind !== "error") setTimeout(() => this.dismiss(id), SUCCESS_MS);
     // Keep the stack short: the oldest successes go first.
-    if (this.items.length > 5) {
+    if (this.items.length > 3) {
       const oldest = this.items.findIndex((t) => t.kind !== "error");
       this.items.splice(oldest >= 0 ? oldest : 0, 1);
     }
