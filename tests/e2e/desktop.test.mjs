@@ -132,11 +132,33 @@ appTest('desktop: Ctrl+K finds screens and products, shortcuts, dark theme, clip
   assert.ok(r + g + b < 120, `a dark background, got ${dark}`);
   await session.execute('document.querySelector("[data-testid=appearance-settings]").scrollIntoView();', []);
   await shot(app, 'desktop-dark-settings');
+  // Every screen in dark: nothing keeps a light background (a colour written into a component
+  // instead of taken from the theme).
+  for (const screen of ['dashboard', 'products', 'stock', 'warehouses', 'product-types', 'suppliers', 'purchase-orders', 'sales', 'stock-count', 'alerts', 'history', 'users', 'import', 'settings']) {
+    await app.click(`nav-${screen}`);
+    await session.waitForElement('.page h1');
+    const light = await session.execute(
+      `const out = [];
+       for (const e of document.querySelectorAll("body *")) {
+         const m = getComputedStyle(e).backgroundColor.match(/[\\d.]+/g);
+         if (!m || (m.length === 4 && Number(m[3]) < 0.5)) continue;
+         const [r, g, b] = m.map(Number);
+         const box = e.getBoundingClientRect();
+         // A status dot or a badge mark may be bright; a surface may not.
+         if (0.2126 * r + 0.7152 * g + 0.0722 * b > 170 && box.width * box.height > 600) out.push(e.tagName + "." + e.className);
+       }
+       return out;`,
+      [],
+    );
+    assert.deepEqual(light, [], `light backgrounds on ${screen} in the dark theme`);
+    await shot(app, `desktop-dark-${screen}`);
+  }
   await app.click('nav-products');
-  await session.waitForElement('[data-testid="product-row"]');
-  await shot(app, 'desktop-dark-products');
-  await app.click('nav-dashboard');
-  await shot(app, 'desktop-dark-dashboard');
+  await app.click('product-new');
+  await app.el('product-form');
+  await shot(app, 'desktop-dark-product-form');
+  await (await app.el('product-sku')).sendKeys(Keys.ESCAPE);
+  await session.waitForGone('[data-testid="product-form"]');
 
   await app.restart();
   await app.el('nav-dashboard', { timeout: 15_000 });
