@@ -50,5 +50,27 @@ pub fn typescript() -> String {
         out.push_str(&d);
         out.push('\n');
     }
+    let codes: Vec<String> = crate::ipc::error_codes()
+        .map(|c| format!("{c:?}"))
+        .collect();
+    let roles: Vec<String> = stockflow_core::role_table()
+        .into_iter()
+        .map(|(action, role)| {
+            let role = serde_json::to_value(role).expect("a role serializes");
+            format!("  {action}: {role},\n")
+        })
+        .collect();
+    out.push_str(&format!(
+        "/** The least role that may do each action of the core (its role table). */\n\
+         export const LEAST_ROLE = {{\n{}}} as const satisfies Record<string, Role>;\n\
+         export type CoreAction = keyof typeof LEAST_ROLE;\n",
+        roles.concat()
+    ));
+    out.push_str(&format!(
+        "/** Every code a refused command can answer with. */\n\
+         export const IPC_ERROR_CODES = [{}] as const;\n\
+         export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];\n",
+        codes.join(", ")
+    ));
     out
 }

@@ -6,9 +6,7 @@ use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IpcError {
-    #[ts(
-        type = "\"validation\" | \"not_found\" | \"conflict\" | \"insufficient_stock\" | \"confirmation_required\" | \"forbidden\" | \"database_too_new\" | \"internal\" | \"unauthenticated\" | \"sign_in_failed\" | \"throttled\" | \"busy\" | \"read_only\" | \"server_unreachable\" | \"server_refused\" | \"server_protocol\""
-    )]
+    #[ts(type = "IpcErrorCode")]
     pub code: String,
     /// A sentence for the user.
     pub message: String,
@@ -16,6 +14,18 @@ pub struct IpcError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+}
+
+/// The codes the shell adds to the core's (`stockflow_core::Error::CODES`): a sync server that
+/// cannot be reached, refuses, or answers nonsense (`sync::sync_error`).
+pub const SYNC_CODES: &[&str] = &["server_unreachable", "server_refused", "server_protocol"];
+
+/// Every code an [`IpcError`] can carry: the UI's `IPC_ERROR_CODES` is generated from it.
+pub fn error_codes() -> impl Iterator<Item = &'static str> {
+    stockflow_core::Error::CODES
+        .iter()
+        .chain(SYNC_CODES)
+        .copied()
 }
 
 impl From<stockflow_core::Error> for IpcError {

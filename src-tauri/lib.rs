@@ -13,6 +13,23 @@ use tauri::Manager;
 
 pub use state::AppState;
 
+/// `command_list.rs` as the window's handler: `area::name` is `commands::area::name`.
+macro_rules! commands {
+    ($($area:ident :: $name:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$area::$name),*]
+    };
+}
+
+/// The command names of `command_list.rs`, for the tests that hold every other list to it.
+pub const COMMAND_NAMES: &[&str] = {
+    macro_rules! commands {
+        ($($area:ident :: $name:ident),* $(,)?) => {
+            &[$(stringify!($name)),*]
+        };
+    }
+    include!("command_list.rs")
+};
+
 /// Adds the state and the commands, no plugins: what the command-layer tests run on the mock
 /// runtime's builder, and what [`run`] builds on.
 pub fn with_commands<R: tauri::Runtime>(
@@ -23,93 +40,7 @@ pub fn with_commands<R: tauri::Runtime>(
     builder
         .manage(state)
         .manage(sync)
-        .invoke_handler(tauri::generate_handler![
-            commands::app::app_info,
-            commands::catalog::list_companies,
-            commands::catalog::create_company,
-            commands::catalog::update_company,
-            commands::catalog::company_summary,
-            commands::catalog::list_warehouses,
-            commands::catalog::create_warehouse,
-            commands::catalog::update_warehouse,
-            commands::catalog::set_warehouse_archived,
-            commands::catalog::list_product_types,
-            commands::catalog::create_product_type,
-            commands::catalog::update_product_type,
-            commands::catalog::list_products,
-            commands::catalog::get_product,
-            commands::catalog::create_product,
-            commands::catalog::update_product,
-            commands::catalog::set_product_archived,
-            commands::catalog::list_stock,
-            commands::catalog::find_product_by_code,
-            commands::stock::receive_stock,
-            commands::stock::adjust_stock,
-            commands::stock::transfer_stock,
-            commands::stock::list_adjustment_reasons,
-            commands::stock::add_adjustment_reason,
-            commands::stock::remove_adjustment_reason,
-            commands::stock::record_sale,
-            commands::stock::get_sale,
-            commands::stock::list_sales,
-            commands::stock::record_return,
-            commands::stock::set_kit_components,
-            commands::stock::list_movements,
-            commands::stock::daily_sales,
-            commands::purchasing::list_suppliers,
-            commands::purchasing::get_supplier,
-            commands::purchasing::create_supplier,
-            commands::purchasing::update_supplier,
-            commands::purchasing::set_supplier_archived,
-            commands::purchasing::link_supplier,
-            commands::purchasing::product_suppliers,
-            commands::purchasing::supplier_products,
-            commands::purchasing::create_purchase_order,
-            commands::purchasing::send_purchase_order,
-            commands::purchasing::receive_purchase_order,
-            commands::purchasing::cancel_purchase_order,
-            commands::purchasing::get_purchase_order,
-            commands::purchasing::list_purchase_orders,
-            commands::purchasing::on_order,
-            commands::counts::start_count,
-            commands::counts::get_count,
-            commands::counts::list_open_counts,
-            commands::counts::scan,
-            commands::counts::set_count_paused,
-            commands::counts::cancel_count,
-            commands::counts::review_count,
-            commands::counts::commit_count,
-            commands::counts::counts_due,
-            commands::alerts::low_stock_alerts,
-            commands::alerts::import_dir,
-            commands::alerts::draft_orders_from_alerts,
-            commands::dashboard::stockout_forecast,
-            commands::dashboard::check_alert_notices,
-            commands::users::auth_status,
-            commands::users::setup_owner,
-            commands::users::sign_in,
-            commands::users::sign_out,
-            commands::users::change_password,
-            commands::users::list_users,
-            commands::users::add_user,
-            commands::users::set_user_disabled,
-            commands::users::set_user_role,
-            commands::users::reset_password,
-            commands::users::set_idle_lock_minutes,
-            commands::numbers::numbering,
-            commands::numbers::set_numbering_series,
-            commands::backup::backup_now,
-            commands::backup::list_backups,
-            commands::backup::restore_backup,
-            commands::backup::export_company,
-            commands::backup::export_list_csv,
-            commands::sync::sync_status,
-            commands::sync::sync_now,
-            commands::sync::sync_connect,
-            commands::sync::join_shop,
-            commands::sync::sync_disconnect,
-            commands::sync::list_sync_conflicts,
-        ])
+        .invoke_handler(include!("command_list.rs"))
 }
 
 /// The configuration, icons, capabilities and UI assets compiled into the binary.

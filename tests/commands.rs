@@ -490,6 +490,56 @@ fn the_window_may_call_our_commands_and_nothing_else() {
     );
 }
 
+/// Adding a command is writing it once in `src-tauri/command_list.rs` (plus its role row in
+/// `tests/roles.rs`); this fails when the capability or the UI lacks it.
+#[test]
+fn every_command_is_granted_and_has_a_wrapper_in_the_ui() {
+    use std::collections::BTreeSet;
+    let listed: BTreeSet<&str> = stockflow_app::COMMAND_NAMES.iter().copied().collect();
+    assert_eq!(
+        listed.len(),
+        stockflow_app::COMMAND_NAMES.len(),
+        "a command is listed twice in command_list.rs"
+    );
+    let capability: Value =
+        serde_json::from_str(include_str!("../src-tauri/capabilities/main.json")).unwrap();
+    let granted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    let listed_owned: BTreeSet<String> = listed.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        granted.difference(&listed_owned).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "granted in capabilities/main.json but not in command_list.rs"
+    );
+    assert_eq!(
+        listed_owned.difference(&granted).collect::<Vec<_>>(),
+        Vec::<&String>::new(),
+        "in command_list.rs but not granted in capabilities/main.json (allow-<name-with-dashes>)"
+    );
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib");
+    let mut ui = String::new();
+    for entry in std::fs::read_dir(&lib).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "ts") && !path.ends_with("bindings.ts") {
+            ui.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let unwrapped: Vec<&str> = listed
+        .iter()
+        .copied()
+        .filter(|name| !ui.contains(&format!("\"{name}\"")))
+        .collect();
+    assert!(
+        unwrapped.is_empty(),
+        "commands without a typed wrapper in ui/src/lib/*.ts: {unwrapped:?}"
+    );
+}
+
 #[test]
 fn the_config_and_the_core_agree_on_the_app_identifier_and_security() {
     let config: Value =

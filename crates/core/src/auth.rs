@@ -85,6 +85,13 @@ impl Session {
     }
 }
 
+/// The role table: each action (`edit_catalog`) and the least role that may do it. The UI's
+/// `LEAST_ROLE` is generated from this (`src-tauri/bindings.rs`), so the window greys out
+/// exactly what the core would refuse.
+pub fn role_table() -> Vec<(String, Role)> {
+    Action::ALL.iter().map(|a| (a.name(), a.least())).collect()
+}
+
 /// What an operation does, as far as roles are concerned (see [`Role::allows`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Action {
@@ -132,6 +139,44 @@ pub(crate) enum Action {
 }
 
 impl Action {
+    /// Every action, for the role table the UI is generated from ([`role_table`]).
+    const ALL: [Action; 22] = [
+        Action::Read,
+        Action::Sell,
+        Action::ReceiveOrder,
+        Action::Count,
+        Action::EditCatalog,
+        Action::EditSuppliers,
+        Action::ManageOrders,
+        Action::Adjust,
+        Action::ReceiveStock,
+        Action::Transfer,
+        Action::ManageUsers,
+        Action::EditCompany,
+        Action::CreateCompany,
+        Action::Import,
+        Action::OverReceive,
+        Action::Settings,
+        Action::ReadEverything,
+        Action::Sync,
+        Action::Backup,
+        Action::Restore,
+        Action::Export,
+        Action::ConnectSync,
+    ];
+
+    /// `edit_catalog` for `EditCatalog`: the name the UI's generated role table uses.
+    fn name(self) -> String {
+        let mut out = String::new();
+        for (i, c) in format!("{self:?}").chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    }
+
     /// The least role that may do it.
     fn least(self) -> Role {
         match self {
@@ -1018,5 +1063,28 @@ fn setup_done() -> Error {
     Error::Refused {
         field: "email".to_owned(),
         reason: "StockFlow is already set up: sign in, or ask an owner to add you.".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_role_table_names_each_action_once_with_the_role_the_checks_use() {
+        let table = role_table();
+        let mut names: Vec<&str> = table.iter().map(|(n, _)| n.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), table.len(), "an action is listed twice");
+        assert!(table.contains(&("edit_catalog".to_owned(), Role::Manager)));
+        assert!(table.contains(&("connect_sync".to_owned(), Role::Owner)));
+        assert!(table.contains(&("sync".to_owned(), Role::Clerk)));
+        for a in Action::ALL {
+            assert_eq!(
+                table.iter().find(|(n, _)| *n == a.name()).map(|(_, r)| *r),
+                Some(a.least())
+            );
+        }
     }
 }

@@ -166,6 +166,23 @@ impl Error {
     }
 
     /// The stable, snake_case code callers switch on (IPC, CLI JSON). Never rename one.
+    /// Every code [`Error::code`] answers with: the UI's list of codes is generated from it.
+    pub const CODES: &'static [&'static str] = &[
+        "validation",
+        "not_found",
+        "conflict",
+        "insufficient_stock",
+        "confirmation_required",
+        "forbidden",
+        "unauthenticated",
+        "sign_in_failed",
+        "throttled",
+        "database_too_new",
+        "busy",
+        "read_only",
+        "internal",
+    ];
+
     pub fn code(&self) -> &'static str {
         match self {
             Error::Validation { .. } => "validation",
@@ -214,6 +231,112 @@ impl From<rusqlite::Error> for Error {
             }
             Some(rusqlite::ErrorCode::ReadOnly) => Error::ReadOnly,
             _ => Error::Storage(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One error of each kind; a new variant fails to compile in `code` until it has a code,
+    /// and here until it is listed, so that `CODES` stays complete.
+    fn one_of_each() -> Vec<Error> {
+        let text = || "x".to_owned();
+        let samples = vec![
+            Error::Validation {
+                field: text(),
+                reason: text(),
+            },
+            Error::NotFound {
+                entity: Entity::Product,
+                id: text(),
+            },
+            Error::Conflict {
+                entity: Entity::Product,
+                field: text(),
+                value: text(),
+            },
+            Error::InsufficientStock {
+                sku: text(),
+                warehouse: text(),
+                requested: 2,
+                on_hand: 1,
+            },
+            Error::Import {
+                file: text(),
+                line: 2,
+                column: text(),
+                source: Box::new(Error::Validation {
+                    field: text(),
+                    reason: text(),
+                }),
+            },
+            Error::ConfirmationRequired {
+                field: text(),
+                reason: text(),
+            },
+            Error::Forbidden { reason: text() },
+            Error::Unauthenticated { reason: text() },
+            Error::SignInFailed { reason: text() },
+            Error::Throttled { wait_seconds: 1 },
+            Error::Refused {
+                field: text(),
+                reason: text(),
+            },
+            Error::DatabaseTooNew {
+                found: 2,
+                supported: 1,
+            },
+            Error::Storage(rusqlite::Error::InvalidQuery),
+            Error::Busy,
+            Error::ReadOnly,
+            Error::Internal(text()),
+            Error::Io {
+                path: text(),
+                source: std::io::Error::other("x"),
+            },
+        ];
+        for e in &samples {
+            // Exhaustive on purpose: a new variant must get a sample above.
+            match e {
+                Error::Validation { .. }
+                | Error::NotFound { .. }
+                | Error::Conflict { .. }
+                | Error::InsufficientStock { .. }
+                | Error::Import { .. }
+                | Error::ConfirmationRequired { .. }
+                | Error::Forbidden { .. }
+                | Error::Unauthenticated { .. }
+                | Error::SignInFailed { .. }
+                | Error::Throttled { .. }
+                | Error::Refused { .. }
+                | Error::DatabaseTooNew { .. }
+                | Error::Storage(_)
+                | Error::Busy
+                | Error::ReadOnly
+                | Error::Internal(_)
+                | Error::Migration(_)
+                | Error::Io { .. } => {}
+            }
+        }
+        samples
+    }
+
+    #[test]
+    fn every_code_an_error_answers_with_is_listed_and_every_listed_code_is_used() {
+        let used: Vec<&str> = one_of_each().iter().map(Error::code).collect();
+        for code in &used {
+            assert!(
+                Error::CODES.contains(code),
+                "{code} is missing from Error::CODES"
+            );
+        }
+        for code in Error::CODES {
+            assert!(
+                used.contains(code),
+                "{code} is listed in Error::CODES but no error has it"
+            );
         }
     }
 }

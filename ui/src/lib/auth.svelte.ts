@@ -1,19 +1,19 @@
 // Who is signed in, their role in the current company, and what that role may do.
 // The core enforces every rule (a refused command answers `forbidden`); this mirror only lets
 // the screens disable what would be refused and say why, before the user tries.
-import type { AuthStatus, Role, User } from "./bindings";
+import type { AuthStatus, CoreAction, Role, User } from "./bindings";
+import { LEAST_ROLE } from "./bindings";
 import { IpcError, authStatus, onIpcError, setupOwner, signIn, signOut } from "./ipc";
 import type { SetupOwner, SignIn } from "./bindings";
 import { session } from "./session.svelte";
 import { toasts } from "./toasts.svelte";
 
-/** What a screen can ask about. Each maps to the least role that may do it (AUTH-CONTRACT). */
+/** What a screen can ask about: each is one action of the core (CORE_ACTION below), whose role
+ * table says the least role that may do it. */
 export type Action =
-  // clerk and up
   | "sell" // sales and returns
   | "receive_order" // receipts against purchase orders
   | "count" // stock counts
-  // manager and up
   | "catalog" // products, types, warehouses, kits, archive, thresholds, adjustment reasons
   | "suppliers" // suppliers and product-supplier links
   | "purchase_orders" // create, send, cancel, draft from alerts
@@ -22,7 +22,6 @@ export type Action =
   | "transfer"
   | "backup" // back up now, the list of backups
   | "export" // the company to CSV files
-  // owner
   | "users"
   | "companies"
   | "settings"
@@ -31,25 +30,27 @@ export type Action =
   | "sync" // connect or disconnect sync
   | "sync_now";
 
-const LEAST_ROLE: Record<Action, Role> = {
-  sell: "clerk",
-  receive_order: "clerk",
-  count: "clerk",
-  catalog: "manager",
-  suppliers: "manager",
-  purchase_orders: "manager",
-  adjust: "manager",
-  receive_stock: "manager",
-  transfer: "manager",
-  users: "owner",
-  companies: "owner",
-  settings: "owner",
-  import: "owner",
-  backup: "manager",
-  export: "manager",
-  restore: "owner",
-  sync: "owner",
-  sync_now: "clerk",
+// Which action of the core each of the UI's names is; the roles themselves come from the
+// core's role table (LEAST_ROLE in bindings.ts, generated), never retyped here.
+const CORE_ACTION: Record<Action, CoreAction> = {
+  sell: "sell",
+  receive_order: "receive_order",
+  count: "count",
+  catalog: "edit_catalog",
+  suppliers: "edit_suppliers",
+  purchase_orders: "manage_orders",
+  adjust: "adjust",
+  receive_stock: "receive_stock",
+  transfer: "transfer",
+  users: "manage_users",
+  companies: "edit_company",
+  settings: "settings",
+  import: "import",
+  backup: "backup",
+  export: "export",
+  restore: "restore",
+  sync: "connect_sync",
+  sync_now: "sync",
 };
 
 const RANK: Record<Role, number> = { clerk: 0, manager: 1, owner: 2 };
@@ -123,13 +124,13 @@ class Auth {
   /** True when the signed-in user's role in the current company allows the action. */
   can(action: Action): boolean {
     const role = this.role;
-    return role !== null && RANK[role] >= RANK[LEAST_ROLE[action]];
+    return role !== null && RANK[role] >= RANK[LEAST_ROLE[CORE_ACTION[action]]];
   }
 
   /** Why the action is not allowed ("Managers and owners only: a clerk cannot …"), or null. */
   why(action: Action): string | null {
     if (this.can(action)) return null;
-    const least = LEAST_ROLE[action];
+    const least = LEAST_ROLE[CORE_ACTION[action]];
     const who = least === "owner" ? "Owners only" : least === "manager" ? "Managers and owners only" : "Not allowed";
     const role = this.role;
     return role ? `${who}: a ${role} cannot ${WHAT[action]}.` : `${who}.`;

@@ -210,7 +210,7 @@ limit: number, offset: number, };
 export type ImportProgress = { file: string, done_bytes: number, total_bytes: number, };
 export type ImportSummary = { companies: number, warehouses: number, product_types: number, products: number, suppliers: number, product_suppliers: number, thresholds: number, sales: number, inventory: number, };
 export type InitialStock = { warehouse_id: string, quantity: number, };
-export type IpcError = { code: "validation" | "not_found" | "conflict" | "insufficient_stock" | "confirmation_required" | "forbidden" | "database_too_new" | "internal" | "unauthenticated" | "sign_in_failed" | "throttled" | "busy" | "read_only" | "server_unreachable" | "server_refused" | "server_protocol", 
+export type IpcError = { code: IpcErrorCode, 
 /**
  * A sentence for the user.
  */
@@ -563,3 +563,32 @@ export type User = { id: string, email: string, name: string, disabled: boolean,
 export type Warehouse = { id: string, company_id: string, name: string, code: string | null, address: string | null, archived: boolean, created_at: string, };
 export type WarehouseInput = { name: string, code?: string, address?: string, };
 export type WarehouseThreshold = { warehouse_id: string, threshold: number, };
+/** The least role that may do each action of the core (its role table). */
+export const LEAST_ROLE = {
+  read: "clerk",
+  sell: "clerk",
+  receive_order: "clerk",
+  count: "clerk",
+  edit_catalog: "manager",
+  edit_suppliers: "manager",
+  manage_orders: "manager",
+  adjust: "manager",
+  receive_stock: "manager",
+  transfer: "manager",
+  manage_users: "owner",
+  edit_company: "owner",
+  create_company: "owner",
+  import: "owner",
+  over_receive: "manager",
+  settings: "owner",
+  read_everything: "owner",
+  sync: "clerk",
+  backup: "manager",
+  restore: "owner",
+  export: "manager",
+  connect_sync: "owner",
+} as const satisfies Record<string, Role>;
+export type CoreAction = keyof typeof LEAST_ROLE;
+/** Every code a refused command can answer with. */
+export const IPC_ERROR_CODES = ["validation", "not_found", "conflict", "insufficient_stock", "confirmation_required", "forbidden", "unauthenticated", "sign_in_failed", "throttled", "database_too_new", "busy", "read_only", "internal", "server_unreachable", "server_refused", "server_protocol"] as const;
+export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

@@ -32,28 +32,12 @@ import type {
   Warehouse,
   WarehouseInput,
 } from "./bindings";
+import { IPC_ERROR_CODES, type IpcErrorCode } from "./bindings";
 
-/** The codes the shell can answer with: generated from the Rust `IpcError`, never retyped. */
-export type IpcErrorCode = IpcErrorPayload["code"];
+export type { IpcErrorCode };
 
-const KNOWN_CODES: ReadonlySet<string> = new Set<IpcErrorCode>([
-  "validation",
-  "not_found",
-  "conflict",
-  "insufficient_stock",
-  "confirmation_required",
-  "forbidden",
-  "database_too_new",
-  "internal",
-  "unauthenticated",
-  "sign_in_failed",
-  "throttled",
-  "busy",
-  "read_only",
-  "server_unreachable",
-  "server_refused",
-  "server_protocol",
-]);
+// Generated from the Rust error codes (src-tauri/ipc.rs `error_codes`), never retyped.
+const KNOWN_CODES: ReadonlySet<string> = new Set<string>(IPC_ERROR_CODES);
 
 /** A refused command. `message` is a sentence that is safe to show to the user. */
 export class IpcError extends Error {
