@@ -19,6 +19,7 @@ packages=(
   dbus-x11
   imagemagick     # `import`: whole-screen screenshot when WebDriver cannot take one
   postgresql      # the sync server's tests run against a throw-away cluster (scripts/with-postgres.sh)
+  python3         # the shared generator and reference query (../shared/bench) the alert tests compare with
 )
 
 missing=()

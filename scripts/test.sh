@@ -32,6 +32,11 @@ trap on_exit EXIT
 
 section "setup"
 bash scripts/setup.sh
+# The alert and forecast tests compare with the shared brief's generator and reference query.
+if [[ ! -f ../shared/bench/gen_dataset.py || ! -f ../shared/bench/ref_alerts.py ]]; then
+  echo "test: the tests need ../shared/bench (gen_dataset.py, ref_alerts.py) beside this folder" >&2
+  exit 1
+fi
 
 section "ui: svelte-check"
 npm --prefix ui run check
