@@ -29,7 +29,10 @@ mod stock;
 pub mod sync;
 mod validate;
 
-pub use auth::{Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS};
+pub use auth::{
+    sign_in_throttle_path, Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES,
+    MIN_PASSWORD_CHARS,
+};
 pub use backup::{BackupFile, BackupKind, BackupProgress, RestoreSummary};
 pub use db::{migrate_file_to, schema_version, validate_migrations, Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
