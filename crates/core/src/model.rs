@@ -531,6 +531,33 @@ pub struct Movement {
     /// That user's name, as it is now.
     pub user_name: Option<String>,
     pub device_id: String,
+    /// The computer that made it, in words: the name its owner gave it, else a short
+    /// fallback from its id ("Computer K7Q"); never the raw id.
+    pub device_name: String,
+    /// Made on this computer.
+    pub this_device: bool,
+}
+
+/// This computer's name in a company (Settings > Numbering), as the other computers of the
+/// shop will show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DeviceNameSettings {
+    /// The name an owner set; `None` until then.
+    pub name: Option<String>,
+    /// What is shown while no name is set ("Computer K7Q").
+    pub fallback: String,
+}
+
+/// When a product and warehouse pair last moved on another computer (the Stock screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StockChangeElsewhere {
+    pub product_id: String,
+    pub warehouse_id: String,
+    pub device_id: String,
+    pub device_name: String,
+    pub occurred_at: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -182,6 +182,7 @@ fn settle_movement(tx: &mut Tx<'_>, id: &str) -> Result<()> {
         &occurred_at,
         &hlc,
     )?;
+    super::devices::note_movement_elsewhere(tx, id)?;
     if matches!(kind, MovementKind::Sale | MovementKind::Return) {
         crate::sales::roll_up(tx, &product_id, &warehouse_id, &occurred_at, -quantity)?;
     }

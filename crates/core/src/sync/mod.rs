@@ -4,6 +4,7 @@
 
 mod apply;
 mod connection;
+mod devices;
 mod entity;
 mod outbox;
 
@@ -12,6 +13,7 @@ use stockflow_sync_proto::{Change, PulledChange};
 
 pub(crate) use apply::{resolve_barcode, resolve_sku};
 pub use connection::{SyncConnection, SyncConnectionInput, SyncSummary};
+pub(crate) use devices::device_label;
 pub use entity::Entity;
 
 use crate::auth::Action;
