@@ -36,7 +36,7 @@ pub fn typescript() -> String {
         AlertKey, DraftFromAlertsInput, SkipReason, SkippedAlert, DraftedOrders,
         ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
-        NumberingSettings,
+        NumberingSettings, DeviceNameSettings, StockChangeElsewhere,
         BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,
         SyncConflict, SyncConflictProduct, SyncConnection, SyncSummary,
         crate::sync::SyncState, crate::sync::SyncProgress, crate::sync::SyncRunReport,

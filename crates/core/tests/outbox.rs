@@ -675,6 +675,12 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
     c.step("set_idle_lock_minutes", |s| {
         s.set_idle_lock_minutes(30).unwrap()
     });
+    c.step("set_device_name", |s| {
+        s.set_device_name(&co, Some("Front counter")).unwrap()
+    });
+    c.step("set_device_name", |s| {
+        s.set_device_name(&co, Some("Back office")).unwrap()
+    });
     assert!(!owner.is_empty());
 
     // Every kind of row went out, round-trips through its JSON, and arrives whole on a new
@@ -784,6 +790,8 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
         "numbering",
         // This device's own numbering series: a local setting, never synced.
         "set_numbering_series",
+        "device_name",
+        "stock_changes_elsewhere",
         // Backups and exports write files, not rows.
         "backup_now",
         "list_backups",

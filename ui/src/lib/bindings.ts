@@ -165,6 +165,15 @@ export type DailySales = {
  * `YYYY-MM-DD`.
  */
 day: string, units: number, };
+export type DeviceNameSettings = { 
+/**
+ * The name an owner set; `None` until then.
+ */
+name: string | null, 
+/**
+ * What is shown while no name is set ("Computer K7Q").
+ */
+fallback: string, };
 export type DraftFromAlertsInput = { 
 /**
  * The alert filters; `limit` and `offset` are ignored: every matching alert counts.
@@ -238,7 +247,16 @@ user_id: string | null,
 /**
  * That user's name, as it is now.
  */
-user_name: string | null, device_id: string, };
+user_name: string | null, device_id: string, 
+/**
+ * The computer that made it, in words: the name its owner gave it, else a short
+ * fallback from its id ("Computer K7Q"); never the raw id.
+ */
+device_name: string, 
+/**
+ * Made on this computer.
+ */
+this_device: boolean, };
 export type MovementKind = "opening" | "receipt" | "sale" | "return" | "adjustment" | "transfer_out" | "transfer_in" | "count";
 export type MovementPage = { items: Array<Movement>, 
 /**
@@ -456,6 +474,7 @@ message: string,
  * The draft that already has the product (for `already_on_draft`).
  */
 purchase_order_id: string | null, };
+export type StockChangeElsewhere = { product_id: string, warehouse_id: string, device_id: string, device_name: string, occurred_at: string, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
 export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 

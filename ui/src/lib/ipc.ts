@@ -219,6 +219,17 @@ export const numbering = (companyId: string) => call<NumberingSettings>("numberi
 /** `null`: back to this device's default series. */
 export const setNumberingSeries = (companyId: string, series: string | null) =>
   call<NumberingSettings>("set_numbering_series", { companyId, series });
+
+// ----- device names (issue #13) -----
+
+import type { DeviceNameSettings, StockChangeElsewhere } from "./bindings";
+
+export const deviceName = (companyId: string) => call<DeviceNameSettings>("device_name", { companyId });
+/** `null` or blank: back to the fallback ("Computer K7Q"). */
+export const setDeviceName = (companyId: string, name: string | null) =>
+  call<DeviceNameSettings>("set_device_name", { companyId, name });
+export const stockChangesElsewhere = (companyId: string) =>
+  call<StockChangeElsewhere[]>("stock_changes_elsewhere", { companyId });
 // ---- Sync (issue #13) ----
 import type { SyncConflict, SyncConnectInput, SyncStatus } from "./bindings";
 
