@@ -28,3 +28,22 @@ SELECT product_id, warehouse_id, device_id, MAX(occurred_at)
   FROM stock_movements
  WHERE device_id <> (SELECT device_id FROM device)
  GROUP BY product_id, warehouse_id;
+
+-- What a later edit overwrote (issue #13): a product field this device had changed since its
+-- last pull, met by another device's change of the same field. The change with the later clock
+-- won (last writer wins, as always); this keeps the losing value beside the winning one until
+-- someone keeps the result. Local: each device notes what it saw.
+CREATE TABLE sync_overwrites (
+    id           TEXT PRIMARY KEY,
+    company_id   TEXT NOT NULL,
+    entity       TEXT NOT NULL,
+    entity_id    TEXT NOT NULL,
+    field        TEXT NOT NULL,
+    kept_value   TEXT,
+    kept_device  TEXT NOT NULL,
+    lost_value   TEXT,
+    lost_device  TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL,
+    kept_at      TEXT
+) STRICT;
+CREATE INDEX sync_overwrites_open ON sync_overwrites (company_id, recorded_at) WHERE kept_at IS NULL;

@@ -549,6 +549,29 @@ pub struct DeviceNameSettings {
     pub fallback: String,
 }
 
+/// A product field edited on two computers at once: the value that won (the later edit, by
+/// the sync clock) beside the one it overwrote, until someone keeps the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncOverwrite {
+    pub id: String,
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    /// The synced field's name: `name`, `price`, `barcode`, `threshold`...
+    pub field: String,
+    /// The product has this now.
+    pub kept_value: String,
+    pub kept_device_name: String,
+    /// The kept value was typed on this computer.
+    pub kept_here: bool,
+    /// What the later edit overwrote (or the edit that lost).
+    pub lost_value: String,
+    pub lost_device_name: String,
+    pub lost_here: bool,
+    pub recorded_at: String,
+}
+
 /// When a product and warehouse pair last moved on another computer (the Stock screen).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]

@@ -7,6 +7,7 @@ mod connection;
 mod devices;
 mod entity;
 mod outbox;
+mod overwrites;
 
 use rusqlite::{params, OptionalExtension};
 use stockflow_sync_proto::{Change, PulledChange};
