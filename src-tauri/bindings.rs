@@ -38,7 +38,7 @@ pub fn typescript() -> String {
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
         NumberingSettings, DeviceNameSettings, StockChangeElsewhere,
         BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,
-        SyncConflict, SyncConflictProduct, SyncConnection, SyncSummary,
+        SyncConflict, SyncConflictProduct, SyncOverwrite, SyncConnection, SyncSummary,
         crate::sync::SyncState, crate::sync::SyncProgress, crate::sync::SyncRunReport,
         crate::sync::SyncStatus, crate::sync::SyncConnectInput,
     );

@@ -90,6 +90,9 @@ const COMMANDS: &[&str] = &[
     "join_shop",
     "sync_disconnect",
     "list_sync_conflicts",
+    "list_sync_overwrites",
+    "keep_sync_overwrite",
+    "keep_sync_conflict",
 ];
 
 fn main() {

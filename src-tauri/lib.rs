@@ -112,6 +112,9 @@ pub fn with_commands<R: tauri::Runtime>(
             commands::sync::join_shop,
             commands::sync::sync_disconnect,
             commands::sync::list_sync_conflicts,
+            commands::sync::list_sync_overwrites,
+            commands::sync::keep_sync_overwrite,
+            commands::sync::keep_sync_conflict,
         ])
 }
 

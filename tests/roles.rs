@@ -117,6 +117,9 @@ const TABLE: &[(&str, Who)] = &[
     ("sync_status", SignedIn),
     ("sync_now", Clerk),
     ("list_sync_conflicts", Clerk),
+    ("list_sync_overwrites", Clerk),
+    ("keep_sync_overwrite", Manager),
+    ("keep_sync_conflict", Manager),
     ("sync_connect", Owner),
     ("sync_disconnect", Owner),
     // Only on a database without companies: here every caller is told so.
@@ -466,6 +469,9 @@ impl Fixture {
             "restore_backup" => json!({"path": self.import_folder(tag).join("companies.csv").display().to_string()}),
             "sync_status" | "sync_now" | "sync_disconnect" => json!({}),
             "list_sync_conflicts" => json!({"companyId": c}),
+            "list_sync_overwrites" => json!({"companyId": c}),
+            "keep_sync_overwrite" => json!({"id": "no-such-note"}),
+            "keep_sync_conflict" => json!({"productId": self.product, "kind": "sku"}),
             // Nothing listens on port 9 of this machine: the account is tried and not reached.
             "sync_connect" | "join_shop" => json!({"input": {"server_url": "http://127.0.0.1:9", "account": "shop@sync.test", "password": "sync-password-6"}}),
             other => panic!("{other} has no arguments in tests/roles.rs: classify it in TABLE and give it arguments"),
@@ -482,6 +488,9 @@ fn expected_refusal(cmd: &str) -> Option<&'static str> {
         "restore_backup" => Some("validation"),
         "sync_connect" => Some("server_unreachable"),
         "join_shop" => Some("conflict"),
+        // Nothing to keep on the test's database: the check passed, the input was refused.
+        "keep_sync_overwrite" => Some("not_found"),
+        "keep_sync_conflict" => Some("validation"),
         _ => None,
     }
 }

@@ -361,6 +361,51 @@ appTest(
       assert.deepEqual(report.conflicts, [], 'no conflict left on the laptop');
       assert.deepEqual(laptop.skus(), ['LAMP', 'LAMP-2', 'MUG']);
 
+      // The same SKU again, kept as it is with one click: the later cup keeps its suffixed SKU.
+      laptop.cli(['product', 'add', '--company', COMPANY, '--sku', 'CUP', '--name', 'Tea cup (laptop)', '--price', '3']);
+      await addProduct(app, { sku: 'CUP', name: 'Tea cup (window)', price: '3.50' });
+      laptop.sync(server);
+      since = await lastSync(app);
+      await syncNowInSettings(app);
+      await waitForSync(app, newer(since, (s) => s.last_report.conflicts > 0), 'the cup conflict to arrive');
+      await app.click('nav-conflicts');
+      const cupLoser = await session.waitForElement('[data-testid="conflict"][data-value="CUP"] [data-testid="conflict-product"]:not([data-sku="CUP"])');
+      const keptSku = await cupLoser.attribute('data-sku');
+      assert.match(keptSku, /^CUP~/);
+      await shoot(app, '6b-conflict-keep');
+      since = await lastSync(app);
+      await (await cupLoser.find('[data-testid="conflict-keep"]')).click();
+      await app.waitFor(async () => (await session.allByTestId('conflict')).length === 0, {
+        timeout: 10_000,
+        message: 'the cup conflict to be gone once kept',
+      });
+      await waitForSync(app, newer(since, (s) => s.last_report.pushed > 0), 'the keep to be sent');
+      assert.deepEqual(laptop.sync(server).conflicts, [], 'kept on the laptop too');
+      assert.deepEqual(laptop.skus(), ['CUP', keptSku, 'LAMP', 'LAMP-2', 'MUG']);
+
+      // The mug's price edited on both computers at once: the laptop first, then the window,
+      // which had not seen the laptop's edit. The later edit (the window's) wins; the
+      // conflicts screen shows what it overwrote, until it is kept.
+      laptop.cli(['product', 'edit', '--company', COMPANY, 'MUG', '--price', '14.00']);
+      laptop.sync(server);
+      since = await lastSync(app);
+      const mug = (await invoke(app, 'find_product_by_code', { companyId: (await invoke(app, 'list_companies')).ok[0].id, code: 'MUG' })).ok;
+      const edited = await invoke(app, 'update_product', {
+        id: mug.id,
+        input: { sku: 'MUG', name: mug.name, price: '15.00', warehouse_thresholds: [], initial_stock: [] },
+      });
+      assert.ok(edited.ok, JSON.stringify(edited));
+      await waitForSync(app, newer(since, (s) => s.last_report.pulled > 0), "the laptop's price edit to arrive");
+      await app.click('nav-dashboard');
+      await app.click('nav-conflicts');
+      await session.waitForElement('[data-testid="overwrite"][data-sku="MUG"] [data-testid="overwrite-field"][data-field="price"]', { timeout: 10_000 });
+      assert.match(await app.text('overwrite-kept'), /^15\.00 from this computer$/);
+      assert.match(await app.text('overwrite-lost'), /^14\.00 from Shop laptop$/);
+      await shoot(app, '6c-overwritten-values');
+      await app.click('overwrite-keep');
+      await session.waitForGone('[data-testid="overwrite"]');
+      await shoot(app, '6d-overwrite-kept');
+
       // The server dies. The window says so in words and keeps selling.
       await server.kill();
       await sell(app, 'MUG', 1);

@@ -526,6 +526,23 @@ export type SyncConnection = { server_url: string, account: string,
  * When an owner connected this device (RFC 3339, UTC).
  */
 connected_at: string, };
+export type SyncOverwrite = { id: string, product_id: string, sku: string, product_name: string, 
+/**
+ * The synced field's name: `name`, `price`, `barcode`, `threshold`...
+ */
+field: string, 
+/**
+ * The product has this now.
+ */
+kept_value: string, kept_device_name: string, 
+/**
+ * The kept value was typed on this computer.
+ */
+kept_here: boolean, 
+/**
+ * What the later edit overwrote (or the edit that lost).
+ */
+lost_value: string, lost_device_name: string, lost_here: boolean, recorded_at: string, };
 export type SyncProgress = { 
 /**
  * `sending` or `receiving`.

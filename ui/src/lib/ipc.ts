@@ -245,3 +245,12 @@ export const joinShop = (input: SyncConnectInput) => call<SyncStatus>("join_shop
 export const syncDisconnect = () => call<SyncStatus>("sync_disconnect");
 export const listSyncConflicts = (companyId: string) =>
   call<SyncConflict[]>("list_sync_conflicts", { companyId });
+import type { SyncOverwrite } from "./bindings";
+/** Product fields edited on two computers at once: what the later edit overwrote. */
+export const listSyncOverwrites = (companyId: string) =>
+  call<SyncOverwrite[]>("list_sync_overwrites", { companyId });
+/** Managers: keep the product as it is; the note goes for good. */
+export const keepSyncOverwrite = (id: string) => call<null>("keep_sync_overwrite", { id });
+/** Managers: the product that lost the code keeps its suffixed SKU (or no barcode) for good. */
+export const keepSyncConflict = (productId: string, kind: string) =>
+  call<null>("keep_sync_conflict", { productId, kind });
