@@ -555,7 +555,11 @@ done: number,
 /**
  * The changes to send in all, when sending.
  */
-total: number | null, };
+total: number | null, 
+/**
+ * Bytes received from the server so far, when receiving.
+ */
+bytes: number | null, };
 export type SyncRunReport = { pushed: number, 
 /**
  * Changes received from the shop's other devices.
