@@ -36,9 +36,9 @@ pub fn typescript() -> String {
         AlertKey, DraftFromAlertsInput, SkipReason, SkippedAlert, DraftedOrders,
         ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
-        NumberingSettings,
+        NumberingSettings, DeviceNameSettings, StockChangeElsewhere,
         BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,
-        SyncConflict, SyncConflictProduct, SyncConnection, SyncSummary,
+        SyncConflict, SyncConflictProduct, SyncOverwrite, SyncConnection, SyncSummary,
         crate::sync::SyncState, crate::sync::SyncProgress, crate::sync::SyncRunReport,
         crate::sync::SyncStatus, crate::sync::SyncConnectInput,
     );

@@ -77,6 +77,9 @@ commands! {
     users::set_idle_lock_minutes,
     numbers::numbering,
     numbers::set_numbering_series,
+    numbers::device_name,
+    numbers::set_device_name,
+    numbers::stock_changes_elsewhere,
     backup::backup_now,
     backup::list_backups,
     backup::restore_backup,
@@ -88,4 +91,7 @@ commands! {
     sync::join_shop,
     sync::sync_disconnect,
     sync::list_sync_conflicts,
+    sync::list_sync_overwrites,
+    sync::keep_sync_overwrite,
+    sync::keep_sync_conflict,
 }

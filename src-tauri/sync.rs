@@ -70,6 +70,8 @@ pub struct SyncProgress {
     pub done: u64,
     /// The changes to send in all, when sending.
     pub total: Option<u64>,
+    /// Bytes received from the server so far, when receiving.
+    pub bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
@@ -583,11 +585,13 @@ impl Worker {
                 phase: "sending".into(),
                 done: done as u64,
                 total: Some((done + waiting) as u64),
+                bytes: None,
             },
-            Progress::Pulled { done, .. } => SyncProgress {
+            Progress::Pulled { done, bytes, .. } => SyncProgress {
                 phase: "receiving".into(),
                 done: done as u64,
                 total: None,
+                bytes: Some(bytes),
             },
         };
         let store = self.store.as_mut().expect("opened in step");

@@ -110,10 +110,16 @@ const TABLE: &[(&str, Who)] = &[
     ("set_idle_lock_minutes", Owner),
     ("numbering", Clerk),
     ("set_numbering_series", Owner),
+    ("device_name", Clerk),
+    ("set_device_name", Owner),
+    ("stock_changes_elsewhere", Clerk),
     ("restore_backup", Owner),
     ("sync_status", SignedIn),
     ("sync_now", Clerk),
     ("list_sync_conflicts", Clerk),
+    ("list_sync_overwrites", Clerk),
+    ("keep_sync_overwrite", Manager),
+    ("keep_sync_conflict", Manager),
     ("sync_connect", Owner),
     ("sync_disconnect", Owner),
     // Only on a database without companies: here every caller is told so.
@@ -451,6 +457,9 @@ impl Fixture {
             "set_idle_lock_minutes" => json!({"minutes": 20}),
             "numbering" => json!({"companyId": c}),
             "set_numbering_series" => json!({"companyId": c, "series": "R1"}),
+            "device_name" => json!({"companyId": c}),
+            "set_device_name" => json!({"companyId": c, "name": format!("Till {tag}")}),
+            "stock_changes_elsewhere" => json!({"companyId": c}),
             "backup_now" => json!({"path": self.dir.path().join(format!("backup-{tag}.db")).display().to_string()}),
             "list_backups" => json!({}),
             "export_list_csv" => json!({"list": {"list": "stock", "query": {"company_id": c}}, "path": self.dir.path().join(format!("stock-{tag}.csv")).display().to_string()}),
@@ -460,6 +469,9 @@ impl Fixture {
             "restore_backup" => json!({"path": self.import_folder(tag).join("companies.csv").display().to_string()}),
             "sync_status" | "sync_now" | "sync_disconnect" => json!({}),
             "list_sync_conflicts" => json!({"companyId": c}),
+            "list_sync_overwrites" => json!({"companyId": c}),
+            "keep_sync_overwrite" => json!({"id": "no-such-note"}),
+            "keep_sync_conflict" => json!({"productId": self.product, "kind": "sku"}),
             // Nothing listens on port 9 of this machine: the account is tried and not reached.
             "sync_connect" | "join_shop" => json!({"input": {"server_url": "http://127.0.0.1:9", "account": "shop@sync.test", "password": "sync-password-6"}}),
             other => panic!("{other} has no arguments in tests/roles.rs: classify it in TABLE and give it arguments"),
@@ -476,6 +488,9 @@ fn expected_refusal(cmd: &str) -> Option<&'static str> {
         "restore_backup" => Some("validation"),
         "sync_connect" => Some("server_unreachable"),
         "join_shop" => Some("conflict"),
+        // Nothing to keep on the test's database: the check passed, the input was refused.
+        "keep_sync_overwrite" => Some("not_found"),
+        "keep_sync_conflict" => Some("validation"),
         _ => None,
     }
 }

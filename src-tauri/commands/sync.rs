@@ -134,3 +134,29 @@ pub fn list_sync_conflicts(
 ) -> Reply<Vec<SyncConflict>> {
     state.with(|s| s.sync_conflicts(&company_id))
 }
+
+/// Product fields edited on two computers at once: what the later edit overwrote.
+#[tauri::command]
+pub fn list_sync_overwrites(
+    state: State<'_, AppState>,
+    company_id: String,
+) -> Reply<Vec<SyncOverwrite>> {
+    state.with(|s| s.sync_overwrites(&company_id))
+}
+
+/// Keeps the product as it is now: the note of what was overwritten goes for good.
+#[tauri::command]
+pub fn keep_sync_overwrite(state: State<'_, AppState>, id: String) -> Reply<()> {
+    state.with(|s| s.keep_sync_overwrite(&id))
+}
+
+/// Keeps a SKU (or barcode) conflict as it is: the product that lost the code keeps its
+/// suffixed SKU (or no barcode) for good, on every computer.
+#[tauri::command]
+pub fn keep_sync_conflict(
+    state: State<'_, AppState>,
+    product_id: String,
+    kind: String,
+) -> Reply<()> {
+    state.with(|s| s.keep_sync_conflict(&product_id, &kind))
+}

@@ -250,6 +250,16 @@ appTest(
       // Not connected: Settings says so, the top bar shows nothing.
       await app.click('nav-settings');
       await app.el('sync-not-connected');
+
+      // This computer gets a name, which the laptop will show beside what is done here.
+      const unnamed = await (await app.el('settings-device-name')).attribute('placeholder');
+      assert.match(unnamed, /^Computer [A-Z2-9]{3}$/, 'an unnamed computer has a short readable name');
+      await app.fill('settings-device-name', 'Front counter');
+      await app.click('settings-device-name-save');
+      await app.waitFor(async () => (await (await app.el('settings-device-name-save')).property('disabled')) === true, {
+        message: 'the name to be saved',
+      });
+      await shoot(app, '0-settings-this-computer', 'settings-this-computer');
       assert.equal((await session.allByTestId('sync-indicator')).length, 0, 'no indicator before connecting');
       await shoot(app, '1-settings-not-connected', 'sync-settings');
 
@@ -280,8 +290,14 @@ appTest(
       // window's sale, and sells 3 more offline, then syncs.
       laptop.sync(server, { user: false });
       assert.equal(laptop.onHand('MUG'), 8, "the laptop sees the window's sale");
+      laptop.cli(['device', 'name', '--company', COMPANY, 'Shop laptop']);
       laptop.cli(['sell', '--company', COMPANY, '--warehouse', 'Main', 'MUG=3']);
       laptop.sync(server);
+      const laptopHistory = laptop.cli(['history', '--company', COMPANY, '--sku', 'MUG']);
+      assert.ok(
+        laptopHistory.items.some((m) => m.kind === 'sale' && m.quantity === -2 && m.device_name === 'Front counter'),
+        `the laptop names the window's computer: ${JSON.stringify(laptopHistory.items.map((m) => m.device_name))}`,
+      );
 
       // The window receives it: stock and history show the laptop's sale.
       since = await lastSync(app);
@@ -294,7 +310,24 @@ appTest(
         { timeout: 15_000, message: 'two sales of MUG in the history (the window\'s and the laptop\'s)' },
       );
       await app.waitForText('movement-qty', '\u22123'); // a minus sign, as the screen shows it
+      // Each movement names the computer it was made on.
+      const sales = await session.findAll('[data-testid="movement-row"][data-kind="sale"][data-sku="MUG"]');
+      const byComputer = {};
+      for (const row of sales) {
+        const qty = (await (await row.find('[data-testid="movement-qty"]')).text()).trim();
+        byComputer[qty] = (await (await row.find('[data-testid="movement-device"]')).text()).trim();
+      }
+      assert.deepEqual(byComputer, { '\u22123': 'Shop laptop', '\u22122': 'Front counter' });
       await shoot(app, '4-history-with-laptop-sale');
+
+      // The Stock screen says the mug last changed on the laptop, and when.
+      await app.click('nav-stock');
+      await app.waitForText(
+        'stock-elsewhere',
+        (t) => /^Shop laptop, (just now|\d+ min ago)$/.test(t.trim()),
+        { timeout: 10_000 },
+      );
+      await shoot(app, '4b-stock-changed-elsewhere');
 
       // The same SKU made on both, each offline: sync keeps both and lists the conflict.
       laptop.cli(['product', 'add', '--company', COMPANY, '--sku', 'LAMP', '--name', 'Desk lamp (laptop)', '--price', '20']);
@@ -327,6 +360,51 @@ appTest(
       const report = laptop.sync(server);
       assert.deepEqual(report.conflicts, [], 'no conflict left on the laptop');
       assert.deepEqual(laptop.skus(), ['LAMP', 'LAMP-2', 'MUG']);
+
+      // The same SKU again, kept as it is with one click: the later cup keeps its suffixed SKU.
+      laptop.cli(['product', 'add', '--company', COMPANY, '--sku', 'CUP', '--name', 'Tea cup (laptop)', '--price', '3']);
+      await addProduct(app, { sku: 'CUP', name: 'Tea cup (window)', price: '3.50' });
+      laptop.sync(server);
+      since = await lastSync(app);
+      await syncNowInSettings(app);
+      await waitForSync(app, newer(since, (s) => s.last_report.conflicts > 0), 'the cup conflict to arrive');
+      await app.click('nav-conflicts');
+      const cupLoser = await session.waitForElement('[data-testid="conflict"][data-value="CUP"] [data-testid="conflict-product"]:not([data-sku="CUP"])');
+      const keptSku = await cupLoser.attribute('data-sku');
+      assert.match(keptSku, /^CUP~/);
+      await shoot(app, '6b-conflict-keep');
+      since = await lastSync(app);
+      await (await cupLoser.find('[data-testid="conflict-keep"]')).click();
+      await app.waitFor(async () => (await session.allByTestId('conflict')).length === 0, {
+        timeout: 10_000,
+        message: 'the cup conflict to be gone once kept',
+      });
+      await waitForSync(app, newer(since, (s) => s.last_report.pushed > 0), 'the keep to be sent');
+      assert.deepEqual(laptop.sync(server).conflicts, [], 'kept on the laptop too');
+      assert.deepEqual(laptop.skus(), ['CUP', keptSku, 'LAMP', 'LAMP-2', 'MUG']);
+
+      // The mug's price edited on both computers at once: the laptop first, then the window,
+      // which had not seen the laptop's edit. The later edit (the window's) wins; the
+      // conflicts screen shows what it overwrote, until it is kept.
+      laptop.cli(['product', 'edit', '--company', COMPANY, 'MUG', '--price', '14.00']);
+      laptop.sync(server);
+      since = await lastSync(app);
+      const mug = (await invoke(app, 'find_product_by_code', { companyId: (await invoke(app, 'list_companies')).ok[0].id, code: 'MUG' })).ok;
+      const edited = await invoke(app, 'update_product', {
+        id: mug.id,
+        input: { sku: 'MUG', name: mug.name, price: '15.00', warehouse_thresholds: [], initial_stock: [] },
+      });
+      assert.ok(edited.ok, JSON.stringify(edited));
+      await waitForSync(app, newer(since, (s) => s.last_report.pulled > 0), "the laptop's price edit to arrive");
+      await app.click('nav-dashboard');
+      await app.click('nav-conflicts');
+      await session.waitForElement('[data-testid="overwrite"][data-sku="MUG"] [data-testid="overwrite-field"][data-field="price"]', { timeout: 10_000 });
+      assert.match(await app.text('overwrite-kept'), /^15\.00 from this computer$/);
+      assert.match(await app.text('overwrite-lost'), /^14\.00 from Shop laptop$/);
+      await shoot(app, '6c-overwritten-values');
+      await app.click('overwrite-keep');
+      await session.waitForGone('[data-testid="overwrite"]');
+      await shoot(app, '6d-overwrite-kept');
 
       // The server dies. The window says so in words and keeps selling.
       await server.kill();

@@ -99,6 +99,20 @@ enum Command {
     Restore(backup::RestoreArgs),
     /// Write a company in the CSV interchange format, which `import` reads back.
     Export(backup::ExportArgs),
+    /// This computer's name in a company, as the shop's other computers show it (history).
+    #[command(subcommand)]
+    Device(DeviceCmd),
+}
+
+#[derive(Subcommand)]
+enum DeviceCmd {
+    /// Show this computer's name, or set it (owners); an empty NAME goes back to the default.
+    Name {
+        #[command(flatten)]
+        company: CompanyArg,
+        /// The new name, like "Shop laptop".
+        name: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -615,6 +629,18 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
         Command::Backup(args) => backup::backup(store, args, out)?,
         Command::Restore(args) => backup::restore(store, args, out)?,
         Command::Export(args) => backup::export(store, args, out)?,
+        Command::Device(DeviceCmd::Name { company, name }) => {
+            let company = store.find_company(&company.company)?;
+            let names = match name {
+                Some(name) => store.set_device_name(&company.id, Some(&name))?,
+                None => store.device_name(&company.id)?,
+            };
+            let shown = names.name.clone().unwrap_or_else(|| names.fallback.clone());
+            out.created(
+                &names,
+                format!("This computer is {shown} in {}", company.name),
+            );
+        }
         Command::Company(CompanyCmd::Add { name }) => {
             let c = store.create_company(&CompanyInput {
                 name,
@@ -998,6 +1024,7 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                 "quantity",
                 "reason",
                 "by",
+                "computer",
             ]);
             for m in &page.items {
                 t.row([
@@ -1008,6 +1035,7 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                     signed(m.kind, m.quantity),
                     m.reason.clone().unwrap_or_default(),
                     m.user_name.clone().unwrap_or_default(),
+                    m.device_name.clone(),
                 ]);
             }
             let more = if page.has_more {

@@ -369,6 +369,71 @@ fn wait_after(failures: i64) -> Duration {
     Duration::from_secs((1u64 << exponent).min(MAX_WAIT_SECONDS))
 }
 
+/// The sign-in throttle's own small database, beside the main one (`stockflow.db-signin`).
+///
+/// Why a file of its own: counting an attempt is a write, and in the main database it would
+/// wait for whoever holds its write lock (an import runs for a minute), so even
+/// `stockflow-cli --user X stock` failed with `busy`. This file is only ever locked for the
+/// few microseconds of counting one attempt, so reads after a sign-in never wait for a writer,
+/// and the count stays atomic across processes (one immediate transaction on this file).
+/// Local to this device and never synced, backed up or restored: at worst a restore forgets
+/// a wait. The main database's `sign_in_attempts` table (migration 0006) is no longer used.
+pub fn sign_in_throttle_path(database: &std::path::Path) -> std::path::PathBuf {
+    let mut name = database.as_os_str().to_owned();
+    name.push("-signin");
+    std::path::PathBuf::from(name)
+}
+
+/// Opens (creating if needed) the throttle file of `store`'s database, waiting for its lock as
+/// long as the main connection would.
+fn open_throttle(store: &Store) -> Result<Connection> {
+    let path = sign_in_throttle_path(store.path());
+    let conn = match Connection::open(&path) {
+        Ok(conn) => conn,
+        // A database on a read-only share: there is nowhere to count an attempt.
+        Err(_) if store.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false) => {
+            return Err(Error::ReadOnly)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let busy_ms: i64 = store
+        .conn
+        .pragma_query_value(None, "busy_timeout", |r| r.get(0))?;
+    conn.busy_timeout(Duration::from_millis(busy_ms.max(0) as u64))?;
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS sign_in_attempts (
+             email           TEXT PRIMARY KEY,
+             failures        INTEGER NOT NULL CHECK (failures > 0),
+             last_failure_at TEXT NOT NULL
+         ) STRICT, WITHOUT ROWID;",
+    )?;
+    Ok(conn)
+}
+
+/// Counts an attempt for `key` as a failure unless it must wait (`throttled`), in one
+/// immediate transaction of the throttle file.
+fn take_attempt(store: &Store, key: &str, now: DateTime<Utc>) -> Result<()> {
+    let mut conn = open_throttle(store)?;
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if let Some(wait_seconds) = throttled_for(&tx, key, now)? {
+        return Err(Error::Throttled { wait_seconds });
+    }
+    tx.execute(
+        "INSERT INTO sign_in_attempts (email, failures, last_failure_at) VALUES (?1, 1, ?2)
+         ON CONFLICT (email) DO UPDATE SET failures = failures + 1,
+             last_failure_at = excluded.last_failure_at",
+        params![key, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Forgets the failures of `key` (a right password, or an owner's reset).
+fn clear_attempts(store: &Store, key: &str) -> Result<()> {
+    open_throttle(store)?.execute("DELETE FROM sign_in_attempts WHERE email = ?1", [key])?;
+    Ok(())
+}
+
 /// Whole seconds still to wait before `key` may try again, if any.
 fn throttled_for(conn: &Connection, key: &str, now: DateTime<Utc>) -> Result<Option<u64>> {
     let row: Option<(i64, String)> = conn
@@ -813,21 +878,12 @@ impl Store {
     pub fn sign_in(&mut self, input: &SignIn) -> Result<User> {
         let key = attempt_key(&input.email);
         let now = self.frozen_now.get().unwrap_or_else(Utc::now);
-        // The throttle is taken atomically, under the write lock and before the password is
-        // looked at: the attempt counts as a failure until it is known to be right. However
-        // many processes try at once, one attempt per wait gets to the password.
-        self.write(|tx| {
-            if let Some(wait_seconds) = throttled_for(tx.conn, &key, now)? {
-                return Err(Error::Throttled { wait_seconds });
-            }
-            tx.conn.execute(
-                "INSERT INTO sign_in_attempts (email, failures, last_failure_at) VALUES (?1, 1, ?2)
-                 ON CONFLICT (email) DO UPDATE SET failures = failures + 1,
-                     last_failure_at = excluded.last_failure_at",
-                params![key, now.to_rfc3339_opts(SecondsFormat::Millis, true)],
-            )?;
-            Ok(())
-        })?;
+        // The throttle is taken atomically, under the throttle file's lock and before the
+        // password is looked at: the attempt counts as a failure until it is known to be
+        // right. However many processes try at once, one attempt per wait gets to the
+        // password. Nothing is written to the main database, so a sign-in never waits for its
+        // writer.
+        take_attempt(self, &key, now)?;
         let found: Option<(String, String, bool)> = self
             .conn
             .query_row(
@@ -852,11 +908,7 @@ impl Store {
                 reason: WRONG_CREDENTIALS.to_owned(),
             });
         };
-        self.write(|tx| {
-            tx.conn
-                .execute("DELETE FROM sign_in_attempts WHERE email = ?1", [&key])?;
-            Ok(())
-        })?;
+        clear_attempts(self, &key)?;
         if disabled {
             return Err(Error::SignInFailed {
                 reason: "This account is disabled.".to_owned(),
@@ -1022,15 +1074,13 @@ impl Store {
         self.authorize_over_user(user_id)?;
         password("password", new_password)?;
         let hash = hash_password(new_password)?;
-        self.write(|tx| {
-            set_hash(tx, user_id, &hash)?;
-            tx.conn.execute(
-                "DELETE FROM sign_in_attempts
-                 WHERE email = (SELECT lower(email) FROM users WHERE id = ?1)",
-                [user_id],
-            )?;
-            Ok(())
-        })?;
+        self.write(|tx| set_hash(tx, user_id, &hash))?;
+        let email: String =
+            self.conn
+                .query_row("SELECT email FROM users WHERE id = ?1", [user_id], |r| {
+                    r.get(0)
+                })?;
+        clear_attempts(self, &attempt_key(&email))?;
         tracing::info!(%user_id, "password reset");
         Ok(())
     }

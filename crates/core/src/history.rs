@@ -15,13 +15,17 @@ use crate::search::{DEFAULT_PAGE, MAX_PAGE};
 
 const MOVEMENT_COLUMNS: &str = "m.id, m.product_id, p.sku, p.name, m.warehouse_id, w.name, m.kind,
     m.quantity, m.reason, m.reference_kind, m.reference_id, m.note, m.occurred_at, m.user_id,
-    m.device_id, u.name";
+    m.device_id, u.name, dn.name, (SELECT device_id FROM device)";
 const MOVEMENT_JOINS: &str = "JOIN products p ON p.id = m.product_id
     JOIN warehouses w ON w.id = m.warehouse_id
-    LEFT JOIN users u ON u.id = m.user_id";
+    LEFT JOIN users u ON u.id = m.user_id
+    LEFT JOIN device_names dn ON dn.company_id = m.company_id AND dn.device_id = m.device_id";
 
 fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
     let kind: String = r.get(6)?;
+    let device_id: String = r.get(14)?;
+    let named: Option<String> = r.get(16)?;
+    let this: String = r.get(17)?;
     Ok(Movement {
         id: r.get(0)?,
         product_id: r.get(1)?,
@@ -44,7 +48,9 @@ fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
         occurred_at: r.get(12)?,
         user_id: r.get(13)?,
         user_name: r.get(15)?,
-        device_id: r.get(14)?,
+        device_name: crate::sync::device_label(named, &device_id),
+        this_device: device_id == this,
+        device_id,
     })
 }
 

@@ -30,7 +30,8 @@ pub mod sync;
 mod validate;
 
 pub use auth::{
-    role_table, Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES, MIN_PASSWORD_CHARS,
+    role_table, sign_in_throttle_path, Actor, DEFAULT_IDLE_LOCK_MINUTES, MAX_IDLE_LOCK_MINUTES,
+    MIN_PASSWORD_CHARS,
 };
 pub use backup::{BackupFile, BackupKind, BackupProgress, RestoreSummary};
 pub use db::{migrate_file_to, schema_version, validate_migrations, Store, MIGRATIONS};

@@ -531,6 +531,56 @@ pub struct Movement {
     /// That user's name, as it is now.
     pub user_name: Option<String>,
     pub device_id: String,
+    /// The computer that made it, in words: the name its owner gave it, else a short
+    /// fallback from its id ("Computer K7Q"); never the raw id.
+    pub device_name: String,
+    /// Made on this computer.
+    pub this_device: bool,
+}
+
+/// This computer's name in a company (Settings > Numbering), as the other computers of the
+/// shop will show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct DeviceNameSettings {
+    /// The name an owner set; `None` until then.
+    pub name: Option<String>,
+    /// What is shown while no name is set ("Computer K7Q").
+    pub fallback: String,
+}
+
+/// A product field edited on two computers at once: the value that won (the later edit, by
+/// the sync clock) beside the one it overwrote, until someone keeps the result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct SyncOverwrite {
+    pub id: String,
+    pub product_id: String,
+    pub sku: String,
+    pub product_name: String,
+    /// The synced field's name: `name`, `price`, `barcode`, `threshold`...
+    pub field: String,
+    /// The product has this now.
+    pub kept_value: String,
+    pub kept_device_name: String,
+    /// The kept value was typed on this computer.
+    pub kept_here: bool,
+    /// What the later edit overwrote (or the edit that lost).
+    pub lost_value: String,
+    pub lost_device_name: String,
+    pub lost_here: bool,
+    pub recorded_at: String,
+}
+
+/// When a product and warehouse pair last moved on another computer (the Stock screen).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(TS))]
+pub struct StockChangeElsewhere {
+    pub product_id: String,
+    pub warehouse_id: String,
+    pub device_id: String,
+    pub device_name: String,
+    pub occurred_at: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -675,6 +675,23 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
     c.step("set_idle_lock_minutes", |s| {
         s.set_idle_lock_minutes(30).unwrap()
     });
+    c.step("set_device_name", |s| {
+        s.set_device_name(&co, Some("Front counter")).unwrap()
+    });
+    c.step("set_device_name", |s| {
+        s.set_device_name(&co, Some("Back office")).unwrap()
+    });
+    // A SKU conflict as sync leaves one: product B asks for A's SKU (it lost it to A).
+    rusqlite::Connection::open(&c.fx.path)
+        .unwrap()
+        .execute(
+            "UPDATE products SET requested_sku = (SELECT sku FROM products WHERE id = ?1) WHERE id = ?2",
+            [&a, &b],
+        )
+        .unwrap();
+    c.step("keep_sync_conflict", |s| {
+        s.keep_sync_conflict(&b, "sku").unwrap()
+    });
     assert!(!owner.is_empty());
 
     // Every kind of row went out, round-trips through its JSON, and arrives whole on a new
@@ -784,6 +801,11 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
         "numbering",
         // This device's own numbering series: a local setting, never synced.
         "set_numbering_series",
+        "device_name",
+        "stock_changes_elsewhere",
+        // What a later edit overwrote: a local note, never synced; keeping it writes only it.
+        "list_sync_overwrites",
+        "keep_sync_overwrite",
         // Backups and exports write files, not rows.
         "backup_now",
         "list_backups",

@@ -1,6 +1,7 @@
 //! Reads never wait for a writer (issue #14, class 5): while another connection holds the
 //! write lock (an import runs for a minute at M), opening the database and reading from it
-//! go through at once, and a write is refused with `busy`, writing nothing.
+//! go through at once, and a write is refused with `busy`, writing nothing. Signing in is not a
+//! write to the database either (the throttle counts attempts in a file of its own).
 
 mod common;
 
@@ -100,5 +101,47 @@ fn a_database_moved_to_another_folder_opens_while_the_write_lock_is_held() {
     let reader = Store::open(&moved).expect("opening does not wait for the writer");
     reader.set_busy_timeout(Duration::ZERO).unwrap();
     assert_eq!(reader.list_companies().unwrap().len(), 1);
+    drop(writer);
+}
+
+#[test]
+fn signing_in_and_reading_go_through_while_another_connection_holds_the_write_lock() {
+    // Signing in counted the attempt in the main database, so with users set up
+    // `stockflow-cli --user X stock` waited for an import and failed with `busy`.
+    let (mut fx, _) = stocked();
+    fx.store
+        .setup_owner(&SetupOwner {
+            name: "Olive Owner".into(),
+            email: "olive@shop.test".into(),
+            password: "owner-password".into(),
+        })
+        .unwrap();
+    drop(fx.store);
+    let writer = hold_write_lock(&fx.path);
+
+    let mut reader = Store::open(&fx.path).unwrap();
+    reader.set_busy_timeout(Duration::ZERO).unwrap();
+    // A wrong password is still counted (the throttle works while the lock is held)...
+    let wrong = reader
+        .sign_in(&SignIn {
+            email: "olive@shop.test".into(),
+            password: "not-the-password".into(),
+        })
+        .expect_err("a wrong password");
+    assert_eq!(wrong.code(), "sign_in_failed", "{wrong}");
+    // ...and the right one signs in, then reads.
+    reader
+        .sign_in(&SignIn {
+            email: "olive@shop.test".into(),
+            password: "owner-password".into(),
+        })
+        .expect("signing in does not wait for the writer");
+    let rows = reader
+        .list_stock(&StockQuery {
+            company_id: fx.company.clone(),
+            ..Default::default()
+        })
+        .expect("a read after signing in does not wait for the writer");
+    assert_eq!(rows.len(), 1);
     drop(writer);
 }

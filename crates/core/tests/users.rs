@@ -128,6 +128,16 @@ fn sql<T: rusqlite::types::FromSql>(fx: &Fixture, query: &str) -> Vec<T> {
         .unwrap()
 }
 
+/// A query on the sign-in throttle's own file beside the database.
+fn throttle_sql<T: rusqlite::types::FromSql>(fx: &Fixture, query: &str) -> Vec<T> {
+    let conn = rusqlite::Connection::open(sign_in_throttle_path(&fx.path)).unwrap();
+    let mut stmt = conn.prepare(query).unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
 #[test]
 fn the_first_run_sets_up_an_owner_of_every_company_who_is_signed_in() {
     let mut fx = Fixture::with_company("Acme");
@@ -343,7 +353,7 @@ fn failed_sign_ins_make_each_further_attempt_wait_longer() {
         "throttled"
     );
     assert_eq!(
-        sql::<i64>(
+        throttle_sql::<i64>(
             &fx,
             "SELECT failures FROM sign_in_attempts WHERE email = 'ghost@shop.test'"
         ),
@@ -1012,7 +1022,7 @@ fn simultaneous_attempts_get_one_password_check_per_wait() {
     expected.insert(0, "sign_in_failed".to_owned());
     assert_eq!(codes, expected, "one attempt per wait reaches the password");
     assert_eq!(
-        sql::<i64>(
+        throttle_sql::<i64>(
             &fx,
             "SELECT failures FROM sign_in_attempts WHERE email = 'cleo@shop.test'"
         ),

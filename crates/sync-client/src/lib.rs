@@ -71,6 +71,8 @@ pub enum Progress {
         done: usize,
         /// The server sequence this device has applied up to.
         at: i64,
+        /// Bytes of answers received from the server so far in this sync (after gzip).
+        bytes: u64,
     },
 }
 
@@ -105,6 +107,8 @@ pub struct Client {
     base: url::Url,
     agent: ureq::Agent,
     token: Option<String>,
+    /// Bytes of answers read so far (for the progress of a join).
+    received: std::sync::atomic::AtomicU64,
 }
 
 impl Client {
@@ -122,6 +126,7 @@ impl Client {
             base,
             agent,
             token: None,
+            received: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -143,13 +148,19 @@ impl Client {
         r
     }
 
+    /// Bytes of answers read from the server so far.
+    pub fn received_bytes(&self) -> u64 {
+        self.received.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     fn answer<T: DeserializeOwned>(
+        &self,
         result: Result<ureq::Response, ureq::Error>,
     ) -> Result<T, SyncError> {
         match result {
-            Ok(response) => read_json(response),
+            Ok(response) => read_json(response, &self.received),
             Err(ureq::Error::Status(_, response)) => {
-                let body: ErrorBody = read_json(response)?;
+                let body: ErrorBody = read_json(response, &self.received)?;
                 Err(SyncError::Refused {
                     code: body.error.code,
                     message: body.error.message,
@@ -173,7 +184,7 @@ impl Client {
             .finish()
             .map_err(|e| SyncError::Protocol(e.to_string()))?;
         let url = self.url(path)?;
-        Self::answer(
+        self.answer(
             self.request("POST", &url)
                 .set("Content-Type", "application/json")
                 .set("Content-Encoding", "gzip")
@@ -189,7 +200,7 @@ impl Client {
         let mut url = self.url(path)?;
         url.query_pairs_mut()
             .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
-        Self::answer(self.request("GET", &url).call())
+        self.answer(self.request("GET", &url).call())
     }
 
     pub fn login(&mut self, email: &str, password: &str) -> Result<LoginResponse, SyncError> {
@@ -220,13 +231,17 @@ impl Client {
     }
 }
 
-fn read_json<T: DeserializeOwned>(response: ureq::Response) -> Result<T, SyncError> {
+fn read_json<T: DeserializeOwned>(
+    response: ureq::Response,
+    received: &std::sync::atomic::AtomicU64,
+) -> Result<T, SyncError> {
     let mut body = Vec::new();
     response
         .into_reader()
         .take(256 * 1024 * 1024)
         .read_to_end(&mut body)
         .map_err(|e| SyncError::Unreachable(format!("the answer was cut: {e}")))?;
+    received.fetch_add(body.len() as u64, std::sync::atomic::Ordering::Relaxed);
     serde_json::from_slice(&body).map_err(|e| SyncError::Protocol(e.to_string()))
 }
 
@@ -330,6 +345,7 @@ fn pull_company(
         progress(Progress::Pulled {
             done: report.pulled,
             at: page.next_after,
+            bytes: client.received_bytes(),
         });
         cursor = store.sync_cursor(company)?;
         if !page.has_more {

@@ -165,6 +165,15 @@ export type DailySales = {
  * `YYYY-MM-DD`.
  */
 day: string, units: number, };
+export type DeviceNameSettings = { 
+/**
+ * The name an owner set; `None` until then.
+ */
+name: string | null, 
+/**
+ * What is shown while no name is set ("Computer K7Q").
+ */
+fallback: string, };
 export type DraftFromAlertsInput = { 
 /**
  * The alert filters; `limit` and `offset` are ignored: every matching alert counts.
@@ -238,7 +247,16 @@ user_id: string | null,
 /**
  * That user's name, as it is now.
  */
-user_name: string | null, device_id: string, };
+user_name: string | null, device_id: string, 
+/**
+ * The computer that made it, in words: the name its owner gave it, else a short
+ * fallback from its id ("Computer K7Q"); never the raw id.
+ */
+device_name: string, 
+/**
+ * Made on this computer.
+ */
+this_device: boolean, };
 export type MovementKind = "opening" | "receipt" | "sale" | "return" | "adjustment" | "transfer_out" | "transfer_in" | "count";
 export type MovementPage = { items: Array<Movement>, 
 /**
@@ -456,6 +474,7 @@ message: string,
  * The draft that already has the product (for `already_on_draft`).
  */
 purchase_order_id: string | null, };
+export type StockChangeElsewhere = { product_id: string, warehouse_id: string, device_id: string, device_name: string, occurred_at: string, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };
 export type StockRow = { product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse: string, on_hand: number, 
@@ -507,6 +526,23 @@ export type SyncConnection = { server_url: string, account: string,
  * When an owner connected this device (RFC 3339, UTC).
  */
 connected_at: string, };
+export type SyncOverwrite = { id: string, product_id: string, sku: string, product_name: string, 
+/**
+ * The synced field's name: `name`, `price`, `barcode`, `threshold`...
+ */
+field: string, 
+/**
+ * The product has this now.
+ */
+kept_value: string, kept_device_name: string, 
+/**
+ * The kept value was typed on this computer.
+ */
+kept_here: boolean, 
+/**
+ * What the later edit overwrote (or the edit that lost).
+ */
+lost_value: string, lost_device_name: string, lost_here: boolean, recorded_at: string, };
 export type SyncProgress = { 
 /**
  * `sending` or `receiving`.
@@ -519,7 +555,11 @@ done: number,
 /**
  * The changes to send in all, when sending.
  */
-total: number | null, };
+total: number | null, 
+/**
+ * Bytes received from the server so far, when receiving.
+ */
+bytes: number | null, };
 export type SyncRunReport = { pushed: number, 
 /**
  * Changes received from the shop's other devices.

@@ -49,6 +49,21 @@ export function formatShortDateTime(iso: string): string {
   });
 }
 
+/** How long ago, in words for a table cell: "just now", "5 min ago", "2 h ago", "3 days ago",
+ * then the date. The exact time belongs in a tooltip (`formatDateTime`). */
+export function formatAgo(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const minutes = Math.floor((now.getTime() - d.getTime()) / 60_000);
+  if (minutes < 1) return "just now";
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.floor(hours / 24);
+  if (days < 7) return days === 1 ? "yesterday" : `${days} days ago`;
+  return formatDate(iso);
+}
+
 /** A decimal string with thousands separators and at least two decimals: "1234.5" -> "1,234.50".
  * Done on the text, never through a float, so every digit shown is the stored one. */
 export function formatMoney(value: string): string {

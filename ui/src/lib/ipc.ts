@@ -203,6 +203,17 @@ export const numbering = (companyId: string) => call<NumberingSettings>("numberi
 /** `null`: back to this device's default series. */
 export const setNumberingSeries = (companyId: string, series: string | null) =>
   call<NumberingSettings>("set_numbering_series", { companyId, series });
+
+// ----- device names (issue #13) -----
+
+import type { DeviceNameSettings, StockChangeElsewhere } from "./bindings";
+
+export const deviceName = (companyId: string) => call<DeviceNameSettings>("device_name", { companyId });
+/** `null` or blank: back to the fallback ("Computer K7Q"). */
+export const setDeviceName = (companyId: string, name: string | null) =>
+  call<DeviceNameSettings>("set_device_name", { companyId, name });
+export const stockChangesElsewhere = (companyId: string) =>
+  call<StockChangeElsewhere[]>("stock_changes_elsewhere", { companyId });
 // ---- Sync (issue #13) ----
 import type { SyncConflict, SyncConnectInput, SyncStatus } from "./bindings";
 
@@ -218,3 +229,12 @@ export const joinShop = (input: SyncConnectInput) => call<SyncStatus>("join_shop
 export const syncDisconnect = () => call<SyncStatus>("sync_disconnect");
 export const listSyncConflicts = (companyId: string) =>
   call<SyncConflict[]>("list_sync_conflicts", { companyId });
+import type { SyncOverwrite } from "./bindings";
+/** Product fields edited on two computers at once: what the later edit overwrote. */
+export const listSyncOverwrites = (companyId: string) =>
+  call<SyncOverwrite[]>("list_sync_overwrites", { companyId });
+/** Managers: keep the product as it is; the note goes for good. */
+export const keepSyncOverwrite = (id: string) => call<null>("keep_sync_overwrite", { id });
+/** Managers: the product that lost the code keeps its suffixed SKU (or no barcode) for good. */
+export const keepSyncConflict = (productId: string, kind: string) =>
+  call<null>("keep_sync_conflict", { productId, kind });

@@ -4,7 +4,8 @@
 import { listen } from "@tauri-apps/api/event";
 import type { SyncConflict, SyncStatus } from "./bindings";
 import { listSyncConflicts, syncNow, syncStatus } from "./ipc";
-import { formatShortDateTime, plural } from "./format";
+import { formatCount, formatShortDateTime, plural } from "./format";
+import { formatSize } from "./backup";
 
 const POLL_MS = 3_000;
 
@@ -143,7 +144,8 @@ export function progressText(s: SyncStatus): string | null {
   if (p.phase === "sending") {
     return p.total ? `Sending changes: ${p.done} of ${p.total}` : `Sending changes: ${p.done}`;
   }
-  return `Receiving changes: ${p.done}`;
+  const size = p.bytes ? ` (${formatSize(p.bytes)})` : "";
+  return `Receiving changes: ${formatCount(p.done)}${size}`;
 }
 
 export const sync = new SyncStore();

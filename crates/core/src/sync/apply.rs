@@ -182,6 +182,7 @@ fn settle_movement(tx: &mut Tx<'_>, id: &str) -> Result<()> {
         &occurred_at,
         &hlc,
     )?;
+    super::devices::note_movement_elsewhere(tx, id)?;
     if matches!(kind, MovementKind::Sale | MovementKind::Return) {
         crate::sales::roll_up(tx, &product_id, &warehouse_id, &occurred_at, -quantity)?;
     }
@@ -263,18 +264,25 @@ fn merge_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) ->
             .iter()
             .find(|(f, _)| f == "*")
             .map(|(_, h)| h.as_str());
-        listed
-            .into_iter()
-            .filter(|f| {
-                let clock = known
-                    .iter()
-                    .find(|(k, _)| k == f)
-                    .map(|(_, h)| h.as_str())
-                    .or(birth)
-                    .unwrap_or("");
-                change.hlc.as_str() > clock
-            })
-            .collect()
+        let clock_of = |f: &str| -> String {
+            known
+                .iter()
+                .find(|(k, _)| k == f)
+                .map(|(_, h)| h.as_str())
+                .or(birth)
+                .unwrap_or("")
+                .to_owned()
+        };
+        let winners: Vec<&str> = listed
+            .iter()
+            .copied()
+            .filter(|f| change.hlc.as_str() > clock_of(f).as_str())
+            .collect();
+        if entity == Entity::Product {
+            let clocks: Vec<(&str, String)> = listed.iter().map(|f| (*f, clock_of(f))).collect();
+            super::overwrites::note(tx, change, payload, &clocks, &winners)?;
+        }
+        winners
     } else {
         insert_row(tx, def, change, payload)?;
         listed

@@ -23,6 +23,8 @@ pub enum Entity {
     SaleLine,
     StockMovement,
     SaleReturn,
+    /// The name an owner gave a device, per company (migration 0012).
+    DeviceName,
 }
 
 /// A set of child rows that travels as one field of its parent (a kit's components, a
@@ -408,10 +410,22 @@ pub(crate) static DEFS: &[Def] = &[
         company: "(SELECT s.company_id FROM sales s WHERE s.id = t.sale_id)",
         version: CATALOG,
     },
+    Def {
+        // Its id is derived from the company and the device: one row per pair.
+        entity: Entity::DeviceName,
+        table: "device_names",
+        event: false,
+        derived_id: true,
+        hlc_column: Some("updated_hlc"),
+        columns: &["company_id", "device_id", "name"],
+        sets: &[],
+        company: "t.company_id",
+        version: CATALOG,
+    },
 ];
 
 impl Entity {
-    pub const ALL: [Entity; 17] = [
+    pub const ALL: [Entity; 18] = [
         Entity::Company,
         Entity::Warehouse,
         Entity::ProductType,
@@ -429,6 +443,7 @@ impl Entity {
         Entity::SaleLine,
         Entity::StockMovement,
         Entity::SaleReturn,
+        Entity::DeviceName,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -450,6 +465,7 @@ impl Entity {
             Entity::SaleLine => "sale_line",
             Entity::StockMovement => "stock_movement",
             Entity::SaleReturn => "sale_return",
+            Entity::DeviceName => "device_name",
         }
     }
 

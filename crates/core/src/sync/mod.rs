@@ -4,14 +4,17 @@
 
 mod apply;
 mod connection;
+mod devices;
 mod entity;
 mod outbox;
+mod overwrites;
 
 use rusqlite::{params, OptionalExtension};
 use stockflow_sync_proto::{Change, PulledChange};
 
 pub(crate) use apply::{resolve_barcode, resolve_sku};
 pub use connection::{SyncConnection, SyncConnectionInput, SyncSummary};
+pub(crate) use devices::device_label;
 pub use entity::Entity;
 
 use crate::auth::Action;
