@@ -412,7 +412,7 @@ fn add_units(
 /// Sales from history (an import): the same rows as live sales, one product each, dated in the
 /// past and never refused for stock (the shelf already knew). Their effect on stock levels and
 /// on the daily rollup is summed in memory and written once per product and warehouse (and day)
-/// by [`HistoricalSales::finish`], in the same transaction: a million sales are not three million
+/// by the import from [`HistoricalSales::into_writes`]: a million sales are not three million
 /// upserts.
 #[derive(Default)]
 pub(crate) struct HistoricalSales {
@@ -493,19 +493,24 @@ impl HistoricalSales {
         Ok(())
     }
 
-    /// Writes the summed levels and rollup, in key order (sequential B-tree inserts).
-    pub(crate) fn finish(self, tx: &Tx<'_>) -> Result<()> {
-        let mut levels: Vec<_> = self.levels.into_iter().collect();
+    /// The summed level changes and rollup to write, in key order (sequential B-tree
+    /// inserts): the import writes them in its short transactions.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn into_writes(
+        self,
+    ) -> (
+        Vec<((String, String), i64)>,
+        Vec<((String, String, String), i64)>,
+    ) {
+        let mut levels: Vec<_> = self
+            .levels
+            .into_iter()
+            .map(|(pair, (_, delta))| (pair, delta))
+            .collect();
         levels.sort_unstable();
-        for ((product_id, warehouse_id), (_, delta)) in levels {
-            stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)?;
-        }
         let mut daily: Vec<_> = self.daily.into_iter().collect();
         daily.sort_unstable();
-        for ((product_id, warehouse_id, day), units) in daily {
-            roll_up(tx, &product_id, &warehouse_id, &day, units)?;
-        }
-        Ok(())
+        (levels, daily)
     }
 }
 

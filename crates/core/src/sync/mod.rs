@@ -4,7 +4,7 @@
 
 mod apply;
 mod connection;
-mod entity;
+pub(crate) mod entity;
 mod outbox;
 
 use rusqlite::{params, OptionalExtension};
@@ -65,7 +65,10 @@ impl Store {
                 .prepare_cached(
                     "SELECT seq, company_id, entity, entity_id, hlc, fields, change_id, device_id,
                             device_seq, payload
-                     FROM outbox ORDER BY seq LIMIT ?1",
+                     FROM outbox
+                     -- An import still running is sent once it is finished, whole.
+                     WHERE company_id NOT IN (SELECT company_id FROM pending_imports)
+                     ORDER BY seq LIMIT ?1",
                 )?
                 .query_map([limit as i64], |r| {
                     Ok(OutboxRow {
@@ -111,9 +114,12 @@ impl Store {
     /// Changes still to send.
     pub fn sync_pending(&self) -> Result<i64> {
         self.authorize_sync()?;
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM outbox
+                 WHERE company_id NOT IN (SELECT company_id FROM pending_imports)",
+            [],
+            |r| r.get(0),
+        )?)
     }
 
     /// Where this device is in the company's server log.
