@@ -14,3 +14,21 @@ CREATE TRIGGER stock_movements_append_only_delete BEFORE DELETE ON stock_movemen
 WHEN NOT EXISTS (SELECT 1 FROM pending_imports p WHERE p.company_id = OLD.company_id) BEGIN
     SELECT RAISE(ABORT, 'stock movements are append-only');
 END;
+
+-- Imported history is queued as one range per company instead of three outbox entries per
+-- sale (issue #16: the outbox was a quarter of the database after an import). A range stands
+-- for each sale of the company with `seq` from `first_sale` to `last_sale`, its lines and its
+-- movements (an imported sale has one of each); sending turns the next few into ordinary
+-- entries, frozen as they go out. `sales` is how many sales it still stands for.
+CREATE TABLE outbox_ranges (
+    seq        INTEGER PRIMARY KEY,
+    company_id TEXT NOT NULL,
+    first_sale INTEGER NOT NULL,
+    last_sale  INTEGER NOT NULL,
+    sales      INTEGER NOT NULL
+) STRICT;
+
+-- The ledger's (product, warehouse, time) index duplicated (product, time, seq) for every
+-- query that has both: they seek the product's time range and filter the warehouse. One index
+-- of text keys fewer per movement (131 MB at M) and per insert.
+DROP INDEX stock_movements_product_warehouse;

@@ -56,6 +56,9 @@ fn busy_wait(attempt: i32) -> bool {
     true
 }
 
+/// How much of the file reads may map into memory (SQLite's default is none).
+const MMAP_BYTES: i64 = 1 << 32;
+
 /// The page cache of a connection, in KiB.
 const PAGE_CACHE_KIB: i64 = 64 * 1024;
 
@@ -118,6 +121,10 @@ impl Store {
         // Alerts and history at 100,000 products read tens of megabytes of index: keep them in
         // memory between queries (SQLite's default is 2 MB; pages are only taken as used).
         conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
+        // Reads straight from the OS page cache through a memory map instead of a read() and a
+        // copy per page: a short-lived process (the CLI) starts with an empty page cache of
+        // its own, and at M its alerts read tens of megabytes (issue #16).
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
 
         register_functions(&conn)?;
         // Up to date: no transaction at all (rusqlite_migration only reads user_version).
@@ -401,6 +408,9 @@ pub(crate) struct Tx<'c> {
     ticked: bool,
     /// When the write happens, the same for every row it touches; and in milliseconds.
     pub now: String,
+    /// Imported history is being written: its sales, lines and movements are queued as one
+    /// range per company (`outbox_ranges`), not one outbox entry each.
+    pub(crate) history: bool,
     now_ms: i64,
 }
 
@@ -432,6 +442,7 @@ impl<'c> Tx<'c> {
             user_id,
             last,
             ticked: false,
+            history: false,
             now_ms,
             now: chrono::DateTime::from_timestamp_millis(now_ms)
                 .unwrap_or_else(Utc::now)

@@ -231,6 +231,10 @@ impl Store {
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
+        // Its transactions before the last need not survive a power cut one by one (a lost
+        // one leaves a pending import, deleted by the next): no fsync per commit. The last
+        // step, which makes it visible, is durable like any write.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         let clock_before: (i64, u32) =
             self.conn
                 .query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
@@ -247,6 +251,7 @@ impl Store {
         };
         let imported = run.all(dir).and_then(|()| {
             // The last step: the import becomes visible, all of it at once.
+            run.store.conn.pragma_update(None, "synchronous", "FULL")?;
             let companies = std::mem::take(&mut run.companies);
             run.store.write(|tx| {
                 for company in &companies {
@@ -282,6 +287,7 @@ impl Store {
                 Err(e)
             }
         };
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "cache_size", cache)?;
         imported
     }
@@ -334,8 +340,10 @@ fn cleanup_steps() -> Vec<(&'static str, &'static str, String)> {
     let sales = format!("(SELECT id FROM sales WHERE company_id IN {P})");
     let orders = format!("(SELECT id FROM purchase_orders WHERE company_id IN {P})");
     let sessions = format!("(SELECT id FROM count_sessions WHERE company_id IN {P})");
-    let mut steps: Vec<(&'static str, &'static str, String)> =
-        vec![("outbox", "rowid", format!("company_id IN {P}"))];
+    let mut steps: Vec<(&'static str, &'static str, String)> = vec![
+        ("outbox", "rowid", format!("company_id IN {P}")),
+        ("outbox_ranges", "rowid", format!("company_id IN {P}")),
+    ];
     for def in sync::entity::DEFS.iter() {
         if def.entity == sync::Entity::User {
             continue;
@@ -807,6 +815,15 @@ impl Run<'_, '_> {
             },
         )?;
 
+        let ranges: Vec<_> = std::mem::take(&mut history.ranges).into_iter().collect();
+        self.batched(ranges, |tx, (company, (first, last, sales))| {
+            tx.conn.execute(
+                "INSERT INTO outbox_ranges (company_id, first_sale, last_sale, sales)
+                 VALUES (?1, ?2, ?3, ?4)",
+                (&company, first, last, sales),
+            )?;
+            Ok(())
+        })?;
         let (levels, daily) = history.into_writes();
         self.batched(levels, |tx, ((product_id, warehouse_id), delta)| {
             stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)

@@ -420,6 +420,9 @@ pub(crate) struct HistoricalSales {
     levels: HashMap<(String, String), (Option<String>, i64)>,
     /// Per (product, warehouse, UTC day): units sold.
     daily: HashMap<(String, String, String), i64>,
+    /// Per company: the first and last `sales.seq` written, and how many (queued as one
+    /// outbox range).
+    pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
 }
 
 impl HistoricalSales {
@@ -435,40 +438,23 @@ impl HistoricalSales {
         sold_at: &str,
     ) -> Result<()> {
         let sale_id = new_id();
-        let hlc = insert_sale(
+        tx.history = true;
+        let written = self.write_sale(
             tx,
             &sale_id,
-            company_id,
-            warehouse_id,
-            sold_at,
-            line_total(unit_price, quantity)?,
-            None,
-            // Imported history keeps no number: the shop's own numbers start at its first sale here.
-            None,
-        )?;
-        insert_line(
-            tx,
-            &sale_id,
-            (company_id, &hlc),
-            0,
-            (product_id, None),
+            (company_id, warehouse_id, product_id),
             quantity,
             unit_price,
-        )?;
-        stock::append(
-            tx,
-            &NewMovement {
-                company_id,
-                product_id,
-                warehouse_id,
-                kind: MovementKind::Sale,
-                quantity: -quantity,
-                reason: None,
-                reference: Some(("sale", &sale_id)),
-                note: None,
-                occurred_at: Some(sold_at),
-            },
-        )?;
+            sold_at,
+        );
+        tx.history = false;
+        let seq = written?;
+        let range = self
+            .ranges
+            .entry(company_id.to_owned())
+            .or_insert((seq, seq, 0));
+        range.1 = seq;
+        range.2 += 1;
         let pair = (product_id.to_owned(), warehouse_id.to_owned());
         let level = match self.levels.entry(pair) {
             Entry::Occupied(e) => e.into_mut(),
@@ -491,6 +477,54 @@ impl HistoricalSales {
             ))
             .or_default() += quantity;
         Ok(())
+    }
+
+    /// The sale, its line and its movement; the sale's `seq`.
+    fn write_sale(
+        &self,
+        tx: &mut Tx<'_>,
+        sale_id: &str,
+        (company_id, warehouse_id, product_id): (&str, &str, &str),
+        quantity: i64,
+        unit_price: Decimal,
+        sold_at: &str,
+    ) -> Result<i64> {
+        let hlc = insert_sale(
+            tx,
+            sale_id,
+            company_id,
+            warehouse_id,
+            sold_at,
+            line_total(unit_price, quantity)?,
+            None,
+            // Imported history keeps no number: the shop's own numbers start at its first sale here.
+            None,
+        )?;
+        let seq = tx.conn.last_insert_rowid();
+        insert_line(
+            tx,
+            sale_id,
+            (company_id, &hlc),
+            0,
+            (product_id, None),
+            quantity,
+            unit_price,
+        )?;
+        stock::append(
+            tx,
+            &NewMovement {
+                company_id,
+                product_id,
+                warehouse_id,
+                kind: MovementKind::Sale,
+                quantity: -quantity,
+                reason: None,
+                reference: Some(("sale", sale_id)),
+                note: None,
+                occurred_at: Some(sold_at),
+            },
+        )?;
+        Ok(seq)
     }
 
     /// The summed level changes and rollup to write, in key order (sequential B-tree

@@ -179,11 +179,51 @@ fn a_sale_during_an_import_goes_through_and_the_import_shows_only_when_done() {
         })
         .unwrap();
     assert_eq!(mine[0].on_hand, 6, "the sale made during the import");
-    assert!(fx.store.sync_pending().unwrap() > sync_before + 3_000);
+    assert!(fx.store.sync_pending().unwrap() > sync_before + 9_000);
     assert_eq!(
         fx.store.ledger_levels().unwrap(),
         fx.store.kept_levels().unwrap()
     );
+
+    // The imported history (queued as a range, not an entry per row) goes out in pages like
+    // any change: each sale, its line and its movement once.
+    let mut sent: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    loop {
+        let page = fx.store.sync_outgoing(500).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 500);
+        for c in &page {
+            // (A product is sent again for each later change: its thresholds, its supplier.)
+            if c.company_id == imported.id
+                && ["sale", "sale_line", "stock_movement"].contains(&c.entity.as_str())
+            {
+                assert!(
+                    sent.entry(c.entity.clone())
+                        .or_default()
+                        .insert(c.entity_id.clone()),
+                    "{} {} sent twice",
+                    c.entity,
+                    c.entity_id
+                );
+            }
+        }
+        let ids: Vec<String> = page.iter().map(|c| c.change_id.clone()).collect();
+        fx.store.sync_acknowledge(&ids).unwrap();
+    }
+    for kind in ["sale", "sale_line", "stock_movement"] {
+        let n = sent.get(kind).map_or(0, |s| s.len());
+        // The inventory's two counts are movements too.
+        let expected = if kind == "stock_movement" {
+            3_002
+        } else {
+            3_000
+        };
+        assert_eq!(n, expected, "{kind}");
+    }
+    assert_eq!(fx.store.sync_pending().unwrap(), 0);
 }
 
 #[test]

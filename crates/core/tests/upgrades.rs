@@ -26,7 +26,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0009-sale-line-components", "d7bff9a3ac85704c"),
     ("0010-document-numbers", "cbbb2d02a9a17281"),
     ("0011-unicode-keys", "31f747f171a7de61"),
-    ("0012-import-staging", "d4b49fb71a4316eb"),
+    ("0012-import-staging", "a0019109564e0f4c"),
 ];
 
 fn migrations_dir() -> PathBuf {

@@ -157,12 +157,9 @@ impl Store {
     /// The connection, the changes waiting and the last sync time, in one read.
     pub fn sync_summary(&self) -> Result<SyncSummary> {
         self.authorize_anywhere(Action::Sync)?;
-        let pending = self.conn.query_row(
-            "SELECT COUNT(*) FROM outbox
-                 WHERE company_id NOT IN (SELECT company_id FROM pending_imports)",
-            [],
-            |r| r.get(0),
-        )?;
+        let pending = self
+            .conn
+            .query_row(super::outbox::PENDING_SQL, [], |r| r.get(0))?;
         let last_synced_at =
             self.conn
                 .query_row("SELECT MAX(last_synced_at) FROM sync_cursors", [], |r| {

@@ -60,6 +60,7 @@ impl Store {
         self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
+            outbox::expand_ranges(tx, limit)?;
             let rows: Vec<OutboxRow> = tx
                 .conn
                 .prepare_cached(
@@ -114,12 +115,7 @@ impl Store {
     /// Changes still to send.
     pub fn sync_pending(&self) -> Result<i64> {
         self.authorize_sync()?;
-        Ok(self.conn.query_row(
-            "SELECT COUNT(*) FROM outbox
-                 WHERE company_id NOT IN (SELECT company_id FROM pending_imports)",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn.query_row(outbox::PENDING_SQL, [], |r| r.get(0))?)
     }
 
     /// Where this device is in the company's server log.
@@ -235,6 +231,10 @@ impl Store {
                 .execute("DELETE FROM sync_peers WHERE company_id = ?1", [company_id])?;
             tx.conn.execute(
                 "DELETE FROM outbox WHERE company_id = ?1 AND change_id IS NULL",
+                [company_id],
+            )?;
+            tx.conn.execute(
+                "DELETE FROM outbox_ranges WHERE company_id = ?1",
                 [company_id],
             )?;
             tx.conn.execute_batch(&requeue_sql(company_id))?;
