@@ -219,6 +219,9 @@ impl Store {
                     })
             })
             .sum::<Result<u64>>()?;
+        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::ReadOnly);
+        }
         // Only one import at a time (in any process): it also tells a stale pending import
         // (killed) from one that is running.
         let _lock = ImportLock::take(self.path())?;
