@@ -1070,38 +1070,37 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                 offset: args.offset,
                 ..alert_query(store, args.filters)?
             })?;
-            let mut t = Table::new([
-                "days",
-                "sku",
-                "warehouse",
-                "on hand",
-                "threshold",
-                "sold",
-                "order",
-                "by",
-                "supplier",
-            ]);
-            for a in &page.alerts {
-                t.row([
-                    a.days_until_stockout.to_string(),
-                    a.sku.clone(),
-                    a.warehouse_name.clone(),
-                    a.current_stock.to_string(),
-                    a.threshold.to_string(),
-                    a.recent_sales.to_string(),
-                    a.suggested_order_qty.to_string(),
-                    a.reorder_by.clone(),
-                    a.supplier
-                        .as_ref()
-                        .map(|s| s.name.clone())
-                        .unwrap_or_default(),
+            out.page_with(&page, || {
+                let mut t = Table::new([
+                    "days",
+                    "sku",
+                    "warehouse",
+                    "on hand",
+                    "threshold",
+                    "sold",
+                    "order",
+                    "by",
+                    "supplier",
                 ]);
-            }
-            out.page(
-                &page,
-                t,
-                format!("{} of {} alerts", page.alerts.len(), page.total_alerts),
-            );
+                for a in &page.alerts {
+                    t.row([
+                        a.days_until_stockout.to_string(),
+                        a.sku.clone(),
+                        a.warehouse_name.clone(),
+                        a.current_stock.to_string(),
+                        a.threshold.to_string(),
+                        a.recent_sales.to_string(),
+                        a.suggested_order_qty.to_string(),
+                        a.reorder_by.clone(),
+                        a.supplier
+                            .as_ref()
+                            .map(|s| s.name.clone())
+                            .unwrap_or_default(),
+                    ]);
+                }
+                let summary = format!("{} of {} alerts", page.alerts.len(), page.total_alerts);
+                (t, summary)
+            });
         }
     }
     Ok(())

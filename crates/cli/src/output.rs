@@ -37,6 +37,17 @@ impl Out {
         }
     }
 
+    /// [`Out::page`] whose table is only built when it is printed (not under `--json`).
+    pub fn page_with<T: Serialize>(&self, page: &T, table: impl FnOnce() -> (Table, String)) {
+        if self.json {
+            print_json(page);
+        } else {
+            let (table, summary) = table();
+            table.print();
+            print_line(&summary);
+        }
+    }
+
     /// A refusal: `{"error":{"code","message","field"}}` on stdout with `--json` (`field`
     /// null when no one input is at fault), else a sentence on stderr. Storage details are
     /// printed too: this is the support tool.
@@ -65,8 +76,21 @@ pub fn error_json(code: &str, message: &str, field: Option<&str>) -> serde_json:
     json!({ "error": { "code": code, "message": message, "field": field } })
 }
 
+/// The value as pretty JSON on stdout, streamed through a buffer (5 MB of alerts are not
+/// built as one string first), then a line break.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) {
-    print_line(&serde_json::to_string_pretty(value).expect("our types serialize"));
+    use std::io::Write;
+    let stdout = std::io::stdout().lock();
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+    let written = serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
 }
 
 /// One line on stdout. A reader that went away (`stockflow-cli ... | head`) ends the

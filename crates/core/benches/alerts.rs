@@ -56,7 +56,7 @@ fn main() {
             })
             .unwrap();
         println!(
-            "import: {} products, {} sales, {} stock rows in {:.1} s, {:.1} s of CPU (one transaction)",
+            "import: {} products, {} sales, {} stock rows in {:.1} s, {:.1} s of CPU",
             summary.products,
             summary.sales,
             summary.inventory,

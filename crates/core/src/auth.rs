@@ -472,6 +472,7 @@ fn memberships(conn: &Connection, user_id: &str, viewer: Option<&str>) -> Result
         "SELECT m.company_id, c.name, m.role FROM memberships m
          JOIN companies c ON c.id = m.company_id
          WHERE m.user_id = ?1
+           AND m.company_id NOT IN (SELECT company_id FROM pending_imports)
            AND (?2 IS NULL OR ?2 = ?1 OR m.company_id IN
                 (SELECT company_id FROM memberships WHERE user_id = ?2))
          ORDER BY c.name COLLATE NOCASE",

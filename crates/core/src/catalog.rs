@@ -72,7 +72,8 @@ impl Store {
         let viewer = self.viewer()?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {COMPANY_COLUMNS} FROM companies
-             WHERE ?1 IS NULL OR id IN (SELECT company_id FROM memberships WHERE user_id = ?1)
+             WHERE (?1 IS NULL OR id IN (SELECT company_id FROM memberships WHERE user_id = ?1))
+               AND id NOT IN (SELECT company_id FROM pending_imports)
              ORDER BY name COLLATE NOCASE"
         ))?;
         let rows = stmt.query_map([viewer], company_from_row)?;
@@ -93,7 +94,9 @@ impl Store {
             .query_row(
                 &format!(
                     "SELECT {COMPANY_COLUMNS} FROM companies
-                     WHERE id = ?1 OR name = ?2 COLLATE NOCASE ORDER BY id = ?1 DESC LIMIT 1"
+                     WHERE (id = ?1 OR name = ?2 COLLATE NOCASE)
+                       AND id NOT IN (SELECT company_id FROM pending_imports)
+                     ORDER BY id = ?1 DESC LIMIT 1"
                 ),
                 (name_or_id, name_or_id.trim()),
                 company_from_row,

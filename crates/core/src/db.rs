@@ -5,9 +5,10 @@
 //! so the checks a write makes cannot be invalidated by another process before it commits) and
 //! is stamped by the device's hybrid logical clock.
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{SecondsFormat, Utc};
 use include_dir::{include_dir, Dir};
@@ -27,6 +28,36 @@ pub static MIGRATIONS: LazyLock<Migrations<'static>> = LazyLock::new(|| {
 
 /// How long a write waits for another process (the CLI beside the app) to release the lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+thread_local! {
+    /// How long the write starting on this thread may wait for the lock (the [`Store`]'s
+    /// busy timeout, set by each write), and since when the current wait has lasted.
+    static BUSY_LIMIT: Cell<Duration> = const { Cell::new(BUSY_TIMEOUT) };
+    static BUSY_SINCE: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// SQLite's busy handler for every connection of a [`Store`]: tries again every millisecond
+/// until the store's busy timeout. SQLite's own `busy_timeout` sleeps up to 100 ms between
+/// tries, so a writer that releases the lock for a few milliseconds between short
+/// transactions (an import, see `import.rs`) would be missed again and again.
+fn busy_wait(attempt: i32) -> bool {
+    let since = BUSY_SINCE.with(|s| match s.get() {
+        Some(t) if attempt > 0 => t,
+        _ => {
+            let now = Instant::now();
+            s.set(Some(now));
+            now
+        }
+    });
+    if since.elapsed() >= BUSY_LIMIT.with(Cell::get) {
+        return false;
+    }
+    std::thread::sleep(Duration::from_millis(1));
+    true
+}
+
+/// How much of the file reads may map into memory (SQLite's default is none).
+const MMAP_BYTES: i64 = 1 << 32;
 
 /// The page cache of a connection, in KiB.
 const PAGE_CACHE_KIB: i64 = 64 * 1024;
@@ -48,6 +79,8 @@ pub struct Store {
     /// A new device bringing its shop down from the server (see `Store::start_join`): sync
     /// may run before anyone can sign in here.
     pub(crate) joining: std::cell::Cell<bool>,
+    /// How long a write waits for the lock (see [`busy_wait`]).
+    busy_limit: Cell<Duration>,
 }
 
 impl Store {
@@ -63,7 +96,8 @@ impl Store {
             })?;
         }
         let mut conn = open_connection(&path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_handler(Some(busy_wait))?;
+        BUSY_LIMIT.with(|l| l.set(BUSY_TIMEOUT));
         let read_only = conn.is_readonly(rusqlite::MAIN_DB)?;
 
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
@@ -87,6 +121,10 @@ impl Store {
         // Alerts and history at 100,000 products read tens of megabytes of index: keep them in
         // memory between queries (SQLite's default is 2 MB; pages are only taken as used).
         conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
+        // Reads straight from the OS page cache through a memory map instead of a read() and a
+        // copy per page: a short-lived process (the CLI) starts with an empty page cache of
+        // its own, and at M its alerts read tens of megabytes (issue #16).
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
 
         register_functions(&conn)?;
         // Up to date: no transaction at all (rusqlite_migration only reads user_version).
@@ -104,14 +142,20 @@ impl Store {
             session: std::cell::RefCell::new(None),
             frozen_now: std::cell::Cell::new(None),
             joining: std::cell::Cell::new(false),
+            busy_limit: Cell::new(BUSY_TIMEOUT),
         })
     }
 
     /// How long a write waits for another writer (an import, the CLI beside the app) before it
     /// gives up with [`Error::Busy`]; 5 s unless changed.
     pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
-        self.conn.busy_timeout(timeout)?;
+        self.busy_limit.set(timeout);
         Ok(())
+    }
+
+    /// Makes this store's busy timeout the one of the next lock taken on this thread.
+    pub(crate) fn arm_busy_timeout(&self) {
+        BUSY_LIMIT.with(|l| l.set(self.busy_limit.get()));
     }
 
     pub fn path(&self) -> &Path {
@@ -127,6 +171,7 @@ impl Store {
     /// written) if it returns an error.
     pub(crate) fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
         self.settle_device()?;
+        self.arm_busy_timeout();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -151,6 +196,7 @@ impl Store {
         let Some(fingerprint) = self.device_pending.clone() else {
             return Ok(());
         };
+        self.arm_busy_timeout();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -362,6 +408,9 @@ pub(crate) struct Tx<'c> {
     ticked: bool,
     /// When the write happens, the same for every row it touches; and in milliseconds.
     pub now: String,
+    /// Imported history is being written: its sales, lines and movements are queued as one
+    /// range per company (`outbox_ranges`), not one outbox entry each.
+    pub(crate) history: bool,
     now_ms: i64,
 }
 
@@ -393,6 +442,7 @@ impl<'c> Tx<'c> {
             user_id,
             last,
             ticked: false,
+            history: false,
             now_ms,
             now: chrono::DateTime::from_timestamp_millis(now_ms)
                 .unwrap_or_else(Utc::now)
@@ -429,6 +479,11 @@ impl<'c> Tx<'c> {
             self.last = (remote.wall_ms, remote.counter);
             self.ticked = true;
         }
+    }
+
+    /// The clock's last issued value (what this write leaves in the device row).
+    pub fn clock(&self) -> (i64, u32) {
+        self.last
     }
 
     fn save_clock(&self) -> Result<()> {

@@ -1,15 +1,20 @@
 //! CSV import of the interchange format of `../shared/bench/README.md`: companies, warehouses,
 //! product types, products, suppliers, product–supplier links, thresholds, sales, inventory.
 //!
-//! All or nothing: the whole import is one transaction, so a bad row leaves the database
-//! exactly as it was, and the error names the file, line and column. Rows go through the same
-//! checks as the app's own writes. Sales become sales in the ledger with their dates (history:
+//! All or nothing, in short transactions: the import commits every [`BATCH_BUDGET`] of work
+//! and leaves the write lock free for a moment, so the app's sales go on while a million rows
+//! come in. Its companies are listed in `pending_imports` until its last transaction removes
+//! them: until then nothing lists, finds or syncs them, so the import becomes visible at once.
+//! A bad row makes the import delete what it wrote (see [`Store::clean_pending_imports`]), and
+//! the error names the file, line and column; a killed import's rows, invisible, are deleted by
+//! the next import. Rows go through the same checks as the app's own writes. Sales become sales in the ledger with their dates (history:
 //! never refused for stock); inventory becomes count events at import time, after them, so on
 //! hand equals the file.
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -52,6 +57,17 @@ pub struct ImportProgress {
 
 /// The page cache of an import, in KiB (SQLite's own default is 2,000).
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
+
+/// The work an import does in one transaction before it commits: what another writer (a sale
+/// from the app) may have to wait, plus the commit.
+pub(crate) const BATCH_BUDGET: Duration = Duration::from_millis(150);
+
+/// How long the import then leaves the write lock free, so that a writer waiting for it
+/// (polling every millisecond, see `db.rs`) gets it.
+const BATCH_GAP: Duration = Duration::from_millis(4);
+
+/// Rows between two looks at the clock.
+const ROWS_PER_CHECK: u64 = 128;
 
 pub(crate) const FILES: [&str; 9] = [
     "companies.csv",
@@ -203,6 +219,13 @@ impl Store {
                     })
             })
             .sum::<Result<u64>>()?;
+        if self.conn.is_readonly(rusqlite::MAIN_DB)? {
+            return Err(Error::ReadOnly);
+        }
+        // Only one import at a time (in any process): it also tells a stale pending import
+        // (killed) from one that is running.
+        let _lock = ImportLock::take(self.path())?;
+        self.clean_pending_imports()?;
         // A million sales touch every index of the ledger at random places: with SQLite's
         // default 2 MB page cache the transaction spills to disk again and again. Give the
         // import a cache its size needs, for its duration only.
@@ -211,31 +234,276 @@ impl Store {
             .pragma_query_value(None, "cache_size", |r| r.get(0))?;
         self.conn
             .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)?;
-        let imported = self.write(|tx| {
-            let mut run = Run {
-                tx,
-                summary: ImportSummary::default(),
-                done: 0,
-                total_bytes,
-                progress,
-            };
-            run.all(dir)?;
-            Ok(run.summary)
+        // Its transactions before the last need not survive a power cut one by one (a lost
+        // one leaves a pending import, deleted by the next): no fsync per commit. The last
+        // step, which makes it visible, is durable like any write.
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let clock_before: (i64, u32) =
+            self.conn
+                .query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?;
+        let mut run = Run {
+            store: self,
+            summary: ImportSummary::default(),
+            companies: Vec::new(),
+            clock: None,
+            done: 0,
+            total_bytes,
+            progress,
+        };
+        let imported = run.all(dir).and_then(|()| {
+            // The last step: the import becomes visible, all of it at once.
+            run.store.conn.pragma_update(None, "synchronous", "FULL")?;
+            let companies = std::mem::take(&mut run.companies);
+            run.store.write(|tx| {
+                for company in &companies {
+                    tx.conn.execute(
+                        "DELETE FROM pending_imports WHERE company_id = ?1",
+                        [company],
+                    )?;
+                }
+                Ok(())
+            })?;
+            Ok(std::mem::take(&mut run.summary))
         });
+        let clock_after = run.clock;
+        let imported = match imported {
+            Ok(summary) => Ok(summary),
+            Err(e) => {
+                // Nothing of it is visible; delete it now rather than at the next import.
+                if let Err(clean) = self.clean_pending_imports() {
+                    tracing::warn!(error = %clean, "import: could not delete a refused import yet");
+                } else if let Some(after) = clock_after {
+                    // The clock values it issued are on no row any more (and were never sent):
+                    // unless another write stamped since, the clock goes back to where it was,
+                    // so that a refused import leaves the file exactly as it was.
+                    self.write(|tx| {
+                        tx.conn.execute(
+                            "UPDATE device SET hlc_wall_ms = ?1, hlc_counter = ?2
+                             WHERE hlc_wall_ms = ?3 AND hlc_counter = ?4",
+                            (clock_before.0, clock_before.1, after.0, after.1),
+                        )?;
+                        Ok(())
+                    })?;
+                }
+                Err(e)
+            }
+        };
+        self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "cache_size", cache)?;
         imported
     }
+
+    /// Deletes every row of the companies of an import that did not finish (refused, or the
+    /// process killed), in short transactions like the import's own. Called with the import
+    /// lock held: no import is running.
+    fn clean_pending_imports(&mut self) -> Result<()> {
+        let pending: i64 =
+            self.conn
+                .query_row("SELECT COUNT(*) FROM pending_imports", [], |r| r.get(0))?;
+        if pending == 0 {
+            return Ok(());
+        }
+        tracing::info!(companies = pending, "import: deleting an unfinished import");
+        for (table, key, condition) in cleanup_steps() {
+            loop {
+                let started = Instant::now();
+                let sql = format!(
+                    "DELETE FROM {table} WHERE ({key}) IN
+                     (SELECT {key} FROM {table} WHERE {condition} LIMIT 5000)"
+                );
+                let mut deleted = 0;
+                self.write(|tx| {
+                    while started.elapsed() < BATCH_BUDGET {
+                        let n = tx.conn.prepare_cached(&sql)?.execute([])?;
+                        deleted += n;
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    Ok(())
+                })?;
+                if deleted == 0 || started.elapsed() < BATCH_BUDGET {
+                    break;
+                }
+                std::thread::sleep(BATCH_GAP);
+            }
+        }
+        Ok(())
+    }
 }
 
-struct Run<'t, 'c, 'p> {
-    tx: &'t mut Tx<'c>,
+/// What deleting an unfinished import deletes, in order (children before their parents):
+/// `(table, key columns, which rows)`.
+fn cleanup_steps() -> Vec<(&'static str, &'static str, String)> {
+    const P: &str = "(SELECT company_id FROM pending_imports)";
+    let products = format!("(SELECT id FROM products WHERE company_id IN {P})");
+    let warehouses = format!("(SELECT id FROM warehouses WHERE company_id IN {P})");
+    let sales = format!("(SELECT id FROM sales WHERE company_id IN {P})");
+    let orders = format!("(SELECT id FROM purchase_orders WHERE company_id IN {P})");
+    let sessions = format!("(SELECT id FROM count_sessions WHERE company_id IN {P})");
+    let mut steps: Vec<(&'static str, &'static str, String)> = vec![
+        ("outbox", "rowid", format!("company_id IN {P}")),
+        ("outbox_ranges", "rowid", format!("company_id IN {P}")),
+    ];
+    for def in sync::entity::DEFS.iter() {
+        if def.entity == sync::Entity::User {
+            continue;
+        }
+        steps.push((
+            "field_clocks",
+            "entity, entity_id, field",
+            format!(
+                "entity = '{}' AND entity_id IN (SELECT t.id FROM {} t WHERE {} IN {P})",
+                def.entity.as_str(),
+                def.table,
+                def.company
+            ),
+        ));
+    }
+    steps.extend([
+        (
+            "alert_notices",
+            "product_id, warehouse_id",
+            format!("product_id IN {products}"),
+        ),
+        ("sale_returns", "rowid", format!("sale_id IN {sales}")),
+        ("sale_lines", "rowid", format!("sale_id IN {sales}")),
+        ("sales", "rowid", format!("company_id IN {P}")),
+        ("stock_movements", "rowid", format!("company_id IN {P}")),
+        (
+            "stock_levels",
+            "product_id, warehouse_id",
+            format!("warehouse_id IN {warehouses}"),
+        ),
+        (
+            "sales_daily",
+            "product_id, warehouse_id, day",
+            format!("warehouse_id IN {warehouses}"),
+        ),
+        (
+            "sales_daily_keyed",
+            "rowid",
+            format!("key / 68719476736 IN (SELECT seq FROM products WHERE company_id IN {P})"),
+        ),
+        (
+            "purchase_order_lines",
+            "rowid",
+            format!("purchase_order_id IN {orders}"),
+        ),
+        ("purchase_orders", "rowid", format!("company_id IN {P}")),
+        (
+            "count_lines",
+            "session_id, product_id",
+            format!("session_id IN {sessions}"),
+        ),
+        (
+            "count_session_products",
+            "session_id, product_id",
+            format!("session_id IN {sessions}"),
+        ),
+        ("count_sessions", "rowid", format!("company_id IN {P}")),
+        (
+            "kit_components",
+            "kit_id, component_id",
+            format!("kit_id IN {products}"),
+        ),
+        (
+            "product_warehouse_thresholds",
+            "product_id, warehouse_id",
+            format!("product_id IN {products}"),
+        ),
+        (
+            "product_suppliers",
+            "product_id, supplier_id",
+            format!("product_id IN {products}"),
+        ),
+        (
+            "alert_products",
+            "rowid",
+            format!("seq IN (SELECT seq FROM products WHERE company_id IN {P})"),
+        ),
+        ("products", "rowid", format!("company_id IN {P}")),
+        ("suppliers", "rowid", format!("company_id IN {P}")),
+        ("product_types", "rowid", format!("company_id IN {P}")),
+        ("warehouses", "rowid", format!("company_id IN {P}")),
+        ("adjustment_reasons", "rowid", format!("company_id IN {P}")),
+        (
+            "memberships",
+            "user_id, company_id",
+            format!("company_id IN {P}"),
+        ),
+        (
+            "document_counters",
+            "company_id, kind, series",
+            format!("company_id IN {P}"),
+        ),
+        (
+            "sync_device_seq",
+            "company_id",
+            format!("company_id IN {P}"),
+        ),
+        (
+            "sync_peers",
+            "company_id, device_id",
+            format!("company_id IN {P}"),
+        ),
+        ("sync_cursors", "company_id", format!("company_id IN {P}")),
+        ("sync_parked", "rowid", format!("company_id IN {P}")),
+        ("companies", "rowid", format!("id IN {P}")),
+        ("pending_imports", "company_id", "1".to_owned()),
+    ]);
+    steps
+}
+
+/// The one import running on a database file: an exclusive lock on a file beside it, held
+/// until dropped (the OS releases it when the process dies, so a killed import never blocks
+/// the next one).
+struct ImportLock(#[allow(dead_code)] File);
+
+impl ImportLock {
+    fn take(db: &Path) -> Result<ImportLock> {
+        let mut name = db.as_os_str().to_owned();
+        name.push(".import-lock");
+        let path = PathBuf::from(name);
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| Error::Io {
+                path: path.display().to_string(),
+                source,
+            })?;
+        match file.try_lock() {
+            Ok(()) => Ok(ImportLock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => Err(Error::Refused {
+                field: "dir".to_owned(),
+                reason: "Another import is running on this database: wait for it to finish."
+                    .to_owned(),
+            }),
+            Err(std::fs::TryLockError::Error(source)) => Err(Error::Io {
+                path: path.display().to_string(),
+                source,
+            }),
+        }
+    }
+}
+
+struct Run<'s, 'p> {
+    store: &'s mut Store,
     summary: ImportSummary,
+    /// The companies this import made, pending until its last step.
+    companies: Vec<String>,
+    /// The device clock its last committed transaction left.
+    clock: Option<(i64, u32)>,
     done: u64,
     total_bytes: u64,
     progress: &'p mut dyn FnMut(&ImportProgress),
 }
 
-impl Run<'_, '_, '_> {
+impl Run<'_, '_> {
     fn report(&mut self, file: &str, bytes: u64) {
         (self.progress)(&ImportProgress {
             file: file.to_owned(),
@@ -244,7 +512,8 @@ impl Run<'_, '_, '_> {
         });
     }
 
-    /// Reads every row of a file through `f`, reporting progress every few thousand rows.
+    /// Reads every row of a file through `f`, in transactions of about [`BATCH_BUDGET`],
+    /// reporting progress between them (outside any transaction).
     fn each(
         &mut self,
         dir: &Path,
@@ -259,21 +528,62 @@ impl Run<'_, '_, '_> {
         })?;
         let mut csv = CsvFile::open(name, file, required)?;
         let mut rows = 0u64;
-        while let Some(record) = csv.next()? {
-            f(self.tx, &Row(record))?;
-            rows += 1;
-            if rows.is_multiple_of(20_000) {
-                let bytes = csv.bytes();
-                self.report(name, bytes);
+        loop {
+            let started = Instant::now();
+            let finished = self.store.write(|tx| {
+                while let Some(record) = csv.next()? {
+                    f(tx, &Row(record))?;
+                    rows += 1;
+                    if rows.is_multiple_of(ROWS_PER_CHECK) && started.elapsed() >= BATCH_BUDGET {
+                        return Ok((false, tx.clock()));
+                    }
+                }
+                Ok((true, tx.clock()))
+            })?;
+            let (finished, clock) = finished;
+            self.clock = Some(clock);
+            if finished {
+                break;
             }
+            let bytes = csv.bytes();
+            self.report(name, bytes);
+            std::thread::sleep(BATCH_GAP);
         }
         self.done += csv.bytes();
         self.report(name, 0);
         Ok(rows)
     }
 
+    /// Writes `items` through `f` in transactions of about [`BATCH_BUDGET`].
+    fn batched<T>(
+        &mut self,
+        items: Vec<T>,
+        mut f: impl FnMut(&Tx<'_>, T) -> Result<()>,
+    ) -> Result<()> {
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            let started = Instant::now();
+            self.clock = Some(self.store.write(|tx| {
+                let mut n = 0u64;
+                for item in items.by_ref() {
+                    f(tx, item)?;
+                    n += 1;
+                    if n.is_multiple_of(ROWS_PER_CHECK) && started.elapsed() >= BATCH_BUDGET {
+                        break;
+                    }
+                }
+                Ok(tx.clock())
+            })?);
+            if items.peek().is_some() {
+                std::thread::sleep(BATCH_GAP);
+            }
+        }
+        Ok(())
+    }
+
     fn all(&mut self, dir: &Path) -> Result<()> {
         let mut companies: HashMap<String, String> = HashMap::new();
+        let mut made = Vec::new();
         self.summary.companies = self.each(dir, "companies.csv", &["id", "name"], |tx, r| {
             let key = r.id("id", &companies)?;
             let name =
@@ -289,9 +599,17 @@ impl Run<'_, '_, '_> {
             };
             let id = catalog::insert_company(tx, &name, threshold, false)
                 .map_err(|e| r.wrap("name", e))?;
+            // Invisible until the import's last step (in the same transaction as the company).
+            tx.conn.execute(
+                "INSERT INTO pending_imports (company_id, started_at) VALUES (?1, ?2)",
+                (&id, &tx.now),
+            )?;
+            made.push(id.clone());
             companies.insert(key, id);
             Ok(())
         })?;
+
+        self.companies = made;
 
         let mut warehouses: HashMap<String, (String, String)> = HashMap::new();
         self.summary.warehouses = self.each(
@@ -468,8 +786,6 @@ impl Run<'_, '_, '_> {
             Ok(())
         })?;
 
-        let sales_bytes = std::fs::metadata(dir.join("sales.csv")).map_or(0, |m| m.len());
-        let deferred = DeferredIndexes::drop_if_worth_it(self.tx, sales_bytes)?;
         let mut history = sales::HistoricalSales::default();
         self.summary.sales = self.each(
             dir,
@@ -502,11 +818,22 @@ impl Run<'_, '_, '_> {
             },
         )?;
 
-        history.finish(self.tx)?;
-        // Counting the inventory reads movements per product and warehouse: that index first,
-        // the others once the counts are in too.
-        let mut deferred = deferred;
-        deferred.rebuild_now(self.tx, "stock_movements_product_warehouse")?;
+        let ranges: Vec<_> = std::mem::take(&mut history.ranges).into_iter().collect();
+        self.batched(ranges, |tx, (company, (first, last, sales))| {
+            tx.conn.execute(
+                "INSERT INTO outbox_ranges (company_id, first_sale, last_sale, sales)
+                 VALUES (?1, ?2, ?3, ?4)",
+                (&company, first, last, sales),
+            )?;
+            Ok(())
+        })?;
+        let (levels, daily) = history.into_writes();
+        self.batched(levels, |tx, ((product_id, warehouse_id), delta)| {
+            stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)
+        })?;
+        self.batched(daily, |tx, ((product_id, warehouse_id, day), units)| {
+            sales::roll_up(tx, &product_id, &warehouse_id, &day, units)
+        })?;
 
         // Inventory last: counts as of now, after every imported sale.
         let mut counted = HashSet::new();
@@ -551,65 +878,6 @@ impl Run<'_, '_, '_> {
                 Ok(())
             },
         )?;
-        deferred.rebuild(self.tx)
-    }
-}
-
-/// The secondary indexes of the tables a large sales file fills, dropped while its rows go in
-/// and built again after them, inside the import's transaction (a failed import rolls the
-/// drop back too). One sort per index instead of a million inserts at random places in it.
-struct DeferredIndexes(Vec<String>);
-
-impl DeferredIndexes {
-    /// Below this many sales, or fewer than the movements already stored, inserting into the
-    /// indexes is cheaper than building them again.
-    const MIN_ROWS: u64 = 20_000;
-    /// Bytes of `sales.csv` per row, about.
-    const BYTES_PER_SALE: u64 = 64;
-
-    fn drop_if_worth_it(tx: &Tx<'_>, sales_bytes: u64) -> Result<DeferredIndexes> {
-        let rows = sales_bytes / Self::BYTES_PER_SALE;
-        let stored: i64 = tx.conn.query_row(
-            "SELECT COALESCE(MAX(seq), 0) FROM stock_movements",
-            [],
-            |r| r.get(0),
-        )?;
-        if rows < Self::MIN_ROWS || rows < u64::try_from(stored).unwrap_or(u64::MAX) {
-            return Ok(DeferredIndexes(Vec::new()));
-        }
-        // Unique indexes stay (they are constraints); so do partial indexes that sales never
-        // enter but the import reads (the latest count of a pair).
-        let mut stmt = tx.conn.prepare(
-            "SELECT name, sql FROM sqlite_schema
-             WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'
-               AND tbl_name IN ('stock_movements', 'sales', 'sale_lines')
-               AND name NOT IN ('stock_movements_counts', 'stock_movements_reason_time')",
-        )?;
-        let indexes: Vec<(String, String)> = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        for (name, _) in &indexes {
-            tx.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-        }
-        tracing::info!(count = indexes.len(), "import: indexes deferred");
-        Ok(DeferredIndexes(
-            indexes.into_iter().map(|(_, sql)| sql).collect(),
-        ))
-    }
-
-    /// Builds one of the deferred indexes now (if it was deferred).
-    fn rebuild_now(&mut self, tx: &Tx<'_>, name: &str) -> Result<()> {
-        let named = format!("CREATE INDEX {name} ");
-        if let Some(i) = self.0.iter().position(|sql| sql.starts_with(&named)) {
-            tx.conn.execute_batch(&self.0.remove(i))?;
-        }
-        Ok(())
-    }
-
-    fn rebuild(self, tx: &Tx<'_>) -> Result<()> {
-        for sql in &self.0 {
-            tx.conn.execute_batch(sql)?;
-        }
         Ok(())
     }
 }

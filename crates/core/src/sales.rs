@@ -412,7 +412,7 @@ fn add_units(
 /// Sales from history (an import): the same rows as live sales, one product each, dated in the
 /// past and never refused for stock (the shelf already knew). Their effect on stock levels and
 /// on the daily rollup is summed in memory and written once per product and warehouse (and day)
-/// by [`HistoricalSales::finish`], in the same transaction: a million sales are not three million
+/// by the import from [`HistoricalSales::into_writes`]: a million sales are not three million
 /// upserts.
 #[derive(Default)]
 pub(crate) struct HistoricalSales {
@@ -420,6 +420,9 @@ pub(crate) struct HistoricalSales {
     levels: HashMap<(String, String), (Option<String>, i64)>,
     /// Per (product, warehouse, UTC day): units sold.
     daily: HashMap<(String, String, String), i64>,
+    /// Per company: the first and last `sales.seq` written, and how many (queued as one
+    /// outbox range).
+    pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
 }
 
 impl HistoricalSales {
@@ -435,40 +438,23 @@ impl HistoricalSales {
         sold_at: &str,
     ) -> Result<()> {
         let sale_id = new_id();
-        let hlc = insert_sale(
+        tx.history = true;
+        let written = self.write_sale(
             tx,
             &sale_id,
-            company_id,
-            warehouse_id,
-            sold_at,
-            line_total(unit_price, quantity)?,
-            None,
-            // Imported history keeps no number: the shop's own numbers start at its first sale here.
-            None,
-        )?;
-        insert_line(
-            tx,
-            &sale_id,
-            (company_id, &hlc),
-            0,
-            (product_id, None),
+            (company_id, warehouse_id, product_id),
             quantity,
             unit_price,
-        )?;
-        stock::append(
-            tx,
-            &NewMovement {
-                company_id,
-                product_id,
-                warehouse_id,
-                kind: MovementKind::Sale,
-                quantity: -quantity,
-                reason: None,
-                reference: Some(("sale", &sale_id)),
-                note: None,
-                occurred_at: Some(sold_at),
-            },
-        )?;
+            sold_at,
+        );
+        tx.history = false;
+        let seq = written?;
+        let range = self
+            .ranges
+            .entry(company_id.to_owned())
+            .or_insert((seq, seq, 0));
+        range.1 = seq;
+        range.2 += 1;
         let pair = (product_id.to_owned(), warehouse_id.to_owned());
         let level = match self.levels.entry(pair) {
             Entry::Occupied(e) => e.into_mut(),
@@ -493,19 +479,72 @@ impl HistoricalSales {
         Ok(())
     }
 
-    /// Writes the summed levels and rollup, in key order (sequential B-tree inserts).
-    pub(crate) fn finish(self, tx: &Tx<'_>) -> Result<()> {
-        let mut levels: Vec<_> = self.levels.into_iter().collect();
+    /// The sale, its line and its movement; the sale's `seq`.
+    fn write_sale(
+        &self,
+        tx: &mut Tx<'_>,
+        sale_id: &str,
+        (company_id, warehouse_id, product_id): (&str, &str, &str),
+        quantity: i64,
+        unit_price: Decimal,
+        sold_at: &str,
+    ) -> Result<i64> {
+        let hlc = insert_sale(
+            tx,
+            sale_id,
+            company_id,
+            warehouse_id,
+            sold_at,
+            line_total(unit_price, quantity)?,
+            None,
+            // Imported history keeps no number: the shop's own numbers start at its first sale here.
+            None,
+        )?;
+        let seq = tx.conn.last_insert_rowid();
+        insert_line(
+            tx,
+            sale_id,
+            (company_id, &hlc),
+            0,
+            (product_id, None),
+            quantity,
+            unit_price,
+        )?;
+        stock::append(
+            tx,
+            &NewMovement {
+                company_id,
+                product_id,
+                warehouse_id,
+                kind: MovementKind::Sale,
+                quantity: -quantity,
+                reason: None,
+                reference: Some(("sale", sale_id)),
+                note: None,
+                occurred_at: Some(sold_at),
+            },
+        )?;
+        Ok(seq)
+    }
+
+    /// The summed level changes and rollup to write, in key order (sequential B-tree
+    /// inserts): the import writes them in its short transactions.
+    #[allow(clippy::type_complexity)]
+    pub(crate) fn into_writes(
+        self,
+    ) -> (
+        Vec<((String, String), i64)>,
+        Vec<((String, String, String), i64)>,
+    ) {
+        let mut levels: Vec<_> = self
+            .levels
+            .into_iter()
+            .map(|(pair, (_, delta))| (pair, delta))
+            .collect();
         levels.sort_unstable();
-        for ((product_id, warehouse_id), (_, delta)) in levels {
-            stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)?;
-        }
         let mut daily: Vec<_> = self.daily.into_iter().collect();
         daily.sort_unstable();
-        for ((product_id, warehouse_id, day), units) in daily {
-            roll_up(tx, &product_id, &warehouse_id, &day, units)?;
-        }
-        Ok(())
+        (levels, daily)
     }
 }
 

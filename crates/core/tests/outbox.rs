@@ -24,13 +24,32 @@ fn rows(store: &Store) -> Rows {
     out
 }
 
-/// (seq, company, kind, id, hlc) of the outbox entries after `after`.
-fn entries(path: &Path, after: i64) -> Vec<(i64, String, String, String, String)> {
+/// (seq, company, kind, id, hlc) of the outbox entries after `after` (entries, ranges), the
+/// ranges of imported history counted as the entries they stand for.
+fn entries(path: &Path, after: (i64, i64)) -> Vec<(i64, String, String, String, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
-        .prepare("SELECT seq, company_id, entity, entity_id, hlc FROM outbox WHERE seq > ?1 ORDER BY seq")
+        .prepare(
+            "SELECT seq, company_id, entity, entity_id, hlc FROM outbox WHERE seq > ?1
+             UNION ALL
+             SELECT -1, s.company_id, 'sale', s.id, s.hlc
+             FROM outbox_ranges r JOIN sales s ON s.company_id = r.company_id
+                  AND s.seq BETWEEN r.first_sale AND r.last_sale WHERE r.seq > ?2
+             UNION ALL
+             SELECT -1, s.company_id, 'sale_line', l.id, s.hlc
+             FROM outbox_ranges r JOIN sales s ON s.company_id = r.company_id
+                  AND s.seq BETWEEN r.first_sale AND r.last_sale
+                  JOIN sale_lines l ON l.sale_id = s.id WHERE r.seq > ?2
+             UNION ALL
+             SELECT -1, s.company_id, 'stock_movement', m.id, m.hlc
+             FROM outbox_ranges r JOIN sales s ON s.company_id = r.company_id
+                  AND s.seq BETWEEN r.first_sale AND r.last_sale
+                  JOIN stock_movements m ON m.reference_id = s.id AND m.reference_kind = 'sale'
+             WHERE r.seq > ?2
+             ORDER BY 1",
+        )
         .unwrap();
-    stmt.query_map([after], |r| {
+    stmt.query_map([after.0, after.1], |r| {
         Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
     })
     .unwrap()
@@ -38,10 +57,15 @@ fn entries(path: &Path, after: i64) -> Vec<(i64, String, String, String, String)
     .unwrap()
 }
 
-fn last_seq(path: &Path) -> i64 {
+fn last_seq(path: &Path) -> (i64, i64) {
     let conn = rusqlite::Connection::open(path).unwrap();
-    conn.query_row("SELECT COALESCE(MAX(seq), 0) FROM outbox", [], |r| r.get(0))
-        .unwrap()
+    conn.query_row(
+        "SELECT (SELECT COALESCE(MAX(seq), 0) FROM outbox),
+                (SELECT COALESCE(MAX(seq), 0) FROM outbox_ranges)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .unwrap()
 }
 
 struct Check<'a> {

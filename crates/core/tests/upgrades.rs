@@ -27,6 +27,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0010-document-numbers", "cbbb2d02a9a17281"),
     ("0011-unicode-keys", "31f747f171a7de61"),
     ("0012-device-names", "5504fb86bc9d5a17"),
+    ("0013-import-staging", "a0019109564e0f4c"),
 ];
 
 fn migrations_dir() -> PathBuf {

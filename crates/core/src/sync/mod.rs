@@ -5,7 +5,7 @@
 mod apply;
 mod connection;
 mod devices;
-mod entity;
+pub(crate) mod entity;
 mod outbox;
 mod overwrites;
 
@@ -63,12 +63,16 @@ impl Store {
         self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
+            outbox::expand_ranges(tx, limit)?;
             let rows: Vec<OutboxRow> = tx
                 .conn
                 .prepare_cached(
                     "SELECT seq, company_id, entity, entity_id, hlc, fields, change_id, device_id,
                             device_seq, payload
-                     FROM outbox ORDER BY seq LIMIT ?1",
+                     FROM outbox
+                     -- An import still running is sent once it is finished, whole.
+                     WHERE company_id NOT IN (SELECT company_id FROM pending_imports)
+                     ORDER BY seq LIMIT ?1",
                 )?
                 .query_map([limit as i64], |r| {
                     Ok(OutboxRow {
@@ -114,9 +118,7 @@ impl Store {
     /// Changes still to send.
     pub fn sync_pending(&self) -> Result<i64> {
         self.authorize_sync()?;
-        Ok(self
-            .conn
-            .query_row("SELECT COUNT(*) FROM outbox", [], |r| r.get(0))?)
+        Ok(self.conn.query_row(outbox::PENDING_SQL, [], |r| r.get(0))?)
     }
 
     /// Where this device is in the company's server log.
@@ -232,6 +234,10 @@ impl Store {
                 .execute("DELETE FROM sync_peers WHERE company_id = ?1", [company_id])?;
             tx.conn.execute(
                 "DELETE FROM outbox WHERE company_id = ?1 AND change_id IS NULL",
+                [company_id],
+            )?;
+            tx.conn.execute(
+                "DELETE FROM outbox_ranges WHERE company_id = ?1",
                 [company_id],
             )?;
             tx.conn.execute_batch(&requeue_sql(company_id))?;

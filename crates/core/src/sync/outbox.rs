@@ -119,6 +119,13 @@ impl Tx<'_> {
         hlc: &str,
     ) -> Result<()> {
         debug_assert!(!entity.def().derived_id && entity != Entity::User);
+        if self.history {
+            debug_assert!(matches!(
+                entity,
+                Entity::Sale | Entity::SaleLine | Entity::StockMovement
+            ));
+            return Ok(());
+        }
         self.conn
             .prepare_cached(
                 "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -193,4 +200,92 @@ impl Tx<'_> {
             .execute(params![id, hlc, fields, user_id])?;
         Ok(())
     }
+}
+
+/// The changes still to send: the outbox entries, and three per sale of the ranges of
+/// imported history (its sale, line and movement); an import still running is not counted.
+pub(crate) const PENDING_SQL: &str = "SELECT
+    (SELECT COUNT(*) FROM outbox
+     WHERE company_id NOT IN (SELECT company_id FROM pending_imports))
+    + (SELECT COALESCE(SUM(sales), 0) * 3 FROM outbox_ranges
+       WHERE company_id NOT IN (SELECT company_id FROM pending_imports))";
+
+/// Turns the next sales of the ranges of imported history into ordinary outbox entries (the
+/// sale, then its lines, then its movements), so that the outbox holds at least `limit`
+/// entries to send when there are that many.
+pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
+    let limit = limit as i64;
+    let queued: i64 = tx.conn.query_row(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM outbox
+         WHERE company_id NOT IN (SELECT company_id FROM pending_imports) LIMIT ?1)",
+        [limit],
+        |r| r.get(0),
+    )?;
+    let mut room = limit - queued;
+    while room > 0 {
+        let Some((seq, company, first, last)) = tx
+            .conn
+            .query_row(
+                "SELECT seq, company_id, first_sale, last_sale FROM outbox_ranges
+                 WHERE company_id NOT IN (SELECT company_id FROM pending_imports)
+                 ORDER BY seq LIMIT 1",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                    ))
+                },
+            )
+            .optional()?
+        else {
+            return Ok(());
+        };
+        // An imported sale is three entries.
+        let take = (room / 3).max(1);
+        let sales: Vec<(i64, String, String, Option<String>)> = tx
+            .conn
+            .prepare_cached(
+                "SELECT seq, id, hlc, user_id FROM sales
+                 WHERE company_id = ?1 AND seq BETWEEN ?2 AND ?3 ORDER BY seq LIMIT ?4",
+            )?
+            .query_map(params![company, first, last, take], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut sale_entry = tx.conn.prepare_cached(
+            "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
+             VALUES (?1, 'sale', ?2, ?3, ?4)",
+        )?;
+        let mut line_entries = tx.conn.prepare_cached(
+            "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
+             SELECT ?1, 'sale_line', l.id, ?3, ?4 FROM sale_lines l
+             WHERE l.sale_id = ?2 ORDER BY l.line_no",
+        )?;
+        let mut movement_entries = tx.conn.prepare_cached(
+            "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
+             SELECT ?1, 'stock_movement', m.id, m.hlc, m.user_id FROM stock_movements m
+             WHERE m.reference_id = ?2 AND m.reference_kind = 'sale' ORDER BY m.seq",
+        )?;
+        let mut next = last + 1;
+        for (sale_seq, id, hlc, user_id) in &sales {
+            sale_entry.execute(params![company, id, hlc, user_id])?;
+            room -= 1;
+            room -= line_entries.execute(params![company, id, hlc, user_id])? as i64;
+            room -= movement_entries.execute(params![company, id])? as i64;
+            next = sale_seq + 1;
+        }
+        if sales.is_empty() || next > last {
+            tx.conn
+                .execute("DELETE FROM outbox_ranges WHERE seq = ?1", [seq])?;
+        } else {
+            tx.conn.execute(
+                "UPDATE outbox_ranges SET first_sale = ?2, sales = sales - ?3 WHERE seq = ?1",
+                params![seq, next, sales.len() as i64],
+            )?;
+        }
+    }
+    Ok(())
 }
