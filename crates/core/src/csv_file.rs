@@ -109,6 +109,11 @@ impl<R: Read> CsvFile<R> {
         Ok(file)
     }
 
+    /// The header's column names, in file order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
     /// Bytes read so far, for progress.
     pub fn bytes(&self) -> u64 {
         self.reader.position().byte()

@@ -25,6 +25,7 @@ mod purchasing;
 mod reorder;
 mod sales;
 mod search;
+mod spreadsheet;
 mod stock;
 pub mod sync;
 mod validate;
@@ -42,4 +43,8 @@ pub use lists::ListExport;
 pub use model::*;
 pub use money::parse_money;
 pub use numbers::NumberingSettings;
+pub use spreadsheet::{
+    parse_overrides as parse_column_map, CellError, ColumnMapping, SpreadsheetPreview,
+    SpreadsheetRow, SpreadsheetSummary,
+};
 pub use sync::{SyncConnection, SyncConnectionInput, SyncSummary};
