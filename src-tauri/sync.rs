@@ -18,7 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use stockflow_core::{Actor, Store, SyncConnection};
+use stockflow_core::{Actor, Secret, Store, SyncConnection};
 use stockflow_sync_client::{Progress, SyncError};
 use ts_rs::TS;
 
@@ -126,20 +126,12 @@ impl Default for SyncStatus {
 
 /// What an owner types to connect this device (or to join a shop, or to give the password
 /// again). The password never reaches the database.
-#[derive(Clone, Default, Deserialize, TS)]
+#[derive(Clone, Debug, Default, Deserialize, TS)]
 pub struct SyncConnectInput {
     pub server_url: String,
     pub account: String,
-    pub password: String,
-}
-
-impl std::fmt::Debug for SyncConnectInput {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SyncConnectInput")
-            .field("server_url", &self.server_url)
-            .field("account", &self.account)
-            .finish_non_exhaustive()
-    }
+    #[ts(type = "string")]
+    pub password: Secret,
 }
 
 /// What the worker tells the window: a new status, or that syncing keeps failing.

@@ -103,7 +103,7 @@ pub fn sign_in(store: &mut Store, user: Option<&str>) -> Result<SignedIn> {
     };
     store.sign_in(&SignIn {
         email: email.to_owned(),
-        password,
+        password: password.into(),
     })?;
     Ok(source)
 }
@@ -173,7 +173,7 @@ pub fn run(store: &mut Store, cmd: UserCmd, signed_in: SignedIn, out: &Out) -> R
                 email,
                 name,
                 role,
-                password,
+                password: password.into(),
             })?;
             out.created(
                 &u,

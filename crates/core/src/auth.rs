@@ -857,8 +857,8 @@ impl Store {
         if users_exist(&self.conn)? {
             return Err(setup_done());
         }
-        let v = ValidUser::parse(&input.name, &input.email, &input.password)?;
-        let hash = hash_password(&input.password)?;
+        let v = ValidUser::parse(&input.name, &input.email, input.password.expose())?;
+        let hash = hash_password(input.password.expose())?;
         let id = self.write(|tx| {
             // Checked again under the write lock: two first runs cannot both succeed.
             if users_exist(tx.conn)? {
@@ -894,10 +894,10 @@ impl Store {
             )
             .optional()?;
         let verified = match &found {
-            Some((_, hash, _)) => verify_password(&input.password, hash),
+            Some((_, hash, _)) => verify_password(input.password.expose(), hash),
             None => {
                 if let Some(decoy) = DECOY_HASH.as_deref() {
-                    verify_password(&input.password, decoy);
+                    verify_password(input.password.expose(), decoy);
                 }
                 false
             }
@@ -946,14 +946,14 @@ impl Store {
             [&user_id],
             |r| r.get(0),
         )?;
-        if !verify_password(&input.current_password, &hash) {
+        if !verify_password(input.current_password.expose(), &hash) {
             return Err(Error::validation(
                 "current_password",
                 "the current password is not right",
             ));
         }
-        password("new_password", &input.new_password)?;
-        let hash = hash_password(&input.new_password)?;
+        password("new_password", input.new_password.expose())?;
+        let hash = hash_password(input.new_password.expose())?;
         self.write(|tx| set_hash(tx, &user_id, &hash))
     }
 
@@ -999,7 +999,7 @@ impl Store {
     pub fn add_user(&mut self, input: &NewUser) -> Result<User> {
         self.authorize(&input.company_id, Action::ManageUsers)?;
         let viewer = self.viewer()?;
-        let v = ValidUser::parse(&input.name, &input.email, &input.password)?;
+        let v = ValidUser::parse(&input.name, &input.email, input.password.expose())?;
         get_company(&self.conn, &input.company_id)?;
         let setup = viewer.is_none();
         if setup && input.role != Role::Owner {
@@ -1008,7 +1008,7 @@ impl Store {
                 reason: "The first user must be an owner.".to_owned(),
             });
         }
-        let hash = hash_password(&input.password)?;
+        let hash = hash_password(input.password.expose())?;
         let id = self.write(|tx| {
             if setup && users_exist(tx.conn)? {
                 return Err(unauthenticated("Sign in to continue."));

@@ -1194,81 +1194,75 @@ pub struct AuthStatus {
     pub idle_lock_minutes: u32,
 }
 
-// The inputs below carry passwords: they are only deserialized (never serialized back) and
-// their Debug output hides the password, so that no log line can contain one.
+/// A password as typed: read from a plain JSON string, never serialized back, and printed by
+/// `Debug` as `<hidden>`, so that no log line or panic message can contain one. The inputs
+/// below hold their passwords in it.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself, for hashing or checking it; never for printing.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(s: String) -> Self {
+        Secret(s)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(s: &str) -> Self {
+        Secret(s.to_owned())
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<hidden>")
+    }
+}
 
 /// The first run: the owner of everything.
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct SetupOwner {
     pub name: String,
     pub email: String,
-    pub password: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub password: Secret,
 }
 
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct SignIn {
     pub email: String,
-    pub password: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub password: Secret,
 }
 
 /// A user added by an owner to one of their companies.
-#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct NewUser {
     pub company_id: String,
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub password: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub password: Secret,
 }
 
-#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct ChangePassword {
-    pub current_password: String,
-    pub new_password: String,
-}
-
-impl std::fmt::Debug for SetupOwner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SetupOwner")
-            .field("name", &self.name)
-            .field("email", &self.email)
-            .field("password", &"<hidden>")
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for SignIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignIn")
-            .field("email", &self.email)
-            .field("password", &"<hidden>")
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for NewUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("NewUser")
-            .field("company_id", &self.company_id)
-            .field("email", &self.email)
-            .field("name", &self.name)
-            .field("role", &self.role)
-            .field("password", &"<hidden>")
-            .finish()
-    }
-}
-
-impl std::fmt::Debug for ChangePassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChangePassword")
-            .field("current_password", &"<hidden>")
-            .field("new_password", &"<hidden>")
-            .finish()
-    }
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub current_password: Secret,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub new_password: Secret,
 }
 
 // ----- dashboard: stock-out forecast -----
