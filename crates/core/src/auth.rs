@@ -396,10 +396,9 @@ fn open_throttle(store: &Store) -> Result<Connection> {
         }
         Err(e) => return Err(e.into()),
     };
-    let busy_ms: i64 = store
-        .conn
-        .pragma_query_value(None, "busy_timeout", |r| r.get(0))?;
-    conn.busy_timeout(Duration::from_millis(busy_ms.max(0) as u64))?;
+    // The store's own limit: its connection waits through a busy handler, so its
+    // `PRAGMA busy_timeout` reads 0.
+    conn.busy_timeout(store.busy_timeout())?;
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS sign_in_attempts (
              email           TEXT PRIMARY KEY,

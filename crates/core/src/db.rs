@@ -153,6 +153,11 @@ impl Store {
         Ok(())
     }
 
+    /// How long a write of this store waits for another writer (see [`Store::set_busy_timeout`]).
+    pub(crate) fn busy_timeout(&self) -> Duration {
+        self.busy_limit.get()
+    }
+
     /// Makes this store's busy timeout the one of the next lock taken on this thread.
     pub(crate) fn arm_busy_timeout(&self) {
         BUSY_LIMIT.with(|l| l.set(self.busy_limit.get()));
