@@ -18,7 +18,12 @@ pub struct IpcError {
 
 /// The codes the shell adds to the core's (`stockflow_core::Error::CODES`): a sync server that
 /// cannot be reached, refuses, or answers nonsense (`sync::sync_error`).
-pub const SYNC_CODES: &[&str] = &["server_unreachable", "server_refused", "server_protocol"];
+pub const SYNC_CODES: &[&str] = &[
+    "server_unreachable",
+    "server_refused",
+    "server_protocol",
+    "cancelled",
+];
 
 /// Every code an [`IpcError`] can carry: the UI's `IPC_ERROR_CODES` is generated from it.
 pub fn error_codes() -> impl Iterator<Item = &'static str> {

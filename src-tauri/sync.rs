@@ -13,7 +13,9 @@
 //! Linux the kernel keyutils, which needs no desktop session), else in this process's memory
 //! until the app closes, after which an owner types it again. Never in the database or a file.
 
+use std::ops::ControlFlow;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -149,6 +151,10 @@ struct Control {
     /// Sync at the next wake, whatever the timers say.
     kick: bool,
     joining: bool,
+    /// A join the user stopped: nothing more comes down until they ask again.
+    held: bool,
+    /// The database was made empty again (a discarded join): the worker reopens it.
+    reopen: bool,
     actor: Option<Actor>,
     /// The password for `(server, account)`, once typed or read from the keychain.
     password: Option<(String, String, String)>,
@@ -159,6 +165,8 @@ struct Shared {
     db_path: PathBuf,
     status: Mutex<SyncStatus>,
     control: Mutex<Control>,
+    /// Set by "Cancel" while a sync runs; read between two batches.
+    cancel: AtomicBool,
     wake: Condvar,
     notifier: Mutex<Option<Notifier>>,
 }
@@ -183,6 +191,7 @@ impl SyncService {
                     password_kept: "none",
                     ..Control::default()
                 }),
+                cancel: AtomicBool::new(false),
                 wake: Condvar::new(),
                 notifier: Mutex::new(None),
             }),
@@ -235,7 +244,42 @@ impl SyncService {
     /// Sync now.
     pub fn kick(&self) {
         self.start();
-        lock(&self.shared.control).kick = true;
+        {
+            let mut control = lock(&self.shared.control);
+            control.kick = true;
+            control.held = false;
+        }
+        self.clear_stopped();
+        self.shared.wake.notify_all();
+    }
+
+    /// Asked to sync again: "stopped" is no longer the last word.
+    fn clear_stopped(&self) {
+        let mut status = lock(&self.shared.status);
+        if status.last_error_code.as_deref() == Some("cancelled") {
+            status.last_error = None;
+            status.last_error_code = None;
+        }
+    }
+
+    /// Stops the sync that is running after the batch it is on (what was sent or received
+    /// stays); nothing when none runs. A stopped join waits until asked again.
+    pub fn cancel(&self) {
+        if lock(&self.shared.status).state == SyncState::Syncing {
+            self.shared.cancel.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// The database was emptied (a discarded join): the worker reopens it (then sees no
+    /// connection: the status of a new install). The password goes with `forget_password`.
+    pub fn discarded(&self) {
+        {
+            let mut control = lock(&self.shared.control);
+            control.joining = false;
+            control.held = false;
+            control.kick = false;
+            control.reopen = true;
+        }
         self.shared.wake.notify_all();
     }
 
@@ -246,7 +290,9 @@ impl SyncService {
             let mut control = lock(&self.shared.control);
             control.kick = true;
             control.joining = true;
+            control.held = false;
         }
+        self.clear_stopped();
         lock(&self.shared.status).joining = true;
         self.shared.wake.notify_all();
     }
@@ -374,6 +420,11 @@ pub fn sync_error(e: SyncError) -> IpcError {
                 field,
             }
         }
+        SyncError::Cancelled => IpcError {
+            code: "cancelled".into(),
+            message: "Stopped. What was already sent or received is kept.".into(),
+            field: None,
+        },
         SyncError::Protocol(_) => IpcError {
             code: "server_protocol".into(),
             message: "The server answered something this version of StockFlow does not understand.".into(),
@@ -426,6 +477,17 @@ fn worker(shared: Arc<Shared>) {
                 return;
             }
             let kick = std::mem::take(&mut control.kick);
+            if std::mem::take(&mut control.reopen) {
+                w.store = None;
+                w.last_attempt = None;
+                w.next_retry = None;
+                w.waiting_since = None;
+                w.notified = false;
+                continue;
+            }
+            if control.held {
+                continue;
+            }
             (kick, control.joining, control.actor.clone())
         };
         w.step(kick, joining, actor);
@@ -602,8 +664,14 @@ impl Worker {
                 if let Some(n) = lock(&shared.notifier).as_ref() {
                     n(Notice::Status(&snapshot));
                 }
+                if shared.cancel.load(Ordering::SeqCst) {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
             },
         );
+        self.shared.cancel.store(false, Ordering::SeqCst);
         let finished = Instant::now();
         self.last_attempt = Some(finished);
         let summary = store.sync_summary().ok();
@@ -641,6 +709,27 @@ impl Worker {
                     lock(&self.shared.control).joining = false;
                     self.store = None;
                 }
+            }
+            Err(SyncError::Cancelled) => {
+                tracing::info!(joining, "sync stopped by the user");
+                // Not a failure: no retry sooner than the usual interval, and a stopped join
+                // waits for the user.
+                self.next_retry = None;
+                self.waiting_since = Some(finished);
+                if joining {
+                    lock(&self.shared.control).held = true;
+                }
+                let e = sync_error(SyncError::Cancelled);
+                self.update(|s| {
+                    // The progress stays: what had been sent or received when it stopped.
+                    s.state = SyncState::Idle;
+                    s.last_error = Some(e.message.clone());
+                    s.last_error_code = Some(e.code.clone());
+                    if let Some(summary) = &summary {
+                        s.pending = summary.pending;
+                        s.last_synced_at = summary.last_synced_at.clone();
+                    }
+                });
             }
             Err(e) => {
                 let offline = matches!(e, SyncError::Unreachable(_));

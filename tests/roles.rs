@@ -116,6 +116,7 @@ const TABLE: &[(&str, Who)] = &[
     ("restore_backup", Owner),
     ("sync_status", SignedIn),
     ("sync_now", Clerk),
+    ("cancel_sync", Clerk),
     ("list_sync_conflicts", Clerk),
     ("list_sync_overwrites", Clerk),
     ("keep_sync_overwrite", Manager),
@@ -124,6 +125,7 @@ const TABLE: &[(&str, Who)] = &[
     ("sync_disconnect", Owner),
     // Only on a database without companies: here every caller is told so.
     ("join_shop", Anyone),
+    ("discard_join", Anyone),
     // Last: it ends the session (the test signs in again after it).
     ("sign_out", Anyone),
 ];
@@ -467,7 +469,7 @@ impl Fixture {
             // Not a StockFlow database: refused after the role check (a successful restore
             // would replace the fixture).
             "restore_backup" => json!({"path": self.import_folder(tag).join("companies.csv").display().to_string()}),
-            "sync_status" | "sync_now" | "sync_disconnect" => json!({}),
+            "sync_status" | "sync_now" | "cancel_sync" | "sync_disconnect" | "discard_join" => json!({}),
             "list_sync_conflicts" => json!({"companyId": c}),
             "list_sync_overwrites" => json!({"companyId": c}),
             "keep_sync_overwrite" => json!({"id": "no-such-note"}),
@@ -488,6 +490,8 @@ fn expected_refusal(cmd: &str) -> Option<&'static str> {
         "restore_backup" => Some("validation"),
         "sync_connect" => Some("server_unreachable"),
         "join_shop" => Some("conflict"),
+        // The test's database made its shop: it is never emptied.
+        "discard_join" => Some("conflict"),
         // Nothing to keep on the test's database: the check passed, the input was refused.
         "keep_sync_overwrite" => Some("not_found"),
         "keep_sync_conflict" => Some("validation"),

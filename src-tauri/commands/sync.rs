@@ -8,7 +8,7 @@ use stockflow_core::*;
 use tauri::State;
 
 use crate::ipc::IpcError;
-use crate::sync::{verify_login, SyncConnectInput, SyncService, SyncStatus};
+use crate::sync::{verify_login, SyncConnectInput, SyncService, SyncState, SyncStatus};
 use crate::AppState;
 
 type Reply<T> = Result<T, IpcError>;
@@ -29,12 +29,52 @@ pub fn sync_status(state: State<'_, AppState>, sync: State<'_, SyncService>) -> 
     Ok(sync.status())
 }
 
-/// Sync now (any role may): the worker starts at once, the answer does not wait for it.
+/// Sync now (any role may; anyone while a join brings the shop down, which this continues
+/// after a stop): the worker starts at once, the answer does not wait for it.
 #[tauri::command]
 pub fn sync_now(state: State<'_, AppState>, sync: State<'_, SyncService>) -> Reply<SyncStatus> {
-    state.with(|s| s.sync_summary())?;
+    if !sync.status().joining {
+        state.with(|s| s.sync_summary())?;
+    }
     sync.set_actor(state.with(|s| Ok(s.actor_if_signed_in()))?);
     sync.kick();
+    Ok(sync.status())
+}
+
+/// Stops the sync that is running after its current batch (whoever may sync may stop it, and
+/// anyone while a join brings the shop down). What was sent or received stays; a stopped join
+/// waits until the user joins again or starts over.
+#[tauri::command]
+pub fn cancel_sync(state: State<'_, AppState>, sync: State<'_, SyncService>) -> Reply<SyncStatus> {
+    if !sync.status().joining {
+        state.with(|s| s.sync_summary())?;
+    }
+    sync.cancel();
+    Ok(sync.status())
+}
+
+/// A join stopped half way, started over: the database is empty again, as at the first run
+/// (refused when anything in it was made here; see `Store::discard_join`).
+#[tauri::command]
+pub fn discard_join(state: State<'_, AppState>, sync: State<'_, SyncService>) -> Reply<SyncStatus> {
+    let status = sync.status();
+    if status.state == SyncState::Syncing {
+        return Err(IpcError::from(Error::Refused {
+            field: "server".into(),
+            reason: "The shop is still coming down: stop it first.".into(),
+        }));
+    }
+    state.with(|s| s.discard_join())?;
+    let ended = status
+        .server_url
+        .zip(status.account)
+        .map(|(server_url, account)| SyncConnection {
+            server_url,
+            account,
+            connected_at: String::new(),
+        });
+    sync.discarded();
+    sync.forget_password(ended.as_ref());
     Ok(sync.status())
 }
 
@@ -49,7 +89,11 @@ pub async fn sync_connect(
 ) -> Reply<SyncStatus> {
     let actor = state.with(|s| Ok(s.actor_if_signed_in()))?;
     let connection = connect(state.db_path.clone(), actor.clone(), input.clone(), false).await?;
-    sync.keep_password(&connection.server_url, &connection.account, input.password.expose());
+    sync.keep_password(
+        &connection.server_url,
+        &connection.account,
+        input.password.expose(),
+    );
     sync.set_actor(actor);
     sync.kick();
     Ok(sync.status())
@@ -65,7 +109,11 @@ pub async fn join_shop(
 ) -> Reply<SyncStatus> {
     let actor = state.with(|s| Ok(s.actor_if_signed_in()))?;
     let connection = connect(state.db_path.clone(), actor.clone(), input.clone(), true).await?;
-    sync.keep_password(&connection.server_url, &connection.account, input.password.expose());
+    sync.keep_password(
+        &connection.server_url,
+        &connection.account,
+        input.password.expose(),
+    );
     sync.set_actor(actor);
     sync.kick_join();
     Ok(sync.status())
@@ -87,7 +135,11 @@ async fn connect(
             server_url: input.server_url.clone(),
             account: input.account.clone(),
         })?;
-        verify_login(&checked.server_url, &checked.account, input.password.expose())?;
+        verify_login(
+            &checked.server_url,
+            &checked.account,
+            input.password.expose(),
+        )?;
         Ok(store.connect_sync(&checked)?)
     })
     .await

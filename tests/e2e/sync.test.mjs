@@ -3,11 +3,14 @@
 // connected to it in Settings > Sync, a second laptop played by stockflow-cli on its own
 // database, a sale on each side seen on the other, the same SKU created on both resolved in the
 // window's Conflicts screen and seen resolved on the laptop, and the server killed: the window
-// says so in words, keeps selling, and catches up when the server is back.
+// says so in words, keeps selling, and catches up when the server is back. And a new install
+// joining a shop in the window: the download stopped half way, started over, stopped again
+// and continued to the end.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -113,6 +116,87 @@ class Laptop {
     const page = this.cli(['product', 'list', '--company', COMPANY]);
     return (Array.isArray(page) ? page : page.items).map((p) => p.sku).sort();
   }
+}
+
+/**
+ * Between the app and the server: forwards everything, but can hold pull requests from a
+ * given one on until released, so a test acts while a join is known to be half way.
+ */
+class HoldingProxy {
+  constructor(target) {
+    this.target = new URL(target);
+    this.pulls = 0;
+    this.holdFrom = null;
+    this.held = [];
+    this.onHeld = null;
+  }
+
+  async start() {
+    this.server = http.createServer((req, res) => this.#forward(req, res));
+    await new Promise((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${this.server.address().port}`;
+    return this;
+  }
+
+  /** Holds the `n`-th pull from now and every one after it; resolves when the first is held. */
+  holdPull(n) {
+    this.holdFrom = this.pulls + n;
+    return new Promise((resolve) => (this.onHeld = resolve));
+  }
+
+  release() {
+    this.holdFrom = null;
+    for (const go of this.held.splice(0)) go();
+  }
+
+  #forward(req, res) {
+    const go = () => {
+      const upstream = http.request(
+        { host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    if (req.url.startsWith('/v1/pull')) {
+      this.pulls += 1;
+      if (this.holdFrom !== null && this.pulls >= this.holdFrom) {
+        this.held.push(go);
+        this.onHeld?.();
+        this.onHeld = null;
+        return;
+      }
+    }
+    go();
+  }
+
+  close() {
+    this.release();
+    this.server.closeAllConnections();
+    this.server.close();
+  }
+}
+
+/** An interchange folder of one company with `n` products, each with stock in Main. */
+async function shopFolder(dir, n) {
+  const rows = (header, lines) => [header, ...lines].join('\n') + '\n';
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  const files = {
+    'companies.csv': rows('id,name', [`1,${COMPANY}`]),
+    'warehouses.csv': rows('id,company_id,name', ['1,1,Main']),
+    'product_types.csv': rows('product_type,default_threshold', ['standard,5']),
+    'products.csv': rows('id,company_id,sku,name,price,product_type', ids.map((i) => `${i},1,SKU-${i},Product ${i},${i % 50}.25,standard`)),
+    'inventory.csv': rows('product_id,warehouse_id,quantity', ids.map((i) => `${i},1,${i % 17}`)),
+    'suppliers.csv': rows('id,company_id,name,contact_email', []),
+    'product_suppliers.csv': rows('product_id,supplier_id,lead_time_days,unit_cost,is_preferred', []),
+    'thresholds.csv': rows('product_id,warehouse_id,threshold', []),
+    'sales.csv': rows('id,product_id,warehouse_id,quantity,sold_at', []),
+  };
+  await fsp.mkdir(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) await fsp.writeFile(path.join(dir, name), text);
 }
 
 async function shoot(app, name, testId) {
@@ -438,4 +522,79 @@ appTest(
     }
   },
   { timeout: 300_000 },
+);
+
+appTest(
+  'sync: a new install joins a shop in the window; the download is stopped half way, started over, stopped again and continued',
+  async (app) => {
+    const server = await new SyncServer().start();
+    const proxy = await new HoldingProxy(server.url).start();
+    const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'stockflow-e2e-shop-'));
+    try {
+      // The shop, made on another computer and synced: 1,200 products with stock and an owner
+      // (about 2,400 changes: five pages of 500).
+      const shop = new Laptop(dir);
+      await shopFolder(path.join(dir, 'import'), 1200);
+      shop.cli(['import', path.join(dir, 'import')], { user: false });
+      run(shop.bin, ['--db', shop.db, '--json', 'user', 'add', '--company', COMPANY, '--email', OWNER.email, '--name', OWNER.name, '--role', 'owner'], {
+        STOCKFLOW_NEW_PASSWORD: OWNER.password,
+        STOCKFLOW_DB: '',
+      });
+      shop.sync(server);
+
+      const windowCompanies = () => {
+        const out = spawnSync(shop.bin, ['--db', app.dbPath, '--json', 'company', 'list'], { encoding: 'utf8', env: { ...process.env, STOCKFLOW_DB: '' } });
+        return { status: out.status, companies: out.status === 0 ? JSON.parse(out.stdout) : out.stdout };
+      };
+      const join = async () => {
+        await app.fill('join-server', proxy.url);
+        await app.fill('join-account', ACCOUNT);
+        await app.fill('join-password', SYNC_PASSWORD);
+        const held = proxy.holdPull(2);
+        await app.click('join-submit');
+        await held;
+        await app.waitForText('join-progress', (t) => /Receiving changes: 500\b/.test(t), { timeout: 15_000 });
+      };
+      const cancel = async () => {
+        await app.click('join-cancel');
+        await app.waitForText('join-cancel', 'Stopping…');
+        proxy.release();
+        await app.waitForText('join-stopped', (t) => /^Stopped\.\s+1\D?000 changes \([\d.,]+ [KM]B\) arrived and are kept on this computer\./.test(t), { timeout: 15_000 });
+      };
+
+      // First run: join instead of setting up, and stop when the second page is on its way.
+      await app.click('setup-join', { timeout: 30_000 });
+      await join();
+      await shoot(app, '8-join-progress', 'join');
+      await cancel();
+      await shoot(app, '9-join-stopped', 'join');
+
+      // Start over: this computer is empty again (no company, no user: a first run).
+      await app.click('join-start-over');
+      await app.el('join-submit');
+      assert.equal(await (await app.el('join-password')).property('value'), '', 'the password is asked again');
+      assert.deepEqual(windowCompanies(), { status: 0, companies: [] }, 'nothing of the half shop is left');
+
+      // Join again, stop again, then continue: the whole shop comes down and its owner signs in.
+      await join();
+      await cancel();
+      await app.click('join-continue');
+      await app.waitForText('signin-form', (t) => t.length > 0, { timeout: 60_000 });
+      await app.signIn(OWNER);
+      await app.el('nav-products', { timeout: 15_000 });
+      const inWindow = JSON.parse(
+        run(shop.bin, ['--db', app.dbPath, '--json', '--user', OWNER.email, 'stock', '--company', COMPANY, '--sku', 'SKU-1199'], {
+          STOCKFLOW_PASSWORD: OWNER.password,
+          STOCKFLOW_DB: '',
+        }),
+      );
+      const rows = Array.isArray(inWindow) ? inWindow : inWindow.rows ?? inWindow.items;
+      assert.equal(rows.find((r) => r.sku === 'SKU-1199')?.on_hand, 1199 % 17, 'the whole shop came down, to its last pages');
+    } finally {
+      proxy.close();
+      await server.kill();
+      await fsp.rm(dir, { recursive: true, force: true });
+    }
+  },
+  { timeout: 240_000, setup: false },
 );

@@ -1,6 +1,8 @@
 //! `stockflow-cli sync --server URL --account EMAIL` (DESIGN §8): push this device's changes,
 //! then pull the others'. With `--json`: `{"pushed","pulled","conflicts":[..]}`.
 
+use std::ops::ControlFlow;
+
 use clap::Args;
 use stockflow_core::Store;
 use stockflow_sync_client::{Progress, SyncError};
@@ -42,6 +44,7 @@ pub fn run(store: &mut Store, args: SyncArgs, out: &Out) -> Result<(), SyncError
                 ),
                 Progress::Pulled { done, .. } => bar.show(&format!("received {done}"), 1, 1),
             }
+            ControlFlow::Continue(())
         });
     if shown {
         bar.finish();

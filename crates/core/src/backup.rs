@@ -31,6 +31,18 @@ use crate::auth::Action;
 use crate::db::{schema_version, Store};
 use crate::error::{Error, Result};
 
+/// A private file beside `database` (same folder, so the same disk and permissions).
+fn staging_path(database: &Path, purpose: &str) -> PathBuf {
+    let folder = database
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    folder.join(format!(
+        ".stockflow-{purpose}-{}.db",
+        uuid::Uuid::now_v7().simple()
+    ))
+}
+
 /// Pages copied per step of a backup (4 KiB pages: 1 MiB), between progress reports.
 const PAGES_PER_STEP: i32 = 256;
 /// Automatic backups kept: the newest daily ones, and weekly ones before them.
@@ -494,17 +506,35 @@ impl Store {
                 "That is the database in use: choose a backup of it instead.",
             ));
         }
-        let folder = self
-            .path()
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .to_path_buf();
-        let staging = folder.join(format!(
-            ".stockflow-restore-{}.db",
-            uuid::Uuid::now_v7().simple()
-        ));
+        let staging = staging_path(self.path(), "restore");
         let result = self.restore_through(file, &staging);
+        remove_db_files(&staging);
+        result
+    }
+
+    /// Copies `staged` into the live database through the backup API (under SQLite's locks:
+    /// another process never reads half a file) and reopens this store on it.
+    fn overwrite_with(&mut self, staged: Connection) -> Result<()> {
+        {
+            let backup = Backup::new(&staged, &mut self.conn)?;
+            backup.run_to_completion(PAGES_PER_STEP, Duration::from_millis(5), None)?;
+        }
+        drop(staged);
+        let path = self.path().to_path_buf();
+        *self = Store::open(&path)?;
+        Ok(())
+    }
+
+    /// Makes the live database a new, empty one (all migrations, no data, a new device id),
+    /// through a staging file beside it. The caller has checked that nothing is lost.
+    pub(crate) fn overwrite_with_empty(&mut self) -> Result<()> {
+        let staging = staging_path(self.path(), "empty");
+        let result = (|| {
+            let mut fresh = Store::open(&staging)?;
+            fresh.settle_device()?;
+            drop(fresh);
+            self.overwrite_with(Connection::open(&staging)?)
+        })();
         remove_db_files(&staging);
         result
     }
@@ -529,13 +559,7 @@ impl Store {
         copy_database(self.path(), &previous_path, &mut |_| {})?;
         let previous = file_info(&previous_path, BackupKind::BeforeRestore, now)?;
 
-        {
-            let backup = Backup::new(&staged, &mut self.conn)?;
-            backup.run_to_completion(PAGES_PER_STEP, Duration::from_millis(5), None)?;
-        }
-        drop(staged);
-        let path = self.path().to_path_buf();
-        *self = Store::open(&path)?;
+        self.overwrite_with(staged)?;
         tracing::info!(from = %file.display(), device_id = %self.device_id(), "database restored");
         Ok(RestoreSummary {
             restored_from: resolved(file).display().to_string(),

@@ -237,6 +237,73 @@ fn a_new_device_joins_a_shop_whose_users_arrive_with_it() {
     );
 }
 
+/// A join stopped half way ("Cancel" on the join screen) can be started over: the laptop's
+/// database is empty again, a new device without a connection, and the next join brings the
+/// whole shop. A database holding anything made on it is refused and keeps everything.
+#[test]
+fn a_join_stopped_half_way_starts_over_from_an_empty_database() {
+    let mut shop = shop_with_users();
+    sign_in(&mut shop.store, "owner@shop.test", "owner-password");
+    let page = pages(shop.store.sync_outgoing(10_000).unwrap(), 1);
+    let half = page.len() / 2;
+    let last = page.len() as i64;
+
+    let mut laptop = Fixture::new();
+    laptop.store.start_join().unwrap();
+    laptop
+        .store
+        .connect_sync(&connection(
+            "https://sync.example.com",
+            "wrong-shop@example.com",
+        ))
+        .unwrap();
+    laptop
+        .store
+        .sync_apply(&shop.company, &page[..half], half as i64, "epoch-1", &[])
+        .unwrap();
+    let first_device = laptop.store.device_id().to_owned();
+
+    // The app restarted, nobody signed in (the users may not have arrived yet).
+    let mut store = Store::open(&laptop.path).unwrap();
+    store.discard_join().unwrap();
+    assert_ne!(store.device_id(), first_device, "a new device");
+    assert_eq!(store.sync_connection().unwrap(), None);
+    assert_eq!(
+        store.list_companies().unwrap(),
+        vec![],
+        "nothing of the half shop"
+    );
+    assert!(
+        store.auth_status().unwrap().setup_required,
+        "a first run again"
+    );
+    assert_eq!(
+        store.discard_join().unwrap_err().code(),
+        "conflict",
+        "nothing to start over"
+    );
+
+    // Joining again brings the whole shop, whose users then sign in.
+    store.start_join().unwrap();
+    store
+        .connect_sync(&connection("https://sync.example.com", "shop@example.com"))
+        .unwrap();
+    store
+        .sync_apply(&shop.company, &page, last, "epoch-1", &[])
+        .unwrap();
+    let mut store = Store::open(&laptop.path).unwrap();
+    sign_in(&mut store, "clerk@shop.test", "password-of-user");
+    assert_eq!(store.list_companies().unwrap()[0].name, "Harbour");
+
+    // The shop's own database made everything it holds: it is never emptied.
+    shop.store
+        .connect_sync(&connection("https://sync.example.com", "shop@example.com"))
+        .unwrap();
+    assert_eq!(shop.store.discard_join().unwrap_err().code(), "conflict");
+    assert_eq!(shop.store.list_companies().unwrap()[0].name, "Harbour");
+    assert!(shop.store.sync_connection().unwrap().is_some());
+}
+
 fn product(store: &mut Store, company: &str, warehouse: &str, sku: &str, stock: i64) -> String {
     store
         .create_product(

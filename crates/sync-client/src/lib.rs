@@ -6,6 +6,7 @@
 
 use std::io::{Read, Write};
 use std::net::IpAddr;
+use std::ops::ControlFlow;
 use std::time::Duration;
 
 use serde::de::DeserializeOwned;
@@ -34,6 +35,9 @@ pub enum SyncError {
     Protocol(String),
     #[error(transparent)]
     Local(#[from] stockflow_core::Error),
+    /// Stopped by the caller between two batches: what was sent or applied stays.
+    #[error("stopped: what was already sent or received is kept")]
+    Cancelled,
 }
 
 impl SyncError {
@@ -45,6 +49,7 @@ impl SyncError {
             SyncError::Refused { code, .. } => code.clone(),
             SyncError::Protocol(_) => "server_protocol".into(),
             SyncError::Local(e) => e.code().into(),
+            SyncError::Cancelled => "cancelled".into(),
         }
     }
 }
@@ -247,13 +252,15 @@ fn read_json<T: DeserializeOwned>(
 
 /// One whole sync: push everything waiting, then pull every company this device keeps (or,
 /// on a database without companies, every company the account may sync: a new laptop joining
-/// the shop).
+/// the shop). `progress` is told after each batch sent or page applied (each in its own
+/// transaction); answering `Break` stops the sync there with [`SyncError::Cancelled`], and the
+/// next sync goes on from where this one stopped.
 pub fn sync(
     store: &mut Store,
     server: &str,
     account: &str,
     password: &str,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<SyncReport, SyncError> {
     let mut client = Client::new(server)?;
     let login = client.login(account, password)?;
@@ -289,7 +296,7 @@ fn push_all(
     store: &mut Store,
     client: &Client,
     report: &mut SyncReport,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<(), SyncError> {
     let mut reminted = false;
     loop {
@@ -302,10 +309,14 @@ fn push_all(
                 let ids: Vec<String> = answer.accepted.into_iter().map(|a| a.change_id).collect();
                 report.pushed += ids.len();
                 store.sync_acknowledge(&ids)?;
-                progress(Progress::Pushed {
+                if progress(Progress::Pushed {
                     done: report.pushed,
                     waiting: store.sync_pending()? as usize,
-                });
+                })
+                .is_break()
+                {
+                    return Err(SyncError::Cancelled);
+                }
             }
             // The server holds other changes under this device's id and numbers (a copied
             // database, a restored backup): send what is waiting again as a new device.
@@ -326,7 +337,7 @@ fn pull_company(
     client: &Client,
     company: &str,
     report: &mut SyncReport,
-    progress: &mut dyn FnMut(Progress),
+    progress: &mut dyn FnMut(Progress) -> ControlFlow<()>,
 ) -> Result<(), SyncError> {
     let mut cursor = store.sync_cursor(company)?;
     loop {
@@ -342,15 +353,18 @@ fn pull_company(
             store.sync_apply(company, &page.changes, page.next_after, &page.epoch, &[])?;
         report.pulled += page.changes.len();
         report.from_others += page.changes.len().saturating_sub(applied.own as usize);
-        progress(Progress::Pulled {
+        let answer = progress(Progress::Pulled {
             done: report.pulled,
             at: page.next_after,
             bytes: client.received_bytes(),
         });
-        cursor = store.sync_cursor(company)?;
         if !page.has_more {
             return Ok(());
         }
+        if answer.is_break() {
+            return Err(SyncError::Cancelled);
+        }
+        cursor = store.sync_cursor(company)?;
     }
 }
 

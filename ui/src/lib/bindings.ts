@@ -630,5 +630,5 @@ export const LEAST_ROLE = {
 } as const satisfies Record<string, Role>;
 export type CoreAction = keyof typeof LEAST_ROLE;
 /** Every code a refused command can answer with. */
-export const IPC_ERROR_CODES = ["validation", "not_found", "conflict", "insufficient_stock", "confirmation_required", "forbidden", "unauthenticated", "sign_in_failed", "throttled", "database_too_new", "busy", "read_only", "internal", "server_unreachable", "server_refused", "server_protocol"] as const;
+export const IPC_ERROR_CODES = ["validation", "not_found", "conflict", "insufficient_stock", "confirmation_required", "forbidden", "unauthenticated", "sign_in_failed", "throttled", "database_too_new", "busy", "read_only", "internal", "server_unreachable", "server_refused", "server_protocol", "cancelled"] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];

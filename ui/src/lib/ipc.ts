@@ -221,10 +221,12 @@ import type { SyncConflict, SyncConnectInput, SyncStatus } from "./bindings";
 export const syncStatus = () => call<SyncStatus>("sync_status");
 /** Starts a sync at once (any role); the answer does not wait for it to finish. */
 export const syncNow = () => call<SyncStatus>("sync_now");
+export const cancelSync = () => call<SyncStatus>("cancel_sync");
 /** Owners: tries the account on the server, saves the connection, then pushes the shop. */
 export const syncConnect = (input: SyncConnectInput) => call<SyncStatus>("sync_connect", { input });
 /** First run: brings a shop down from its server into this empty database. */
 export const joinShop = (input: SyncConnectInput) => call<SyncStatus>("join_shop", { input });
+export const discardJoin = () => call<SyncStatus>("discard_join");
 /** Owners: stops syncing; local data and the changes waiting stay. */
 export const syncDisconnect = () => call<SyncStatus>("sync_disconnect");
 export const listSyncConflicts = (companyId: string) =>

@@ -154,6 +154,36 @@ impl Store {
         Ok(ended)
     }
 
+    /// Starts a join over (issue #13): a database part way through bringing a shop down from
+    /// its server (the join stopped, or the wrong shop) becomes an empty new one again, without
+    /// a connection, ready for "set up a new shop" or another join. Allowed, signed in or not as
+    /// at the first run, only while nothing in it was made here: no change waiting or ever
+    /// sent, no import, so everything it holds is still on the server. Anything else is
+    /// refused (`conflict`) and nothing changes.
+    pub fn discard_join(&mut self) -> Result<()> {
+        if read_connection(&self.conn)?.is_none() {
+            return Err(Error::Refused {
+                field: "server".to_owned(),
+                reason: "This database is not bringing a shop down from a server.".to_owned(),
+            });
+        }
+        let made_here: i64 = self.conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM outbox_ranges)
+                  + (SELECT COUNT(*) FROM sync_device_seq) + (SELECT COUNT(*) FROM pending_imports)",
+            [],
+            |r| r.get(0),
+        )?;
+        if made_here > 0 {
+            return Err(Error::Refused {
+                field: "server".to_owned(),
+                reason: "This database holds work made on this computer: it cannot be started over. Sign in and sync it instead.".to_owned(),
+            });
+        }
+        self.overwrite_with_empty()?;
+        tracing::info!(device_id = %self.device_id(), "the join was discarded: the database is empty again");
+        Ok(())
+    }
+
     /// The connection, the changes waiting and the last sync time, in one read.
     pub fn sync_summary(&self) -> Result<SyncSummary> {
         self.authorize_anywhere(Action::Sync)?;
