@@ -4,8 +4,8 @@
 // database, a sale on each side seen on the other, the same SKU created on both resolved in the
 // window's Conflicts screen and seen resolved on the laptop, and the server killed: the window
 // says so in words, keeps selling, and catches up when the server is back. And a new install
-// joining a shop in the window: the download stopped half way, started over, stopped again
-// and continued to the end.
+// joining a shop in the window: the download stopped half way, started over, stopped again,
+// continued, the app closed part way, and the join taken up again at the next start.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -525,7 +525,7 @@ appTest(
 );
 
 appTest(
-  'sync: a new install joins a shop in the window; the download is stopped half way, started over, stopped again and continued',
+  'sync: a new install joins a shop in the window; the download is stopped, started over, stopped, continued, and taken up again after a restart',
   async (app) => {
     const server = await new SyncServer().start();
     const proxy = await new HoldingProxy(server.url).start();
@@ -575,10 +575,25 @@ appTest(
       assert.equal(await (await app.el('join-password')).property('value'), '', 'the password is asked again');
       assert.deepEqual(windowCompanies(), { status: 0, companies: [] }, 'nothing of the half shop is left');
 
-      // Join again, stop again, then continue: the whole shop comes down and its owner signs in.
+      // Join again, stop again, continue, and close StockFlow while the fourth page is on
+      // its way: the next start goes on with the join (no new shop over half of this one).
       await join();
       await cancel();
+      const fourth = proxy.holdPull(2);
       await app.click('join-continue');
+      await fourth;
+      // (the count is this run's: the third page is its first)
+      await app.waitForText('join-progress', (t) => /Receiving changes: 500\b/.test(t), { timeout: 15_000 });
+      await app.restart({ signIn: false });
+      proxy.release();
+      await app.el('join-resumed', { timeout: 30_000 });
+      await app.waitFor(async () => (await (await app.el('join-server')).property('value')) === proxy.url, {
+        message: "the address to be this computer's connection",
+      });
+      assert.equal(await (await app.el('join-account')).property('value'), ACCOUNT);
+      await shoot(app, '10-join-resumed', 'join');
+      await app.fill('join-password', SYNC_PASSWORD);
+      await app.click('join-submit');
       await app.waitForText('signin-form', (t) => t.length > 0, { timeout: 60_000 });
       await app.signIn(OWNER);
       await app.el('nav-products', { timeout: 15_000 });

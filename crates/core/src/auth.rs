@@ -847,6 +847,7 @@ impl Store {
             setup_required,
             user,
             idle_lock_minutes: idle_lock_minutes(&self.conn)?,
+            join_unfinished: self.join_unfinished()?,
         })
     }
 
@@ -855,6 +856,12 @@ impl Store {
     pub fn setup_owner(&mut self, input: &SetupOwner) -> Result<User> {
         if users_exist(&self.conn)? {
             return Err(setup_done());
+        }
+        if self.join_unfinished()? {
+            return Err(Error::Refused {
+                field: "email".to_owned(),
+                reason: "Part of a shop is on this computer from a join that did not finish: continue the join, or start it over first.".to_owned(),
+            });
         }
         let v = ValidUser::parse(&input.name, &input.email, input.password.expose())?;
         let hash = hash_password(input.password.expose())?;

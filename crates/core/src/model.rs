@@ -1192,6 +1192,9 @@ pub struct AuthStatus {
     pub user: Option<User>,
     /// Minutes without activity before the session locks; 0 means never.
     pub idle_lock_minutes: u32,
+    /// Part of a shop came down from a server and the join has not finished: the first run
+    /// offers to continue it or start over (see `Store::start_join`).
+    pub join_unfinished: bool,
 }
 
 /// A password as typed: read from a plain JSON string, never serialized back, and printed by

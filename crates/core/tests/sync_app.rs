@@ -304,6 +304,69 @@ fn a_join_stopped_half_way_starts_over_from_an_empty_database() {
     assert!(shop.store.sync_connection().unwrap().is_some());
 }
 
+/// A join that stopped part way (the app closed, or Cancel) is remembered by the device:
+/// the first run goes on with it instead of setting up a new shop over the half that came
+/// down, joining may start again although a company is here, and only the end of the join
+/// forgets it.
+#[test]
+fn a_join_that_did_not_finish_is_remembered_until_it_does() {
+    let mut shop = shop_with_users();
+    sign_in(&mut shop.store, "owner@shop.test", "owner-password");
+    let page = pages(shop.store.sync_outgoing(10_000).unwrap(), 1);
+    // The company came down, its users not yet.
+    let half = 1;
+
+    let mut laptop = Fixture::new();
+    laptop.store.start_join().unwrap();
+    assert!(
+        !laptop.store.auth_status().unwrap().join_unfinished,
+        "nothing came down yet"
+    );
+    laptop
+        .store
+        .sync_apply(&shop.company, &page[..half], half as i64, "epoch-1", &[])
+        .unwrap();
+
+    // The app restarts.
+    let mut store = Store::open(&laptop.path).unwrap();
+    let status = store.auth_status().unwrap();
+    assert!(
+        status.join_unfinished && status.setup_required,
+        "{status:?}"
+    );
+    let refused = store
+        .setup_owner(&SetupOwner {
+            name: "Someone".into(),
+            email: "someone@example.com".into(),
+            password: "a long password".into(),
+        })
+        .unwrap_err();
+    assert_eq!(refused.code(), "conflict");
+    assert!(
+        refused.to_string().contains("join"),
+        "no new shop over half of another: {refused}"
+    );
+    store.start_join().expect("the join goes on");
+
+    store
+        .sync_apply(
+            &shop.company,
+            &page[half..],
+            page.len() as i64,
+            "epoch-1",
+            &[],
+        )
+        .unwrap();
+    store.finish_join().unwrap();
+    let store = Store::open(&laptop.path).unwrap();
+    assert!(!store.auth_status().unwrap().join_unfinished);
+    assert_eq!(
+        store.start_join().unwrap_err().code(),
+        "conflict",
+        "a joined shop syncs as itself"
+    );
+}
+
 fn product(store: &mut Store, company: &str, warehouse: &str, sku: &str, stock: i64) -> String {
     store
         .create_product(

@@ -267,13 +267,18 @@ pub fn sync(
     let mut report = SyncReport::default();
 
     let local: Vec<String> = store.list_companies()?.into_iter().map(|c| c.id).collect();
-    let companies: Vec<String> = if local.is_empty() {
+    // A new device joining (or going on with a join that stopped, perhaps between two
+    // companies) pulls every company the account syncs.
+    let joining = local.is_empty() || store.join_marked()?;
+    let companies: Vec<String> = if joining {
         store.start_join()?;
-        login
-            .companies
-            .iter()
-            .map(|c| c.company_id.clone())
-            .collect()
+        let mut all = local;
+        for c in &login.companies {
+            if !all.contains(&c.company_id) {
+                all.push(c.company_id.clone());
+            }
+        }
+        all
     } else {
         local
     };
@@ -288,6 +293,9 @@ pub fn sync(
     }
     for company in &companies {
         report.conflicts.extend(store.sync_conflicts(company)?);
+    }
+    if joining {
+        store.finish_join()?;
     }
     Ok(report)
 }

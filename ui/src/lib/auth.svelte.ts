@@ -103,6 +103,8 @@ class Auth {
   loadError = $state<unknown>(null);
   user = $state<User | null>(null);
   idleLockMinutes = $state(0);
+  /** Part of a shop came down and the join did not finish: the first run goes on with it. */
+  joinUnfinished = $state(false);
   /** Set when the session ended without the user signing out (idle lock, expired session). */
   lock = $state<Lock | null>(null);
   /**
@@ -180,6 +182,7 @@ class Auth {
 
   #apply(status: AuthStatus) {
     this.idleLockMinutes = status.idle_lock_minutes;
+    this.joinUnfinished = status.join_unfinished;
     if (status.setup_required) {
       this.user = null;
       this.state = "setup";

@@ -67,7 +67,12 @@ user: User | null,
 /**
  * Minutes without activity before the session locks; 0 means never.
  */
-idle_lock_minutes: number, };
+idle_lock_minutes: number, 
+/**
+ * Part of a shop came down from a server and the join has not finished: the first run
+ * offers to continue it or start over (see `Store::start_join`).
+ */
+join_unfinished: boolean, };
 export type BackupFile = { path: string, file_name: string, 
 /**
  * When it was taken (RFC 3339, UTC).

@@ -23,6 +23,9 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::model::{SyncApplied, SyncConflict, SyncConflictProduct, SyncCursor};
 
+/// The device setting that says a join has started and not finished (local, never synced).
+const JOIN_KEY: &str = "sync_join_unfinished";
+
 impl Store {
     /// Sync runs as the signed-in user (any role: a clerk's sales must reach the others), in setup mode, or while this
     /// database joins a shop (the users arrive with the shop: nobody can sign in before).
@@ -39,20 +42,58 @@ impl Store {
         Ok(())
     }
 
-    /// Marks this database as a new device joining a shop from the server: allowed only while
-    /// it holds no company. Sync may then run without a local user until this store closes.
+    /// Marks this database as a new device joining a shop from the server: allowed while it
+    /// holds no company, or while an earlier join of it has not finished (stopped, or the app
+    /// closed part way). Sync may then run without a local user until this store closes, and
+    /// the device settings remember the join until [`Store::finish_join`], so a join stopped
+    /// between two companies brings the second one down when it goes on, even after a restart.
     pub fn start_join(&self) -> Result<()> {
-        let companies: i64 = self
-            .conn
-            .query_row("SELECT COUNT(*) FROM companies", [], |r| r.get(0))?;
-        if companies > 0 {
+        if self.companies_here()? > 0 && !self.join_marked()? {
             return Err(Error::Refused {
                 field: "server".to_owned(),
                 reason: "This database already holds a shop: sign in to sync it.".to_owned(),
             });
         }
+        self.arm_busy_timeout();
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, '1') ON CONFLICT (key) DO NOTHING",
+            [JOIN_KEY],
+        )?;
         self.joining.set(true);
         Ok(())
+    }
+
+    /// A join brought everything the account syncs: the device settings forget it, and this
+    /// store syncs as whoever is signed in from now on.
+    pub fn finish_join(&self) -> Result<()> {
+        self.arm_busy_timeout();
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [JOIN_KEY])?;
+        self.joining.set(false);
+        Ok(())
+    }
+
+    /// A join was started here and has not finished (whatever arrived so far).
+    pub fn join_marked(&self) -> Result<bool> {
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM settings WHERE key = ?1", [JOIN_KEY], |_| {
+                Ok(())
+            })
+            .optional()?
+            .is_some())
+    }
+
+    /// Part of a shop came down and the rest has not: the first run offers to go on (or to
+    /// start over) instead of setting up a new shop over it.
+    pub fn join_unfinished(&self) -> Result<bool> {
+        Ok(self.join_marked()? && self.companies_here()? > 0)
+    }
+
+    fn companies_here(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM companies", [], |r| r.get(0))?)
     }
 
     /// The next changes to send, oldest first, at most `limit`: those sent before and not yet
