@@ -363,6 +363,17 @@ impl CellError {
     }
 }
 
+/// A wrapped spreadsheet cell (a quoted line break) is one line: its lines joined by a space,
+/// as the interchange import reads names.
+fn one_line(value: &str) -> String {
+    value
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn warehouses_of(conn: &Connection, company_id: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name FROM warehouses WHERE company_id = ?1 AND archived = 0 ORDER BY name",
@@ -441,6 +452,17 @@ fn read(
     })?;
     let mut csv = CsvFile::open("spreadsheet", BufReader::new(input), &[]).map_err(rename)?;
     let headers = csv.header().to_vec();
+    if headers.is_empty() {
+        return Err(Error::Import {
+            file: file_name.clone(),
+            line: 1,
+            column: "sku".into(),
+            source: Box::new(Error::validation(
+                "file",
+                "the file is empty: its first line names the columns (start from the template)",
+            )),
+        });
+    }
     let warehouses = warehouses_of(conn, company_id)?;
 
     // The mapping: given overrides first, then guesses; a field is taken by one column only.
@@ -594,7 +616,7 @@ fn read(
                         "name" => match validate::required(
                             "name",
                             "Product name",
-                            value,
+                            &one_line(value),
                             validate::MAX_NAME,
                         ) {
                             Ok(name) => input.name = name,
