@@ -475,11 +475,18 @@ fn the_interchange_imports_other_refusals_name_their_place_and_write_nothing() {
             .unwrap();
         let first = &preview.errors[0];
         assert_eq!(
-            format!("In {}, line {}, column {}", first.file, first.line, first.column),
+            format!(
+                "In {}, line {}, column {}",
+                first.file, first.line, first.column
+            ),
             place,
             "{what}: the preview marks the same cell"
         );
-        assert_eq!(snapshot(&fx.path), before, "{what}: a preview writes nothing");
+        assert_eq!(
+            snapshot(&fx.path),
+            before,
+            "{what}: a preview writes nothing"
+        );
     }
 }
 
