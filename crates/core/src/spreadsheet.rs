@@ -744,6 +744,18 @@ impl Store {
         String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
     }
 
+    /// Writes [`Store::spreadsheet_template`] to `path` (chosen in a save dialog, which has
+    /// asked about replacing a file already there).
+    pub fn save_spreadsheet_template(&self, company_id: &str, path: &Path) -> Result<()> {
+        let csv = self.spreadsheet_template(company_id)?;
+        std::fs::write(path, csv).map_err(|e| {
+            Error::validation(
+                "path",
+                format!("The template cannot be written to {}: {e}", path.display()),
+            )
+        })
+    }
+
     /// Reads and validates the whole file without writing: the mapping used, the first rows,
     /// and every bad cell.
     pub fn preview_spreadsheet(
@@ -752,7 +764,7 @@ impl Store {
         path: &Path,
         mapping: &[ColumnMapping],
     ) -> Result<SpreadsheetPreview> {
-        self.authorize(company_id, Action::EditCatalog)?;
+        self.authorize(company_id, Action::Import)?;
         crate::catalog::get_company(&self.conn, company_id)?;
         let r = read(&self.conn, company_id, path, mapping)?;
         let error_count = r.errors.len();
@@ -780,7 +792,7 @@ impl Store {
         mapping: &[ColumnMapping],
         dry_run: bool,
     ) -> Result<SpreadsheetSummary> {
-        self.authorize(company_id, Action::EditCatalog)?;
+        self.authorize(company_id, Action::Import)?;
         crate::catalog::get_company(&self.conn, company_id)?;
         let r = read(&self.conn, company_id, path, mapping)?;
         if let Some(field) = r.missing_fields.first() {
