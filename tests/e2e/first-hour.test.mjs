@@ -12,8 +12,15 @@ import path from 'node:path';
 
 import { appTest, artifactsDir, OWNER } from './harness.mjs';
 
-/** The screen as painted, in the light and the dark theme, then back to light. */
-async function shots(app, name) {
+/** The screen as painted, in the light and the dark theme, then back to light; `scrollTo` (a
+ *  data-testid) is brought into view first. */
+async function shots(app, name, scrollTo = null) {
+  if (scrollTo) {
+    await app.session.execute(
+      'document.querySelector(`[data-testid="${arguments[0]}"]`).scrollIntoView({ block: "center" });',
+      [scrollTo],
+    );
+  }
   fs.mkdirSync(artifactsDir, { recursive: true });
   for (const theme of ['light', 'dark']) {
     await app.session.execute('document.documentElement.dataset.theme = arguments[0];', [theme]);
@@ -173,8 +180,15 @@ appTest('first hour: products from a spreadsheet at the onboarding, a column map
     assert.match(errors[1], /^Line 3, column Main Store: /);
     assert.equal(await count(app, 'sheet-row'), 3, 'the first rows, the wrapped name on one line');
     assert.equal(await (await app.el('sheet-import')).isEnabled(), false, 'no import with a bad cell');
-    await shots(app, 'sheet-errors');
+    await shots(app, 'sheet-errors', 'sheet-rows');
     assert.equal(await productCount(app), 0, 'a preview writes nothing');
+
+    // Two columns for one field: said under the columns, which stay there to fix it.
+    await app.select('sheet-map-Notes', 'sku');
+    await app.waitForText('sheet-map-error', (t) => /two columns/i.test(t));
+    assert.equal(await (await app.el('sheet-import')).isEnabled(), false);
+    await app.select('sheet-map-Notes', '');
+    await app.waitFor(async () => (await count(app, 'sheet-map-error')) === 0, { message: 'the mapping error gone' });
 
     // Corrected in the spreadsheet: the same file previewed again keeps the chosen column.
     fs.writeFileSync(
