@@ -33,6 +33,7 @@ pub fn typescript() -> String {
         CountScope, CountStatus, CountSessionInput, CountSession, CountLine, ScanInput,
         CountReviewLine, UncountedProduct, CountReview, UncountedChoice, DueCount,
         AlertQuery, AlertSupplier, Alert, AlertPage, ImportSummary, ImportProgress,
+        ColumnMapping, CellError, SpreadsheetRow, SpreadsheetPreview, SpreadsheetSummary,
         AlertKey, DraftFromAlertsInput, SkipReason, SkippedAlert, DraftedOrders,
         ForecastQuery, StockoutForecast,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,

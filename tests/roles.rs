@@ -102,6 +102,12 @@ const TABLE: &[(&str, Who)] = &[
     ("create_company", Owner),
     ("update_company", Owner),
     ("import_dir", Owner),
+    // The template is the company's columns: whoever may read the company.
+    ("spreadsheet_template", Clerk),
+    ("save_spreadsheet_template", Clerk),
+    // Products from a spreadsheet: the same role as the interchange import.
+    ("preview_spreadsheet", Owner),
+    ("import_spreadsheet", Owner),
     ("list_users", Owner),
     ("add_user", Owner),
     ("set_user_disabled", Owner),
@@ -370,6 +376,17 @@ impl Fixture {
     }
 
     /// A folder in the CSV interchange format with one new company and nothing else.
+    /// A spreadsheet of one product whose SKU is new for each call.
+    fn spreadsheet(&self, tag: &str) -> PathBuf {
+        let path = self.dir.path().join(format!("sheet-{tag}.csv"));
+        std::fs::write(
+            &path,
+            format!("sku,name,price\nSHEET-{tag},Sheet {tag},1.00\n"),
+        )
+        .unwrap();
+        path
+    }
+
     fn import_folder(&self, tag: &str) -> PathBuf {
         let dir = self.dir.path().join(format!("import-{tag}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -451,6 +468,9 @@ impl Fixture {
             "create_company" => json!({"input": {"name": format!("Company {tag}")}}),
             "update_company" => json!({"id": c, "input": {"name": "Acme"}}),
             "import_dir" => json!({"dir": self.import_folder(tag).display().to_string()}),
+            "spreadsheet_template" => json!({"companyId": c}),
+            "save_spreadsheet_template" => json!({"companyId": c, "path": self.dir.path().join(format!("template-{tag}.csv")).display().to_string()}),
+            "preview_spreadsheet" | "import_spreadsheet" => json!({"companyId": c, "path": self.spreadsheet(tag).display().to_string(), "mapping": []}),
             "list_users" => json!({"companyId": c}),
             "add_user" => json!({"input": {"company_id": c, "email": format!("new-{tag}@shop.test"), "name": "New User", "role": "clerk", "password": "new-user-pw-7"}}),
             "set_user_disabled" => json!({"userId": self.extra_user, "disabled": true}),

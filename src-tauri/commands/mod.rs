@@ -9,6 +9,7 @@ pub mod counts;
 pub mod dashboard;
 pub mod numbers;
 pub mod purchasing;
+pub mod spreadsheet;
 pub mod stock;
 pub mod sync;
 pub mod users;

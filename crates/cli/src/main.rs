@@ -458,6 +458,34 @@ enum TypeCmd {
 
 #[derive(Subcommand)]
 enum ProductCmd {
+    /// Products from one spreadsheet CSV (SKU, name, price, cost, barcode, type, a quantity
+    /// per warehouse), all or nothing; see `product template`.
+    Import {
+        #[command(flatten)]
+        company: CompanyArg,
+        /// The CSV file (save a spreadsheet as "CSV UTF-8").
+        file: PathBuf,
+        /// A column's field, repeatable: HEADER=FIELD, FIELD one of sku, name, price, cost,
+        /// barcode, type, qty:WAREHOUSE or ignore. Other columns are guessed from their header.
+        #[arg(long = "map", value_name = "HEADER=FIELD")]
+        map: Vec<String>,
+        /// Check the whole file and print what would be imported; write nothing.
+        #[arg(long, conflicts_with = "preview")]
+        dry_run: bool,
+        /// Print the column mapping, the first rows and every bad cell; write nothing
+        /// (exit 0 even when the file has errors: `error_count` says how many).
+        #[arg(long)]
+        preview: bool,
+    },
+    /// The header line of a spreadsheet that `product import` reads, for the company's
+    /// warehouses.
+    Template {
+        #[command(flatten)]
+        company: CompanyArg,
+        /// Write it to this new file instead of printing it.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     Add {
         #[command(flatten)]
         company: CompanyArg,
@@ -778,6 +806,63 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                     p.sku, p.name, p.price, on_hand
                 ),
             );
+        }
+        Command::Product(ProductCmd::Import {
+            company,
+            file,
+            map,
+            dry_run,
+            preview,
+        }) => {
+            let company = store.find_company(&company.company)?;
+            let mapping = parse_column_map(&map)?;
+            if preview {
+                let p = store.preview_spreadsheet(&company.id, &file, &mapping)?;
+                if out.json {
+                    output::print_json(&p);
+                } else {
+                    print_spreadsheet_preview(&p);
+                }
+            } else {
+                let summary = store.import_spreadsheet(&company.id, &file, &mapping, dry_run)?;
+                let verb = if dry_run { "Would import" } else { "Imported" };
+                out.created(
+                    &summary,
+                    format!(
+                        "{verb} {} products with {} opening stock lines ({} units)",
+                        summary.products, summary.stock_lines, summary.units
+                    ),
+                );
+            }
+        }
+        Command::Product(ProductCmd::Template { company, output }) => {
+            let company = store.find_company(&company.company)?;
+            let csv = store.spreadsheet_template(&company.id)?;
+            let columns: Vec<&str> = csv.trim_end().split(',').collect();
+            match output {
+                Some(path) => {
+                    use std::io::Write;
+                    let written = std::fs::OpenOptions::new()
+                        .write(true)
+                        .create_new(true)
+                        .open(&path)
+                        .and_then(|mut f| f.write_all(csv.as_bytes()));
+                    if let Err(e) = written {
+                        return Err(Error::validation(
+                            "output",
+                            format!("cannot write {}: {e}", path.display()),
+                        ));
+                    }
+                    out.created(
+                        &serde_json::json!({ "file": path, "columns": columns, "csv": csv }),
+                        format!("Wrote the template to {}", path.display()),
+                    );
+                }
+                None if out.json => {
+                    output::print_json(&serde_json::json!({ "columns": columns, "csv": csv }))
+                }
+                None => output::print_line(csv.trim_end()),
+            }
         }
         Command::Product(ProductCmd::Edit {
             company,
@@ -1561,4 +1646,50 @@ fn print_sale(out: &Out, sale: &Sale, verb: &str) {
             lines.join("\n")
         ),
     );
+}
+
+/// A spreadsheet preview as text: the mapping, then every bad cell, then the verdict.
+fn print_spreadsheet_preview(p: &SpreadsheetPreview) {
+    let columns: Vec<String> = p
+        .mapping
+        .iter()
+        .map(|m| {
+            format!(
+                "{} -> {}",
+                m.header,
+                m.field.as_deref().unwrap_or("(ignored)")
+            )
+        })
+        .collect();
+    output::print_line(&format!(
+        "{}: {} rows; columns: {}",
+        p.file,
+        p.total_rows,
+        columns.join(", ")
+    ));
+    if !p.missing_fields.is_empty() {
+        output::print_line(&format!(
+            "not mapped: {} (use --map \"HEADER=FIELD\")",
+            p.missing_fields.join(", ")
+        ));
+    }
+    for e in &p.errors {
+        output::print_line(&format!(
+            "line {}, column {}: {}",
+            e.line, e.column, e.message
+        ));
+    }
+    if p.error_count > p.errors.len() {
+        output::print_line(&format!("... and {} more", p.error_count - p.errors.len()));
+    }
+    if !p.missing_fields.is_empty() {
+        output::print_line("Map the missing fields, then preview again: nothing would be imported");
+    } else if p.error_count == 0 {
+        output::print_line(&format!("It imports: {} products", p.total_rows));
+    } else {
+        output::print_line(&format!(
+            "{} errors: nothing would be imported",
+            p.error_count
+        ));
+    }
 }

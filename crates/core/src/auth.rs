@@ -118,7 +118,7 @@ pub(crate) enum Action {
     /// A company's name and settings.
     EditCompany,
     CreateCompany,
-    /// The CSV import.
+    /// The CSV imports: a folder in the interchange format, products from a spreadsheet.
     Import,
     /// Receiving more than a purchase order has open (with the confirmation).
     OverReceive,

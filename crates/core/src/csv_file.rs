@@ -167,12 +167,17 @@ impl<R: Read> CsvFile<R> {
         }
         match read {
             Ok(true) => {
-                self.line = self.record.position().map_or(self.line, |p| p.line());
+                if let Some(p) = self.record.position() {
+                    self.line = self.reader.get_mut().line_at(p.byte());
+                }
                 Ok(Some(()))
             }
             Ok(false) => Ok(None),
             Err(e) => {
-                let line = e.position().map_or(self.line, |p| p.line());
+                let line = match e.position() {
+                    Some(p) => self.reader.get_mut().line_at(p.byte()),
+                    None => self.line,
+                };
                 match e.into_kind() {
                     csv::ErrorKind::Utf8 { err, .. } => Err(invalid(
                         self.name,
@@ -233,6 +238,23 @@ struct QuoteCheck<R> {
     /// Where the quoted field being read opened (for a quote never closed).
     opened: (u64, u64, usize),
     fault: Option<Fault>,
+    /// Offsets of the line feeds scanned but not yet behind a record's start, and how many
+    /// are behind: the line of a record, counted here because the parser's own count is one
+    /// short after a CRLF (it starts the next record on the LF).
+    newlines: std::collections::VecDeque<u64>,
+    lines_behind: u64,
+}
+
+impl<R> QuoteCheck<R> {
+    /// The line of the record starting at `byte`: a record that starts on a line feed (the
+    /// second byte of a CRLF) starts on the line after it.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&o| o <= byte) {
+            self.newlines.pop_front();
+            self.lines_behind += 1;
+        }
+        self.lines_behind + 1
+    }
 }
 
 impl<R: Read> QuoteCheck<R> {
@@ -245,6 +267,8 @@ impl<R: Read> QuoteCheck<R> {
             field: 0,
             opened: (0, 1, 0),
             fault: None,
+            newlines: std::collections::VecDeque::new(),
+            lines_behind: 0,
         }
     }
 
@@ -293,6 +317,7 @@ impl<R: Read> QuoteCheck<R> {
             }
             if b == b'\n' {
                 self.line += 1;
+                self.newlines.push_back(self.offset);
             }
             self.offset += 1;
         }

@@ -363,6 +363,17 @@ impl CellError {
     }
 }
 
+/// A wrapped spreadsheet cell (a quoted line break) is one line: its lines joined by a space,
+/// as the interchange import reads names.
+fn one_line(value: &str) -> String {
+    value
+        .split(['\r', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn warehouses_of(conn: &Connection, company_id: &str) -> Result<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name FROM warehouses WHERE company_id = ?1 AND archived = 0 ORDER BY name",
@@ -441,6 +452,17 @@ fn read(
     })?;
     let mut csv = CsvFile::open("spreadsheet", BufReader::new(input), &[]).map_err(rename)?;
     let headers = csv.header().to_vec();
+    if headers.is_empty() {
+        return Err(Error::Import {
+            file: file_name.clone(),
+            line: 1,
+            column: "sku".into(),
+            source: Box::new(Error::validation(
+                "file",
+                "the file is empty: its first line names the columns (start from the template)",
+            )),
+        });
+    }
     let warehouses = warehouses_of(conn, company_id)?;
 
     // The mapping: given overrides first, then guesses; a field is taken by one column only.
@@ -594,7 +616,7 @@ fn read(
                         "name" => match validate::required(
                             "name",
                             "Product name",
-                            value,
+                            &one_line(value),
                             validate::MAX_NAME,
                         ) {
                             Ok(name) => input.name = name,
@@ -722,6 +744,18 @@ impl Store {
         String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
     }
 
+    /// Writes [`Store::spreadsheet_template`] to `path` (chosen in a save dialog, which has
+    /// asked about replacing a file already there).
+    pub fn save_spreadsheet_template(&self, company_id: &str, path: &Path) -> Result<()> {
+        let csv = self.spreadsheet_template(company_id)?;
+        std::fs::write(path, csv).map_err(|e| {
+            Error::validation(
+                "path",
+                format!("The template cannot be written to {}: {e}", path.display()),
+            )
+        })
+    }
+
     /// Reads and validates the whole file without writing: the mapping used, the first rows,
     /// and every bad cell.
     pub fn preview_spreadsheet(
@@ -730,7 +764,7 @@ impl Store {
         path: &Path,
         mapping: &[ColumnMapping],
     ) -> Result<SpreadsheetPreview> {
-        self.authorize(company_id, Action::EditCatalog)?;
+        self.authorize(company_id, Action::Import)?;
         crate::catalog::get_company(&self.conn, company_id)?;
         let r = read(&self.conn, company_id, path, mapping)?;
         let error_count = r.errors.len();
@@ -758,7 +792,7 @@ impl Store {
         mapping: &[ColumnMapping],
         dry_run: bool,
     ) -> Result<SpreadsheetSummary> {
-        self.authorize(company_id, Action::EditCatalog)?;
+        self.authorize(company_id, Action::Import)?;
         crate::catalog::get_company(&self.conn, company_id)?;
         let r = read(&self.conn, company_id, path, mapping)?;
         if let Some(field) = r.missing_fields.first() {

@@ -196,6 +196,12 @@ fn every_malformed_file_is_a_validation_error_naming_file_line_and_column() {
             bytes: b"id,company_id,sku,name,price,product_type\n1,1,MUG,\"Mug\nblue\",12.50,standard\n2,1,GLUE,Glue,3.0x,standard\n",
             place: "In products.csv, line 4, column price",
         },
+        Case {
+            what: "CRLF line ends (a spreadsheet's CSV): the line is not one short",
+            file: "products.csv",
+            bytes: b"id,company_id,sku,name,price,product_type\r\n1,1,MUG,Mug,12.50,standard\r\n2,1,GLUE,Glue,3.0x,standard\r\n",
+            place: "In products.csv, line 3, column price",
+        },
     ];
     for case in &cases {
         check_refused(case);

@@ -645,6 +645,16 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
     c.step("check_alert_notices", |s| {
         s.take_new_alert_notices(&co, None).unwrap()
     });
+    let sheet = tempfile::tempdir().unwrap();
+    let sheet = sheet.path().join("products.csv");
+    std::fs::write(
+        &sheet,
+        "sku,name,price,cost,qty:Main,qty:Back room\nSHEET-1,From a sheet,2.50,1.00,4,\nSHEET-2,Another,3,,,6\n",
+    )
+    .unwrap();
+    c.step("import_spreadsheet", |s| {
+        s.import_spreadsheet(&co, &sheet, &[], false).unwrap()
+    });
     let data = tempfile::tempdir().unwrap();
     write_dataset(data.path());
     c.step("import_dir", |s| {
@@ -835,6 +845,11 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
         "list_backups",
         "export_company",
         "export_list_csv",
+        // Products from a spreadsheet: the template (text or a file) and the preview write
+        // no rows.
+        "spreadsheet_template",
+        "save_spreadsheet_template",
+        "preview_spreadsheet",
         // Replaces the whole file: the restored database is a new sync device and queues
         // nothing (crates/core/tests/backup.rs).
         "restore_backup",

@@ -382,3 +382,161 @@ fn malformed_files_are_refused_with_their_place_and_write_nothing() {
         assert_eq!(snapshot(&fx.path), before, "{what}: nothing written");
     }
 }
+
+/// The interchange import's other refusals (`import_malformed.rs`, `import_alerts.rs`), in a
+/// spreadsheet: duplicates inside the file, an empty file or cell, line numbers after a quoted
+/// line break, the column named by the file's own header, a bad row after thousands of good
+/// ones. Each names file, line and column and writes nothing.
+#[test]
+fn the_interchange_imports_other_refusals_name_their_place_and_write_nothing() {
+    let mut long = b"sku,name,price,qty:Main Store\n".to_vec();
+    for i in 0..3000 {
+        long.extend_from_slice(format!("SKU{i},Product {i},1.00,4\n").as_bytes());
+    }
+    long.extend_from_slice(b"LAST,Last,1.00,many\n");
+    let long: &'static [u8] = Box::leak(long.into_boxed_slice());
+    let cases: [(&str, &[u8], &[&str], &str); 9] = [
+        (
+            "CRLF line ends count as one line each",
+            b"sku,name,price\r\nA,Mug,1\r\nB,Glue,x\r\n",
+            &[],
+            "In s.csv, line 3, column price",
+        ),
+        (
+            "a SKU twice in the file (any case)",
+            b"sku,name,price\nMUG,Mug,1\nmug,Mug two,2\n",
+            &[],
+            "In s.csv, line 3, column sku",
+        ),
+        (
+            "a barcode twice in the file",
+            b"sku,name,price,barcode\nA,Mug,1,400638\nB,Glue,2,400638\n",
+            &[],
+            "In s.csv, line 3, column barcode",
+        ),
+        (
+            "an empty SKU",
+            b"sku,name,price\n,Mug,1\n",
+            &[],
+            "In s.csv, line 2, column sku",
+        ),
+        (
+            "an empty price",
+            b"sku,name,price\nA,Mug,\n",
+            &[],
+            "In s.csv, line 2, column price",
+        ),
+        (
+            "a line after a quoted line break keeps its own line number",
+            b"sku,name,price\nA,\"Mug\nblue\",1\nB,Glue,3.0x\n",
+            &[],
+            "In s.csv, line 4, column price",
+        ),
+        (
+            "the column is named by the file's own header, under a mapping",
+            b"Item code,Description,Retail\nA,Mug,1\nB,Glue,cheap\n",
+            &["Item code=sku", "Description=name", "Retail=price"],
+            "In s.csv, line 3, column Retail",
+        ),
+        (
+            "a quantity too large",
+            b"sku,name,price,qty:Back Room\nA,Mug,1,99999999999999999999\n",
+            &[],
+            "In s.csv, line 2, column qty:Back Room",
+        ),
+        (
+            "a bad row after 3000 good ones refuses them all",
+            long,
+            &[],
+            "In s.csv, line 3002, column qty:Main Store",
+        ),
+    ];
+    for (what, bytes, map, place) in cases {
+        let (mut fx, dir) = shop();
+        let path = write(&dir, "s.csv", bytes);
+        let map: Vec<String> = map.iter().map(|m| m.to_string()).collect();
+        let mapping = parse_column_map(&map).unwrap();
+        let before = snapshot(&fx.path);
+        let err = fx
+            .store
+            .import_spreadsheet(&fx.company, &path, &mapping, false)
+            .expect_err(what);
+        assert_eq!(err.code(), "validation", "{what}: {err}");
+        assert!(
+            err.to_string().starts_with(place),
+            "{what}: {err} should start with {place:?}"
+        );
+        assert!(err.field().is_some(), "{what}: {err:?}");
+        assert_eq!(snapshot(&fx.path), before, "{what}: nothing written");
+        // The preview lists the same cell, and writes nothing either.
+        let preview = fx
+            .store
+            .preview_spreadsheet(&fx.company, &path, &mapping)
+            .unwrap();
+        let first = &preview.errors[0];
+        assert_eq!(
+            format!(
+                "In {}, line {}, column {}",
+                first.file, first.line, first.column
+            ),
+            place,
+            "{what}: the preview marks the same cell"
+        );
+        assert_eq!(
+            snapshot(&fx.path),
+            before,
+            "{what}: a preview writes nothing"
+        );
+    }
+}
+
+/// A file that is not there, or empty, or has no required column: refused before any row,
+/// naming what is wrong, nothing written.
+#[test]
+fn a_missing_empty_or_headless_file_is_refused_and_writes_nothing() {
+    let (mut fx, dir) = shop();
+    let before = snapshot(&fx.path);
+    let missing = dir.path().join("nowhere.csv");
+    let err = fx
+        .store
+        .import_spreadsheet(&fx.company, &missing, &[], false)
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("validation", Some("file")));
+    assert!(err.to_string().contains("nowhere.csv"), "{err}");
+
+    let empty = write(&dir, "empty.csv", b"");
+    let err = fx
+        .store
+        .import_spreadsheet(&fx.company, &empty, &[], false)
+        .unwrap_err();
+    assert_eq!(err.code(), "validation", "{err}");
+    assert!(err.to_string().contains("empty.csv"), "{err}");
+
+    let no_price = write(&dir, "np.csv", b"sku,name\nA,Mug\n");
+    let err = fx
+        .store
+        .import_spreadsheet(&fx.company, &no_price, &[], false)
+        .unwrap_err();
+    assert_eq!((err.code(), err.field()), ("validation", Some("map")));
+    assert!(err.to_string().contains("price"), "{err}");
+    assert_eq!(snapshot(&fx.path), before, "nothing written");
+}
+
+/// What a spreadsheet program writes is CSV: a byte order mark, CRLF, a quoted line break,
+/// doubled quotes, a blank line and no line break at the end.
+#[test]
+fn a_byte_order_mark_crlf_and_quoted_line_breaks_are_valid() {
+    let (mut fx, dir) = shop();
+    let path = write(
+        &dir,
+        "excel.csv",
+        b"\xef\xbb\xbfSKU,Name,Price\r\nMUG,\"Mug\r\nblue \"\"big\"\"\",12.50\r\n\r\nGLUE,Glue,3.00",
+    );
+    let summary = fx
+        .store
+        .import_spreadsheet(&fx.company, &path, &[], false)
+        .unwrap();
+    assert_eq!(summary.products, 2);
+    let mug = fx.store.find_product_by_sku(&fx.company, "MUG").unwrap();
+    assert_eq!(mug.name, "Mug blue \"big\"");
+}

@@ -80,7 +80,13 @@ export type BackupFile = { path: string, file_name: string,
 taken_at: string, size_bytes: number, kind: BackupKind, };
 export type BackupKind = "manual" | "daily" | "weekly" | "before_restore";
 export type BackupProgress = { done_pages: number, total_pages: number, };
+export type CellError = { file: string, line: number, 
+/**
+ * The file's header of the column, or `row` for the row as a whole.
+ */
+column: string, code: string, message: string, };
 export type ChangePassword = { current_password: string, new_password: string, };
+export type ColumnMapping = { header: string, field: string | null, };
 export type Company = { id: string, name: string, 
 /**
  * Threshold for products with neither their own threshold nor a product type default.
@@ -479,6 +485,37 @@ message: string,
  * The draft that already has the product (for `already_on_draft`).
  */
 purchase_order_id: string | null, };
+export type SpreadsheetPreview = { file: string, headers: Array<string>, 
+/**
+ * One per header, in file order: the mapping used (guessed or given).
+ */
+mapping: Array<ColumnMapping>, 
+/**
+ * The first rows of the file.
+ */
+rows: Array<SpreadsheetRow>, total_rows: number, 
+/**
+ * Every bad cell (up to `MAX_ERRORS`), in file order. Empty: the file imports.
+ */
+errors: Array<CellError>, 
+/**
+ * All errors, even beyond those listed.
+ */
+error_count: number, 
+/**
+ * The fields that must be mapped and are not (`sku`, `name`, `price`).
+ */
+missing_fields: Array<string>, };
+export type SpreadsheetRow = { line: number, cells: Array<string>, };
+export type SpreadsheetSummary = { products: number, 
+/**
+ * Opening stock movements written (one per product and warehouse with a quantity).
+ */
+stock_lines: number, units: number, 
+/**
+ * Whether nothing was written (`dry_run`).
+ */
+dry_run: boolean, };
 export type StockChangeElsewhere = { product_id: string, warehouse_id: string, device_id: string, device_name: string, occurred_at: string, };
 export type StockLevel = { warehouse_id: string, warehouse_name: string, on_hand: number, };
 export type StockQuery = { company_id: string, warehouse_id?: string, sku?: string, };

@@ -38,8 +38,13 @@ export function looksLikePrice(text: string): boolean {
 export const MIN_PASSWORD = 8;
 
 /** What is wrong with a new password (and its confirmation, when the form asks twice). */
+/** Every problem of a new password at once (too short, and a confirmation that differs), each
+ *  said once: a form shows the length error in place of its "At least N characters" hint. */
 export function newPasswordProblems(password: string, confirm?: string): { password?: string; confirm?: string } {
-  if (password.length < MIN_PASSWORD) return { password: `Use at least ${MIN_PASSWORD} characters.` };
-  if (confirm !== undefined && confirm !== password) return { confirm: "The two passwords are not the same." };
-  return {};
+  const found: { password?: string; confirm?: string } = {};
+  if (password.length < MIN_PASSWORD) {
+    found.password = `Use at least ${MIN_PASSWORD} characters (this one has ${password.length}).`;
+  }
+  if (confirm !== undefined && confirm !== password) found.confirm = "The two passwords are not the same.";
+  return found;
 }

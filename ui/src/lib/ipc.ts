@@ -240,3 +240,18 @@ export const keepSyncOverwrite = (id: string) => call<null>("keep_sync_overwrite
 /** Managers: the product that lost the code keeps its suffixed SKU (or no barcode) for good. */
 export const keepSyncConflict = (productId: string, kind: string) =>
   call<null>("keep_sync_conflict", { productId, kind });
+
+// ---- Products from a spreadsheet (issue #17) ----
+import type { ColumnMapping, SpreadsheetPreview, SpreadsheetSummary } from "./bindings";
+
+/** The template's CSV text: `sku,name,price,cost,barcode,type,qty:<warehouse>...`. */
+export const spreadsheetTemplate = (companyId: string) => call<string>("spreadsheet_template", { companyId });
+/** The template written to a file the user picked in the save dialog. */
+export const saveSpreadsheetTemplate = (companyId: string, path: string) =>
+  call<null>("save_spreadsheet_template", { companyId, path });
+/** The mapping used (an empty `mapping`: every column guessed), the first rows and every bad cell. */
+export const previewSpreadsheet = (companyId: string, path: string, mapping: ColumnMapping[]) =>
+  call<SpreadsheetPreview>("preview_spreadsheet", { companyId, path, mapping });
+/** Every product of the file with its opening stock, or nothing (file, line, column of the first bad cell). */
+export const importSpreadsheet = (companyId: string, path: string, mapping: ColumnMapping[]) =>
+  call<SpreadsheetSummary>("import_spreadsheet", { companyId, path, mapping });

@@ -17,7 +17,8 @@ export type AreaId =
   | "settings"
   | "import"
   | "users"
-  | "conflicts";
+  | "conflicts"
+  | "welcome";
 
 export type Area = {
   id: AreaId;
@@ -99,7 +100,10 @@ export const NAV: NavGroup[] = [
   },
 ];
 
-export const AREAS: Area[] = NAV.flatMap((g) => g.areas);
+/** The onboarding's steps after the company (Warehouse, then Products): not in the navigation. */
+export const WELCOME: Area = { id: "welcome", label: "Getting started", icon: "home" };
+
+export const AREAS: Area[] = [...NAV.flatMap((g) => g.areas), WELCOME];
 
 function parse(hash: string): { area: AreaId; params: URLSearchParams } {
   const raw = hash.replace(/^#\/?/, "");
