@@ -36,7 +36,8 @@ function systemLocale(): string {
   const wanted = typeof navigator !== "undefined" ? navigator.language : "";
   if (wanted && supported(wanted)) return wanted;
   try {
-    return new Intl.NumberFormat().resolvedOptions().locale;
+    // Without its extensions: "en-US", not "en-US-u-va-posix".
+    return new Intl.Locale(new Intl.NumberFormat().resolvedOptions().locale).baseName;
   } catch {
     return "en-US";
   }
