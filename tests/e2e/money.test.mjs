@@ -75,10 +75,17 @@ async function shootScreens(app, theme) {
   await app.click('nav-dashboard');
   await app.waitForText('dash-cost-value', '1,110,375.00');
   await shot(app, `dashboard-${theme}`);
+  await app.click('company-new');
+  await app.el('company-currency');
+  await shot(app, `new-company-${theme}`);
+  await app.session.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))");
+  await app.session.waitForGone('[data-testid="company-currency"]', { timeout: 5_000 });
 }
 
 appTest('money: currency, cost price, margins, value at cost and the number locale', async (app) => {
   await app.fill('company-name', 'Harbour Hardware', { timeout: 30_000 });
+  await app.select('company-currency', 'GBP');
+  await shot(app, 'onboarding-light');
   await app.click('company-create');
   await app.el('nav-products', { timeout: 15_000 });
 
@@ -86,7 +93,7 @@ appTest('money: currency, cost price, margins, value at cost and the number loca
   await app.click('nav-settings');
   await app.el('settings-currency');
   assert.equal(await app.session.execute(
-    'return document.querySelector(\'[data-testid="settings-currency"]\').value'), 'USD', 'the default currency');
+    'return document.querySelector(\'[data-testid="settings-currency"]\').value'), 'GBP', 'the currency chosen at onboarding');
   await app.select('settings-currency', 'EUR');
   await app.waitForText('settings-currency-hint', 'EUR');
   await app.click('settings-save');

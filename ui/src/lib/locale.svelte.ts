@@ -63,3 +63,21 @@ class NumberLocale {
 }
 
 export const numberLocale = new NumberLocale();
+
+const EURO = ["AT", "BE", "CY", "DE", "EE", "ES", "FI", "FR", "GR", "HR", "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PT", "SI", "SK"];
+const REGION_CURRENCY: Record<string, string> = {
+  ...Object.fromEntries(EURO.map((r) => [r, "EUR"])),
+  US: "USD", GB: "GBP", JP: "JPY", CH: "CHF", CA: "CAD", AU: "AUD", NZ: "NZD", IN: "INR",
+  SE: "SEK", NO: "NOK", DK: "DKK", PL: "PLN", CZ: "CZK", HU: "HUF", MX: "MXN", BR: "BRL",
+  ZA: "ZAR", SG: "SGD", HK: "HKD", CN: "CNY", KR: "KRW",
+};
+
+/** The currency a new company is offered first: the one of the locale's country, else USD. */
+export function likelyCurrency(): string {
+  try {
+    const region = new Intl.Locale(numberLocale.resolved).maximize().region ?? "";
+    return REGION_CURRENCY[region] ?? "USD";
+  } catch {
+    return "USD";
+  }
+}
