@@ -49,7 +49,11 @@ pub async fn sync_connect(
 ) -> Reply<SyncStatus> {
     let actor = state.with(|s| Ok(s.actor_if_signed_in()))?;
     let connection = connect(state.db_path.clone(), actor.clone(), input.clone(), false).await?;
-    sync.keep_password(&connection.server_url, &connection.account, input.password.expose());
+    sync.keep_password(
+        &connection.server_url,
+        &connection.account,
+        input.password.expose(),
+    );
     sync.set_actor(actor);
     sync.kick();
     Ok(sync.status())
@@ -65,7 +69,11 @@ pub async fn join_shop(
 ) -> Reply<SyncStatus> {
     let actor = state.with(|s| Ok(s.actor_if_signed_in()))?;
     let connection = connect(state.db_path.clone(), actor.clone(), input.clone(), true).await?;
-    sync.keep_password(&connection.server_url, &connection.account, input.password.expose());
+    sync.keep_password(
+        &connection.server_url,
+        &connection.account,
+        input.password.expose(),
+    );
     sync.set_actor(actor);
     sync.kick_join();
     Ok(sync.status())
@@ -87,7 +95,11 @@ async fn connect(
             server_url: input.server_url.clone(),
             account: input.account.clone(),
         })?;
-        verify_login(&checked.server_url, &checked.account, input.password.expose())?;
+        verify_login(
+            &checked.server_url,
+            &checked.account,
+            input.password.expose(),
+        )?;
         Ok(store.connect_sync(&checked)?)
     })
     .await
