@@ -460,3 +460,53 @@ fn export_then_import_keeps_the_currency() {
     let back = other.store.find_company("Tokyo Shop").unwrap();
     assert_eq!((back.currency.as_str(), back.currency_decimals), ("JPY", 0));
 }
+
+/// A device on a build from before migration 0014 sends companies and products without
+/// `currency` and `cost`: they apply (the currency takes its default, the cost stays unknown)
+/// instead of failing on a NULL, and the fields travel whole between two current devices.
+#[test]
+fn currency_and_cost_sync_and_a_payload_without_them_still_applies() {
+    let mut fx = Fixture::new();
+    let co = company(&mut fx, "Harbour", Some("EUR")).unwrap();
+    fx.store
+        .create_product(&co.id, &product("MUG", "5.00", Some("3.20")))
+        .unwrap();
+    let outgoing = fx.store.sync_outgoing(1_000).unwrap();
+    let page = |strip: bool| -> Vec<stockflow_sync_proto::PulledChange> {
+        outgoing
+            .iter()
+            .enumerate()
+            .map(|(i, ch)| {
+                let mut change = ch.clone();
+                if strip {
+                    if let Some(payload) = change.payload.as_object_mut() {
+                        payload.remove("currency");
+                        payload.remove("cost");
+                    }
+                }
+                stockflow_sync_proto::PulledChange {
+                    seq: i as i64 + 1,
+                    change,
+                }
+            })
+            .collect()
+    };
+    for (strip, currency, cost) in [(false, "EUR", Some(dec("3.20"))), (true, "USD", None)] {
+        let mut laptop = Fixture::new();
+        laptop.store.start_join().unwrap();
+        let p = page(strip);
+        laptop
+            .store
+            .sync_apply(&co.id, &p, p.len() as i64, "e", &[])
+            .unwrap();
+        assert!(
+            laptop.store.sync_parked().unwrap().is_empty(),
+            "nothing waits: {:?}",
+            laptop.store.sync_parked()
+        );
+        let there = laptop.store.get_company(&co.id).unwrap();
+        assert_eq!(there.currency, currency, "stripped: {strip}");
+        let mug = laptop.store.find_product_by_sku(&co.id, "MUG").unwrap();
+        assert_eq!(mug.cost, cost, "stripped: {strip}");
+    }
+}
