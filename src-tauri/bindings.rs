@@ -73,5 +73,15 @@ pub fn typescript() -> String {
          export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];\n",
         codes.join(", ")
     ));
+    let currencies: Vec<String> = stockflow_core::CURRENCIES
+        .iter()
+        .map(|(code, decimals)| format!("  {code}: {decimals},\n"))
+        .collect();
+    out.push_str(&format!(
+        "/** The ISO 4217 currencies a company may use, with their decimals (the core's list). */\n\
+         export const CURRENCIES = {{\n{}}} as const;\n\
+         export type CurrencyCode = keyof typeof CURRENCIES;\n",
+        currencies.concat()
+    ));
     out
 }

@@ -483,8 +483,8 @@ appTest(
       await app.click('nav-dashboard');
       await app.click('nav-conflicts');
       await session.waitForElement('[data-testid="overwrite"][data-sku="MUG"] [data-testid="overwrite-field"][data-field="price"]', { timeout: 10_000 });
-      assert.match(await app.text('overwrite-kept'), /^15\.00 from this computer$/);
-      assert.match(await app.text('overwrite-lost'), /^14\.00 from Shop laptop$/);
+      assert.match(await app.text('overwrite-kept'), /^USD\s15\.00 from this computer$/);
+      assert.match(await app.text('overwrite-lost'), /^USD\s14\.00 from Shop laptop$/);
       await shoot(app, '6c-overwritten-values');
       await app.click('overwrite-keep');
       await session.waitForGone('[data-testid="overwrite"]');

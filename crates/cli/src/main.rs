@@ -409,8 +409,23 @@ fn parse_kind(text: &str) -> Result<MovementKind, String> {
 
 #[derive(Subcommand)]
 enum CompanyCmd {
-    Add { name: String },
+    Add {
+        name: String,
+        /// The ISO 4217 currency every amount is in (EUR, USD, GBP, JPY...); USD if not given.
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
+    },
     List,
+    /// Change a company's settings; what is not given stays as it is.
+    Edit {
+        /// Company name or id.
+        company: String,
+        #[arg(long, value_name = "N")]
+        name: Option<String>,
+        /// The ISO 4217 currency code.
+        #[arg(long, value_name = "CODE")]
+        currency: Option<String>,
+    },
 }
 
 #[derive(Args)]
@@ -496,6 +511,9 @@ enum ProductCmd {
         /// Unit price, a decimal such as 19.99.
         #[arg(long, value_name = "P", allow_hyphen_values = true)]
         price: String,
+        /// Cost price, a decimal such as 7.40.
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
+        cost: Option<String>,
         /// Product type name or id.
         #[arg(long = "type", value_name = "T")]
         product_type: Option<String>,
@@ -520,6 +538,9 @@ enum ProductCmd {
         name: Option<String>,
         #[arg(long, value_name = "P", allow_hyphen_values = true)]
         price: Option<String>,
+        /// A new cost price; an empty one removes it.
+        #[arg(long, value_name = "X", allow_hyphen_values = true)]
+        cost: Option<String>,
         /// Product type name or id.
         #[arg(long = "type", value_name = "T")]
         product_type: Option<String>,
@@ -669,20 +690,41 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                 format!("This computer is {shown} in {}", company.name),
             );
         }
-        Command::Company(CompanyCmd::Add { name }) => {
+        Command::Company(CompanyCmd::Add { name, currency }) => {
             let c = store.create_company(&CompanyInput {
                 name,
+                currency,
                 ..Default::default()
             })?;
-            out.created(&c, format!("Created company {} ({})", c.name, c.id));
+            out.created(
+                &c,
+                format!("Created company {} in {} ({})", c.name, c.currency, c.id),
+            );
+        }
+        Command::Company(CompanyCmd::Edit {
+            company,
+            name,
+            currency,
+        }) => {
+            let current = store.find_company(&company)?;
+            let c = store.update_company(
+                &current.id,
+                &CompanyInput {
+                    name: name.unwrap_or(current.name),
+                    currency,
+                    ..Default::default()
+                },
+            )?;
+            out.created(&c, format!("Saved company {} in {}", c.name, c.currency));
         }
         Command::Company(CompanyCmd::List) => {
             let companies = store.list_companies()?;
-            let mut t = Table::new(["name", "default threshold", "id"]);
+            let mut t = Table::new(["name", "default threshold", "currency", "id"]);
             for c in &companies {
                 t.row([
                     c.name.clone(),
                     c.default_threshold.to_string(),
+                    c.currency.clone(),
                     c.id.clone(),
                 ]);
             }
@@ -767,6 +809,7 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
             sku,
             name,
             price,
+            cost,
             product_type,
             barcode,
             threshold,
@@ -796,6 +839,7 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                     threshold,
                     warehouse_thresholds: Vec::new(),
                     initial_stock,
+                    cost,
                 },
             )?;
             let on_hand: i64 = p.stock.iter().map(|s| s.on_hand).sum();
@@ -870,6 +914,7 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
             new_sku,
             name,
             price,
+            cost,
             product_type,
             barcode,
             threshold,
@@ -897,6 +942,7 @@ fn run(store: &mut Store, command: Command, signed_in: users::SignedIn, out: &Ou
                     threshold: threshold.or(current.threshold),
                     warehouse_thresholds: current.warehouse_thresholds.clone(),
                     initial_stock: Vec::new(),
+                    cost,
                 },
             )?;
             if archive || unarchive {

@@ -1100,3 +1100,101 @@ fn sync_refuses_plain_http_to_another_machine_before_asking_anything() {
         .unwrap()
         .contains("https://"));
 }
+
+/// Issue #17 item 1: the company's currency and a product's cost and margin, added to the JSON
+/// (no field renamed), and stock valued at cost beside its value at price.
+#[test]
+fn currency_cost_and_margin_are_in_the_json() {
+    let db = Db::new();
+    let c = db.ok(&["company", "add", "Acme", "--currency", "eur"]);
+    assert_eq!(
+        (&c["currency"], &c["currency_decimals"]),
+        (&json!("EUR"), &json!(2))
+    );
+    let plain = db.ok(&["company", "add", "Plain"]);
+    assert_eq!(plain["currency"], "USD", "the default currency");
+    let edited = db.ok(&["company", "edit", "Plain", "--currency", "JPY"]);
+    assert_eq!(
+        (&edited["currency"], &edited["currency_decimals"]),
+        (&json!("JPY"), &json!(0))
+    );
+    assert_eq!(edited["name"], "Plain", "what is not given stays");
+
+    let bad = db.run(&["--json", "company", "edit", "Plain", "--currency", "YEN"]);
+    assert_eq!(bad.status, 1);
+    assert_eq!(bad.json()["error"]["field"], "currency");
+    assert_eq!(
+        db.ok(&["company", "list"])[1]["currency"],
+        "JPY",
+        "nothing written"
+    );
+
+    db.ok(&["warehouse", "add", "--company", "Acme", "Main"]);
+    let p = db.ok(&[
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "MUG",
+        "--name",
+        "Mug",
+        "--price",
+        "5.00",
+        "--cost",
+        "3.20",
+        "--stock",
+        "Main=4",
+    ]);
+    assert_eq!(
+        (
+            &p["cost"],
+            &p["margin"],
+            &p["margin_percent"],
+            &p["last_received_cost"]
+        ),
+        (&json!("3.20"), &json!("1.80"), &json!("36.0"), &Value::Null),
+        "money is a string; a cost not known is null"
+    );
+    let bad = db.run(&[
+        "--json",
+        "product",
+        "add",
+        "--company",
+        "Acme",
+        "--sku",
+        "X",
+        "--name",
+        "X",
+        "--price",
+        "1",
+        "--cost",
+        "-2",
+    ]);
+    assert_eq!(bad.status, 1);
+    assert_eq!(bad.json()["error"]["field"], "cost");
+
+    let list = db.ok(&["product", "list", "--company", "Acme"]);
+    assert_eq!(list["items"][0]["margin"], "1.80");
+    let stock = db.ok(&["stock", "--company", "Acme"]);
+    assert_eq!(
+        (&stock[0]["value_at_price"], &stock[0]["value_at_cost"]),
+        (&json!("20.00"), &json!("12.80"))
+    );
+
+    let kept = db.ok(&[
+        "product",
+        "edit",
+        "--company",
+        "Acme",
+        "MUG",
+        "--price",
+        "6",
+    ]);
+    assert_eq!(kept["cost"], "3.20", "an edit without --cost keeps it");
+    let cleared = db.ok(&["product", "edit", "--company", "Acme", "MUG", "--cost", ""]);
+    assert_eq!(
+        (&cleared["cost"], &cleared["margin"]),
+        (&Value::Null, &Value::Null)
+    );
+}

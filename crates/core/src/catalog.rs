@@ -10,18 +10,18 @@ use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
-use crate::money::parse_money;
+use crate::money::{currency_decimals, parse_currency, parse_money, DEFAULT_CURRENCY};
 use crate::stock::{self, NewMovement};
 use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
-const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at";
+const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at, currency";
 const WAREHOUSE_COLUMNS: &str = "id, company_id, name, code, address, archived, created_at";
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
     (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0),
     t.count_frequency_days";
 const PRODUCT_COLUMNS: &str = "p.id, p.company_id, p.sku, p.name, p.barcode, p.price,
-    p.product_type_id, t.name, p.threshold, p.archived, p.created_at, p.updated_at";
+    p.product_type_id, t.name, p.threshold, p.archived, p.created_at, p.updated_at, p.cost";
 
 fn company_from_row(r: &Row<'_>) -> rusqlite::Result<Company> {
     Ok(Company {
@@ -30,6 +30,8 @@ fn company_from_row(r: &Row<'_>) -> rusqlite::Result<Company> {
         default_threshold: r.get(2)?,
         allow_backorders: r.get(3)?,
         created_at: r.get(4)?,
+        currency_decimals: currency_decimals(&r.get::<_, String>(5)?).unwrap_or(2),
+        currency: r.get(5)?,
     })
 }
 
@@ -54,6 +56,17 @@ fn product_type_from_row(r: &Row<'_>) -> rusqlite::Result<ProductType> {
         product_count: r.get(4)?,
         count_frequency_days: r.get(5)?,
     })
+}
+
+/// Reads an optional decimal stored as text (NULL: not known).
+pub(crate) fn optional_decimal_column(
+    r: &Row<'_>,
+    idx: usize,
+) -> rusqlite::Result<Option<Decimal>> {
+    match r.get_ref(idx)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => decimal_column(r, idx).map(Some),
+    }
 }
 
 /// Reads a decimal stored as text; a value that does not parse is a corrupt row.
@@ -117,8 +130,19 @@ impl Store {
             input.default_threshold.unwrap_or(DEFAULT_COMPANY_THRESHOLD),
         )?;
         let allow_backorders = input.allow_backorders.unwrap_or(false);
+        let currency = input
+            .currency
+            .as_deref()
+            .map(|c| parse_currency("currency", c))
+            .transpose()?;
         self.write(|tx| {
-            let id = insert_company(tx, &name, default_threshold, allow_backorders)?;
+            let id = insert_company(
+                tx,
+                &name,
+                default_threshold,
+                allow_backorders,
+                currency.as_deref().unwrap_or(DEFAULT_CURRENCY),
+            )?;
             get_company(tx.conn, &id)
         })
     }
@@ -129,6 +153,11 @@ impl Store {
         if let Some(t) = input.default_threshold {
             validate::threshold("default_threshold", t)?;
         }
+        let currency = input
+            .currency
+            .as_deref()
+            .map(|c| parse_currency("currency", c))
+            .transpose()?;
         self.write(|tx| {
             let current = get_company(tx.conn, id)?;
             COMPANY_NAME.check(tx.conn, None, &name, Some(id))?;
@@ -136,13 +165,14 @@ impl Store {
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE companies SET name = ?2, default_threshold = ?3, allow_backorders = ?4,
-                 updated_hlc = ?5 WHERE id = ?1",
+                 updated_hlc = ?5, currency = ?6 WHERE id = ?1",
                 params![
                     id,
                     name,
                     input.default_threshold.unwrap_or(current.default_threshold),
                     input.allow_backorders.unwrap_or(current.allow_backorders),
-                    hlc
+                    hlc,
+                    currency.unwrap_or(current.currency),
                 ],
             )?;
             tx.updated(sync::Entity::Company, id, &hlc, before)?;
@@ -392,7 +422,8 @@ impl Store {
                      requested_sku = CASE WHEN sku_key = sf_key(?2) THEN requested_sku END,
                      requested_barcode = CASE WHEN barcode_key IS sf_key(?4) THEN requested_barcode END,
                      sku = ?2, name = ?3, barcode = ?4, price = ?5,
-                     product_type_id = ?6, threshold = ?7, updated_at = ?8, updated_hlc = ?9
+                     product_type_id = ?6, threshold = ?7, updated_at = ?8, updated_hlc = ?9,
+                     cost = CASE WHEN ?10 THEN ?11 ELSE cost END
                  WHERE id = ?1",
                 params![
                     id,
@@ -403,7 +434,9 @@ impl Store {
                     p.product_type_id,
                     p.threshold,
                     tx.now,
-                    hlc
+                    hlc,
+                    p.cost.is_some(),
+                    p.cost.flatten().map(|c| c.to_string())
                 ],
             )?;
             p.write_warehouse_thresholds(tx, id, &hlc)?;
@@ -463,8 +496,8 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
     tx.conn
         .prepare_cached(
             "INSERT INTO products (id, company_id, sku, name, barcode, price, product_type_id,
-                 threshold, created_at, updated_at, updated_hlc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)",
+                 threshold, created_at, updated_at, updated_hlc, cost)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10, ?11)",
         )?
         .execute(params![
             id,
@@ -476,7 +509,8 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
             p.product_type_id,
             p.threshold,
             tx.now,
-            hlc
+            hlc,
+            p.cost.flatten().map(|c| c.to_string())
         ])?;
     p.write_warehouse_thresholds(tx, &id, &hlc)?;
     tx.inserted(sync::Entity::Product, &id, &hlc)?;
@@ -500,6 +534,22 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
         }
     }
     Ok(id)
+}
+
+/// The unit cost of the purchase-order line behind the product's latest receipt (by when it
+/// happened, then its HLC, so every device picks the same one). Derived from synced rows, so
+/// it needs no field of its own and cannot disagree between devices.
+pub(crate) fn last_received_cost(conn: &Connection, product_id: &str) -> Result<Option<Decimal>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT l.unit_cost FROM stock_movements m
+             JOIN purchase_order_lines l
+               ON l.purchase_order_id = m.reference_id AND l.product_id = m.product_id
+             WHERE m.product_id = ?1 AND m.kind = 'receipt' AND m.reference_kind = 'purchase_order'
+             ORDER BY m.occurred_at DESC, m.hlc DESC LIMIT 1",
+        )?
+        .query_row([product_id], |r| decimal_column(r, 0))
+        .optional()?)
 }
 
 pub(crate) fn get_company(conn: &Connection, id: &str) -> Result<Company> {
@@ -570,6 +620,10 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
                     stock: Vec::new(),
                     is_kit: false,
                     components: Vec::new(),
+                    cost: optional_decimal_column(r, 12)?,
+                    last_received_cost: None,
+                    margin: None,
+                    margin_percent: None,
                 })
             },
         )
@@ -591,6 +645,12 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
         .collect::<rusqlite::Result<_>>()?;
     product.components = crate::kits::components(conn, id)?;
     product.is_kit = !product.components.is_empty();
+    product.last_received_cost = last_received_cost(conn, id)?;
+    if let Some(cost) = product.cost {
+        let (margin, percent) = crate::money::margin(product.price, cost);
+        product.margin = Some(margin);
+        product.margin_percent = percent;
+    }
     product.stock = if product.is_kit {
         stock::kit_levels(conn, &product.company_id, id)?
     } else {
@@ -625,14 +685,15 @@ pub(crate) fn insert_company(
     name: &str,
     default_threshold: i64,
     allow_backorders: bool,
+    currency: &str,
 ) -> Result<String> {
     COMPANY_NAME.check(tx.conn, None, name, None)?;
     let id = new_id();
     let hlc = tx.stamp();
     tx.conn.execute(
-        "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc, origin_device_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![id, name, default_threshold, allow_backorders, tx.now, hlc, tx.device_id()],
+        "INSERT INTO companies (id, name, default_threshold, allow_backorders, created_at, updated_hlc, origin_device_id, currency)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![id, name, default_threshold, allow_backorders, tx.now, hlc, tx.device_id(), currency],
     )?;
     tx.inserted(sync::Entity::Company, &id, &hlc)?;
     crate::auth::own_new_company(tx, &id)?;
@@ -826,6 +887,8 @@ struct ValidProduct {
     warehouse_thresholds: Vec<WarehouseThreshold>,
     /// Only used when creating: stock changes through movements afterwards.
     initial_stock: Vec<InitialStock>,
+    /// `None`: keep the current cost (none for a new product); `Some(None)`: not known.
+    cost: Option<Option<Decimal>>,
 }
 
 impl ValidProduct {
@@ -833,6 +896,11 @@ impl ValidProduct {
         let sku = validate::code("sku", "SKU", &input.sku)?;
         let name = validate::required("name", "Product name", &input.name, MAX_NAME)?;
         let price = parse_money("price", &input.price)?;
+        let cost = match input.cost.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(c) => Some(Some(parse_money("cost", c)?)),
+        };
         let barcode = match input
             .barcode
             .as_deref()
@@ -889,6 +957,7 @@ impl ValidProduct {
             threshold,
             warehouse_thresholds: input.warehouse_thresholds.clone(),
             initial_stock: input.initial_stock.clone(),
+            cost,
         })
     }
 

@@ -8,7 +8,7 @@
 //! quantities; alerts of the re-imported data count the sales without their returns),
 //! negative on hand (written as 0: the import takes no negative counts), and the company's
 //! settings other than its default threshold, which goes in an extra `default_threshold`
-//! column of `companies.csv` that the import reads when present.
+//! column of `companies.csv` that the import reads when present (and its currency, in `currency`).
 //!
 //! Everything is read in one read transaction: the files are one instant of the database.
 
@@ -122,12 +122,13 @@ impl Store {
         let mut w = CsvWriter::create(
             &file("companies.csv"),
             false,
-            &["id", "name", "default_threshold"],
+            &["id", "name", "default_threshold", "currency"],
         )?;
         w.row(&[
             company.id.clone(),
             company.name.clone(),
             company.default_threshold.to_string(),
+            company.currency.clone(),
         ])?;
         summary.companies = w.finish()?;
 

@@ -597,7 +597,14 @@ impl Run<'_, '_> {
                 }
                 _ => DEFAULT_COMPANY_THRESHOLD,
             };
-            let id = catalog::insert_company(tx, &name, threshold, false)
+            let currency = match r.0.has_column("currency").then_some(()) {
+                Some(_) if !r.get("currency").trim().is_empty() => {
+                    crate::money::parse_currency("currency", r.get("currency"))
+                        .map_err(|e| r.wrap("currency", e))?
+                }
+                _ => crate::money::DEFAULT_CURRENCY.to_owned(),
+            };
+            let id = catalog::insert_company(tx, &name, threshold, false, &currency)
                 .map_err(|e| r.wrap("name", e))?;
             // Invisible until the import's last step (in the same transaction as the company).
             tx.conn.execute(

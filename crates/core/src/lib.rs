@@ -41,7 +41,7 @@ pub use hlc::Hlc;
 pub use import::{ImportProgress, ImportSummary};
 pub use lists::ListExport;
 pub use model::*;
-pub use money::parse_money;
+pub use money::{currency_decimals, parse_money, CURRENCIES, DEFAULT_CURRENCY};
 pub use numbers::NumberingSettings;
 pub use spreadsheet::{
     parse_overrides as parse_column_map, CellError, ColumnMapping, SpreadsheetPreview,

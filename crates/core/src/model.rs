@@ -23,6 +23,10 @@ pub struct Company {
     /// Whether a sale may take on hand below zero.
     pub allow_backorders: bool,
     pub created_at: String,
+    /// The ISO 4217 code every amount of the company is in (migration 0014).
+    pub currency: String,
+    /// The currency's minor-unit decimals: how many places money is shown with.
+    pub currency_decimals: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +40,10 @@ pub struct CompanyInput {
     #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub allow_backorders: Option<bool>,
+    /// An ISO 4217 code; `None` keeps the current one (or USD for a new company).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,6 +133,22 @@ pub struct Product {
     /// A kit holds no stock of its own: selling one takes its components.
     pub is_kit: bool,
     pub components: Vec<KitComponent>,
+    /// The cost price the owner set, if any.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub cost: Option<Decimal>,
+    /// The unit cost of the purchase-order line of the product's latest receipt.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub last_received_cost: Option<Decimal>,
+    /// Price minus cost, when the cost is known.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub margin: Option<Decimal>,
+    /// The margin as a percentage of the price, one decimal (none for a zero price).
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub margin_percent: Option<Decimal>,
 }
 
 /// Creating a product; the same shape edits one (`initial_stock` is then ignored: stock
@@ -149,6 +173,10 @@ pub struct ProductInput {
     pub warehouse_thresholds: Vec<WarehouseThreshold>,
     #[serde(default)]
     pub initial_stock: Vec<InitialStock>,
+    /// The cost price, a decimal string like `price`; `None` or empty: not known.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub cost: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -167,6 +195,15 @@ pub struct ProductListItem {
     /// On hand summed over the company's warehouses (0 for a kit).
     pub on_hand: i64,
     pub is_kit: bool,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub cost: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub margin: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub margin_percent: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,6 +282,14 @@ pub struct StockRow {
     /// What can be sold now (kits: computed from their components).
     pub available: i64,
     pub is_kit: bool,
+    /// On hand (never below zero) times the price.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub value_at_price: Decimal,
+    /// On hand (never below zero) times the cost price; none when the cost is not known.
+    #[serde(with = "rust_decimal::serde::str_option")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
+    pub value_at_cost: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +320,12 @@ pub struct CompanySummary {
     #[serde(with = "rust_decimal::serde::str")]
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub retail_value: Decimal,
+    /// On hand times cost price, over the active products whose cost is known.
+    #[serde(with = "rust_decimal::serde::str")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
+    pub cost_value: Decimal,
+    /// Active products with stock on hand but no cost price: left out of `cost_value`.
+    pub products_without_cost: i64,
     /// (product, warehouse) rows of active products with nothing on hand.
     pub out_of_stock: i64,
 }

@@ -63,6 +63,104 @@ pub fn parse_money(field: &str, text: &str) -> Result<Decimal> {
     Ok(value.abs())
 }
 
+/// The currency new companies get, and existing ones got with migration 0014.
+pub const DEFAULT_CURRENCY: &str = "USD";
+
+/// ISO 4217 codes the app knows, with their minor-unit decimals (ISO's "exponent"). A short,
+/// explicit list rather than every code: an unknown code is refused with the reason, never
+/// shown with a guessed number of decimals.
+pub const CURRENCIES: &[(&str, u32)] = &[
+    ("AED", 2),
+    ("ARS", 2),
+    ("AUD", 2),
+    ("BGN", 2),
+    ("BHD", 3),
+    ("BRL", 2),
+    ("CAD", 2),
+    ("CHF", 2),
+    ("CLP", 0),
+    ("CNY", 2),
+    ("COP", 2),
+    ("CZK", 2),
+    ("DKK", 2),
+    ("EGP", 2),
+    ("EUR", 2),
+    ("GBP", 2),
+    ("HKD", 2),
+    ("HUF", 2),
+    ("IDR", 2),
+    ("ILS", 2),
+    ("INR", 2),
+    ("ISK", 0),
+    ("JOD", 3),
+    ("JPY", 0),
+    ("KES", 2),
+    ("KRW", 0),
+    ("KWD", 3),
+    ("MAD", 2),
+    ("MXN", 2),
+    ("MYR", 2),
+    ("NGN", 2),
+    ("NOK", 2),
+    ("NZD", 2),
+    ("OMR", 3),
+    ("PEN", 2),
+    ("PHP", 2),
+    ("PKR", 2),
+    ("PLN", 2),
+    ("QAR", 2),
+    ("RON", 2),
+    ("RSD", 2),
+    ("SAR", 2),
+    ("SEK", 2),
+    ("SGD", 2),
+    ("THB", 2),
+    ("TND", 3),
+    ("TRY", 2),
+    ("TWD", 2),
+    ("UAH", 2),
+    ("USD", 2),
+    ("VND", 0),
+    ("ZAR", 2),
+];
+
+/// The minor-unit decimals of a known currency code.
+pub fn currency_decimals(code: &str) -> Option<u32> {
+    CURRENCIES.iter().find(|(c, _)| *c == code).map(|(_, d)| *d)
+}
+
+/// Validates a currency code typed by a user (`eur` is `EUR`) for the input `field`.
+pub fn parse_currency(field: &str, text: &str) -> Result<String> {
+    let code = text.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Err(Error::validation(field, "Currency is required"));
+    }
+    if currency_decimals(&code).is_none() {
+        return Err(Error::validation(
+            field,
+            format!(
+                "Currency must be an ISO 4217 code such as EUR, USD, GBP or JPY, not \"{}\"",
+                text.trim()
+            ),
+        ));
+    }
+    Ok(code)
+}
+
+/// A product's margin: price minus cost, and that as a percentage of the price (one decimal,
+/// `None` for a price of zero, where a percentage means nothing).
+pub fn margin(price: Decimal, cost: Decimal) -> (Decimal, Option<Decimal>) {
+    let margin = price - cost;
+    let percent = (!price.is_zero()).then(|| {
+        let mut p = (margin * Decimal::ONE_HUNDRED / price)
+            .round_dp_with_strategy(1, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        // Always one decimal in the JSON: "36.0", not "36".
+        p.rescale(1);
+        p
+    });
+    (margin, percent)
+}
+
 fn label(field: &str) -> String {
     let mut s = field.replace('_', " ");
     if let Some(first) = s.get_mut(0..1) {

@@ -101,7 +101,7 @@ impl Store {
         };
         let columns = "p.id, p.sku, p.name, p.barcode, p.price, p.product_type_id, t.name, p.archived,
              (SELECT COALESCE(SUM(s.on_hand), 0) FROM stock_levels s WHERE s.product_id = p.id) AS on_hand,
-             EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)";
+             EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id), p.cost";
         let indexed_sort = matches!(query.sort, ProductSort::Name | ProductSort::Sku);
         let source = if indexed_sort && total > BROAD_SEARCH {
             by_index(columns, joins)
@@ -115,17 +115,23 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let items = stmt
             .query_map(rusqlite::params_from_iter(&params), |r| {
+                let price = decimal_column(r, 4)?;
+                let cost = crate::catalog::optional_decimal_column(r, 10)?;
+                let margin = cost.map(|c| crate::money::margin(price, c));
                 Ok(ProductListItem {
                     id: r.get(0)?,
                     sku: r.get(1)?,
                     name: r.get(2)?,
                     barcode: r.get(3)?,
-                    price: decimal_column(r, 4)?,
+                    price,
                     product_type_id: r.get(5)?,
                     product_type_name: r.get(6)?,
                     archived: r.get(7)?,
                     on_hand: r.get(8)?,
                     is_kit: r.get(9)?,
+                    cost,
+                    margin: margin.map(|m| m.0),
+                    margin_percent: margin.and_then(|m| m.1),
                 })
             })?
             .collect::<rusqlite::Result<_>>()?;

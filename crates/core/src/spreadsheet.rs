@@ -581,6 +581,8 @@ fn read(
             threshold: None,
             warehouse_thresholds: Vec::new(),
             initial_stock: Vec::new(),
+            // The cost goes in through `write_cost`.
+            cost: None,
         };
         let mut cost = None;
         for ((header, target), value) in headers.iter().zip(&targets).zip(&cells) {
@@ -718,12 +720,15 @@ fn read(
     })
 }
 
-/// MERGE POINT (cost price, issue #17 item 1): the one place a spreadsheet row's cost is
-/// written. The `cost_price` column is added by another branch; until it is merged, the cost
-/// is parsed and validated (a bad cost refuses the file) but not stored. Wire it here, e.g.
-/// `UPDATE products SET cost_price = ?2 WHERE id = ?1` with the product's outbox step, or a
-/// `cost` field of `ProductInput`.
-fn write_cost(_tx: &mut Tx<'_>, _product_id: &str, _cost: Option<Decimal>) -> Result<()> {
+/// Writes a spreadsheet row's cost price on the product just inserted in this transaction.
+/// No outbox step of its own: the insert's entry (same row, same HLC) sends the whole row as
+/// it is when it goes out, cost included. An empty cost cell leaves the cost unknown.
+fn write_cost(tx: &mut Tx<'_>, product_id: &str, cost: Option<Decimal>) -> Result<()> {
+    if let Some(cost) = cost {
+        tx.conn
+            .prepare_cached("UPDATE products SET cost = ?2 WHERE id = ?1")?
+            .execute((product_id, cost.to_string()))?;
+    }
     Ok(())
 }
 

@@ -738,13 +738,14 @@ impl Store {
         let product_types = count("SELECT COUNT(*) FROM product_types WHERE company_id = ?1")?;
 
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.price, SUM(MAX(s.on_hand, 0)), SUM(s.on_hand <= 0)
+            "SELECT p.price, SUM(MAX(s.on_hand, 0)), SUM(s.on_hand <= 0), p.cost
              FROM products p JOIN stock_levels s ON s.product_id = p.id
              WHERE p.company_id = ?1 AND p.archived = 0
              GROUP BY p.seq",
         )?;
         let mut rows = stmt.query([company_id])?;
         let (mut units_on_hand, mut retail_value, mut out_of_stock) = (0i64, Decimal::ZERO, 0i64);
+        let (mut cost_value, mut products_without_cost) = (Decimal::ZERO, 0i64);
         while let Some(r) = rows.next()? {
             let units: i64 = r.get(1)?;
             // Saturating: a dashboard figure never wraps, nor panics on an absurd level.
@@ -752,6 +753,14 @@ impl Store {
             let value = crate::catalog::decimal_column(r, 0)?.saturating_mul(Decimal::from(units));
             retail_value = retail_value.saturating_add(value);
             out_of_stock += r.get::<_, i64>(2)?;
+            match crate::catalog::optional_decimal_column(r, 3)? {
+                Some(cost) => {
+                    cost_value =
+                        cost_value.saturating_add(cost.saturating_mul(Decimal::from(units)))
+                }
+                None if units > 0 => products_without_cost += 1,
+                None => {}
+            }
         }
         Ok(CompanySummary {
             products,
@@ -759,6 +768,8 @@ impl Store {
             product_types,
             units_on_hand,
             retail_value,
+            cost_value,
+            products_without_cost,
             out_of_stock,
         })
     }
@@ -772,7 +783,7 @@ impl Store {
             crate::catalog::warehouse_of_company(&self.conn, &query.company_id, w)?;
         }
         let mut stmt = self.conn.prepare_cached(
-            "SELECT p.id, p.sku, p.name, w.id, w.name, s.on_hand
+            "SELECT p.id, p.sku, p.name, w.id, w.name, s.on_hand, p.price, p.cost
              FROM stock_levels s
              JOIN products p ON p.id = s.product_id
              JOIN warehouses w ON w.id = s.warehouse_id
@@ -789,6 +800,8 @@ impl Store {
             ],
             |r| {
                 let on_hand: i64 = r.get(5)?;
+                // Negative on hand (backorders) is worth nothing, as on the dashboard.
+                let units = Decimal::from(on_hand.max(0));
                 Ok(StockRow {
                     product_id: r.get(0)?,
                     sku: r.get(1)?,
@@ -798,6 +811,9 @@ impl Store {
                     on_hand,
                     available: on_hand.max(0),
                     is_kit: false,
+                    value_at_price: crate::catalog::decimal_column(r, 6)?.saturating_mul(units),
+                    value_at_cost: crate::catalog::optional_decimal_column(r, 7)?
+                        .map(|c| c.saturating_mul(units)),
                 })
             },
         )?;
@@ -842,6 +858,9 @@ impl Store {
                     on_hand: 0,
                     available: level.on_hand,
                     is_kit: true,
+                    // A kit holds nothing itself: its value is in its components' rows.
+                    value_at_price: Decimal::ZERO,
+                    value_at_cost: Some(Decimal::ZERO),
                 });
             }
         }

@@ -124,6 +124,7 @@ fn edit(store: &mut Store, id: &str, change: impl FnOnce(&mut ProductInput)) {
         threshold: p.threshold,
         warehouse_thresholds: p.warehouse_thresholds,
         initial_stock: Vec::new(),
+        cost: None,
     };
     change(&mut input);
     store.update_product(id, &input).unwrap();

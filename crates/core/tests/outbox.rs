@@ -215,6 +215,7 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
             &CompanyInput {
                 name: "Harbour Hardware".into(),
                 default_threshold: Some(4),
+                currency: Some("EUR".into()),
                 ..Default::default()
             },
         )
@@ -326,6 +327,7 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
             &a,
             &ProductInput {
                 price: "3.00".into(),
+                cost: Some("1.20".into()),
                 product_type_id: Some(t.clone()),
                 warehouse_thresholds: vec![WarehouseThreshold {
                     warehouse_id: w2.clone(),

@@ -28,6 +28,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0011-unicode-keys", "31f747f171a7de61"),
     ("0012-device-names", "5504fb86bc9d5a17"),
     ("0013-import-staging", "a0019109564e0f4c"),
+    ("0014-money", "8056ec4b9c831993"),
 ];
 
 fn migrations_dir() -> PathBuf {

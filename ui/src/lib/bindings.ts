@@ -95,12 +95,24 @@ default_threshold: number,
 /**
  * Whether a sale may take on hand below zero.
  */
-allow_backorders: boolean, created_at: string, };
+allow_backorders: boolean, created_at: string, 
+/**
+ * The ISO 4217 code every amount of the company is in (migration 0014).
+ */
+currency: string, 
+/**
+ * The currency's minor-unit decimals: how many places money is shown with.
+ */
+currency_decimals: number, };
 export type CompanyInput = { name: string, 
 /**
  * `None` keeps the current value (or [`DEFAULT_COMPANY_THRESHOLD`] for a new company).
  */
-default_threshold?: number, allow_backorders?: boolean, };
+default_threshold?: number, allow_backorders?: boolean, 
+/**
+ * An ISO 4217 code; `None` keeps the current one (or USD for a new company).
+ */
+currency?: string, };
 export type CompanySummary = { 
 /**
  * Active products.
@@ -119,6 +131,14 @@ units_on_hand: number,
  * On hand times price, summed exactly (negative on hand counts as zero).
  */
 retail_value: string, 
+/**
+ * On hand times cost price, over the active products whose cost is known.
+ */
+cost_value: string, 
+/**
+ * Active products with stock on hand but no cost price: left out of `cost_value`.
+ */
+products_without_cost: number, 
 /**
  * (product, warehouse) rows of active products with nothing on hand.
  */
@@ -299,17 +319,37 @@ stock: Array<StockLevel>,
 /**
  * A kit holds no stock of its own: selling one takes its components.
  */
-is_kit: boolean, components: Array<KitComponent>, };
+is_kit: boolean, components: Array<KitComponent>, 
+/**
+ * The cost price the owner set, if any.
+ */
+cost: string | null, 
+/**
+ * The unit cost of the purchase-order line of the product's latest receipt.
+ */
+last_received_cost: string | null, 
+/**
+ * Price minus cost, when the cost is known.
+ */
+margin: string | null, 
+/**
+ * The margin as a percentage of the price, one decimal (none for a zero price).
+ */
+margin_percent: string | null, };
 export type ProductInput = { sku: string, name: string, 
 /**
  * A decimal string such as `19.99`: validated by the core, never parsed as a float.
  */
-price: string, barcode?: string, product_type_id?: string, threshold?: number, warehouse_thresholds: Array<WarehouseThreshold>, initial_stock: Array<InitialStock>, };
+price: string, barcode?: string, product_type_id?: string, threshold?: number, warehouse_thresholds: Array<WarehouseThreshold>, initial_stock: Array<InitialStock>, 
+/**
+ * The cost price, a decimal string like `price`; `None` or empty: not known.
+ */
+cost?: string, };
 export type ProductListItem = { id: string, sku: string, name: string, barcode: string | null, price: string, product_type_id: string | null, product_type_name: string | null, archived: boolean, 
 /**
  * On hand summed over the company's warehouses (0 for a kit).
  */
-on_hand: number, is_kit: boolean, };
+on_hand: number, is_kit: boolean, cost: string | null, margin: string | null, margin_percent: string | null, };
 export type ProductPage = { items: Array<ProductListItem>, 
 /**
  * Every product matching the query, all pages together.
@@ -523,7 +563,15 @@ export type StockRow = { product_id: string, sku: string, product_name: string, 
 /**
  * What can be sold now (kits: computed from their components).
  */
-available: number, is_kit: boolean, };
+available: number, is_kit: boolean, 
+/**
+ * On hand (never below zero) times the price.
+ */
+value_at_price: string, 
+/**
+ * On hand (never below zero) times the cost price; none when the cost is not known.
+ */
+value_at_cost: string | null, };
 export type StockoutForecast = { window_days: number, 
 /**
  * Rows with sales in the window: the ones that have a forecast at all.
@@ -674,3 +722,59 @@ export type CoreAction = keyof typeof LEAST_ROLE;
 /** Every code a refused command can answer with. */
 export const IPC_ERROR_CODES = ["validation", "not_found", "conflict", "insufficient_stock", "confirmation_required", "forbidden", "unauthenticated", "sign_in_failed", "throttled", "database_too_new", "busy", "read_only", "internal", "server_unreachable", "server_refused", "server_protocol", "cancelled"] as const;
 export type IpcErrorCode = (typeof IPC_ERROR_CODES)[number];
+/** The ISO 4217 currencies a company may use, with their decimals (the core's list). */
+export const CURRENCIES = {
+  AED: 2,
+  ARS: 2,
+  AUD: 2,
+  BGN: 2,
+  BHD: 3,
+  BRL: 2,
+  CAD: 2,
+  CHF: 2,
+  CLP: 0,
+  CNY: 2,
+  COP: 2,
+  CZK: 2,
+  DKK: 2,
+  EGP: 2,
+  EUR: 2,
+  GBP: 2,
+  HKD: 2,
+  HUF: 2,
+  IDR: 2,
+  ILS: 2,
+  INR: 2,
+  ISK: 0,
+  JOD: 3,
+  JPY: 0,
+  KES: 2,
+  KRW: 0,
+  KWD: 3,
+  MAD: 2,
+  MXN: 2,
+  MYR: 2,
+  NGN: 2,
+  NOK: 2,
+  NZD: 2,
+  OMR: 3,
+  PEN: 2,
+  PHP: 2,
+  PKR: 2,
+  PLN: 2,
+  QAR: 2,
+  RON: 2,
+  RSD: 2,
+  SAR: 2,
+  SEK: 2,
+  SGD: 2,
+  THB: 2,
+  TND: 3,
+  TRY: 2,
+  TWD: 2,
+  UAH: 2,
+  USD: 2,
+  VND: 0,
+  ZAR: 2,
+} as const;
+export type CurrencyCode = keyof typeof CURRENCIES;

@@ -42,3 +42,22 @@ export function sumDecimals(values: readonly string[]): string | null {
   }
   return decimalToString(total);
 }
+
+/** Price minus cost and that as a percentage of the price (one decimal, half away from zero),
+ * as the core computes it (`money::margin`); `null` when either is not a decimal. The percent
+ * is `null` for a price of zero. */
+export function marginOf(price: string, cost: string): { margin: string; percent: string | null } | null {
+  const p = parseDecimal(price);
+  const c = parseDecimal(cost);
+  if (p === null || c === null) return null;
+  const m = p - c;
+  if (p === 0n) return { margin: decimalToString(m), percent: null };
+  // Tenths of a percent, rounded half away from zero.
+  const scaled = m * 2000n / p;
+  const tenths = (scaled + (scaled >= 0n ? 1n : -1n)) / 2n;
+  const abs = tenths < 0n ? -tenths : tenths;
+  return {
+    margin: decimalToString(m),
+    percent: `${tenths < 0n ? "-" : ""}${abs / 10n}.${abs % 10n}`,
+  };
+}

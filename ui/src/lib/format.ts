@@ -1,8 +1,23 @@
-// Display helpers. Quantities are integers; prices are decimal strings shown as given.
-const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+// Display helpers. Every screen writes numbers and money through these two formatters:
+// `formatCount` for quantities, `formatMoney` for amounts, both in the locale of
+// `numberLocale` (the computer's unless Settings says otherwise), money in the current
+// company's currency with that currency's decimals.
+import { numberLocale } from "./locale.svelte";
+import { session } from "./session.svelte";
+
+const cache = new Map<string, Intl.NumberFormat>();
+function formatter(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale, options);
+    cache.set(key, f);
+  }
+  return f;
+}
 
 export function formatCount(n: number): string {
-  return integer.format(n);
+  return formatter(numberLocale.resolved, { maximumFractionDigits: 0 }).format(n);
 }
 
 /** "1–50 of 1,234" */
@@ -64,11 +79,58 @@ export function formatAgo(iso: string, now: Date = new Date()): string {
   return formatDate(iso);
 }
 
-/** A decimal string with thousands separators and at least two decimals: "1234.5" -> "1,234.50".
- * Done on the text, never through a float, so every digit shown is the stored one. */
-export function formatMoney(value: string): string {
-  const negative = value.startsWith("-");
-  const [whole, frac = ""] = (negative ? value.slice(1) : value).split(".");
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return `${negative ? "-" : ""}${grouped}.${frac.padEnd(2, "0")}`;
+/** The currency money is shown in: the current company's ISO code and its decimals. */
+export function currentCurrency(): { code: string; decimals: number } {
+  const c = session.company;
+  return { code: c?.currency ?? "USD", decimals: c?.currency_decimals ?? 2 };
+}
+
+/** A decimal string rounded to `decimals` places, half away from zero, on the text (BigInt),
+ * never through a float: `{ negative, whole, fraction }`. */
+export function roundDecimal(value: string, decimals: number): { negative: boolean; whole: bigint; fraction: string } {
+  const text = value.trim();
+  const negative = text.startsWith("-");
+  const [w = "0", f = ""] = text.replace(/^[-+]/, "").split(".");
+  const digits = BigInt((w || "0") + f.padEnd(decimals, "0").slice(0, decimals));
+  const roundUp = (f[decimals] ?? "0") >= "5";
+  const scaled = digits + (roundUp ? 1n : 0n);
+  const unit = 10n ** BigInt(decimals);
+  const whole = scaled / unit;
+  const fraction = decimals > 0 ? (scaled % unit).toString().padStart(decimals, "0") : "";
+  return { negative: negative && scaled !== 0n, whole, fraction };
+}
+
+/** An amount (a decimal string from the core) in the current company's currency, with its ISO
+ * code and its decimals, in the chosen locale: "USD 1,234.50", "1.234,50 EUR", "JPY 1,235".
+ * The digits come from the text, never from a float; Intl only places the separators, the
+ * sign and the code. `currency` overrides the company's (e.g. `{ code: "JPY", decimals: 0 }`). */
+export function formatMoney(value: string, currency = currentCurrency()): string {
+  const { code, decimals } = currency;
+  const { negative, whole, fraction } = roundDecimal(value || "0", decimals);
+  const f = formatter(numberLocale.resolved, {
+    style: "currency",
+    currency: code,
+    currencyDisplay: "code",
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  });
+  // Format a stand-in with the same whole part and sign, then put the exact fraction in.
+  const parts = f.formatToParts(negative ? -whole - (whole === 0n ? 1n : 0n) : whole);
+  return parts
+    .map((p) => {
+      if (p.type === "fraction") return fraction;
+      if (p.type === "integer" && negative && whole === 0n) return "0";
+      return p.value;
+    })
+    .join("");
+}
+
+/** A percentage from the core as a decimal string ("36.0"), one decimal, in the chosen locale
+ * ("36.0%", "36,0 %"). A ratio, not money: a float is exact enough to place one decimal. */
+export function formatPercent(value: string): string {
+  return formatter(numberLocale.resolved, {
+    style: "percent",
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  }).format(Number(value) / 100);
 }

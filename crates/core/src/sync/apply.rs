@@ -241,11 +241,13 @@ fn clocks(tx: &Tx<'_>, entity: Entity, id: &str) -> Result<Vec<(String, String)>
 fn merge_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) -> Result<Outcome> {
     let entity = def.entity;
     let id = change.entity_id.as_str();
+    // A field missing from the payload is one its sender's version did not have yet (a
+    // company's currency, a product's cost: migration 0014): it leaves the row's value alone.
     let listed: Vec<&str> = if change.fields.is_empty() {
-        def.fields().collect()
+        def.fields().filter(|f| payload.contains_key(*f)).collect()
     } else {
         def.fields()
-            .filter(|f| change.fields.iter().any(|c| c == f))
+            .filter(|f| change.fields.iter().any(|c| c == f) && payload.contains_key(*f))
             .collect()
     };
     let exists = tx
@@ -354,7 +356,8 @@ fn insert_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) -
     let id = change.entity_id.as_str();
     let mut columns: Vec<String> = vec!["id".into()];
     let mut values: Vec<SqlValue> = vec![SqlValue::Text(id.to_owned())];
-    for c in def.columns {
+    // A column the sender did not know gets the table's default.
+    for c in def.columns.iter().filter(|c| payload.contains_key(**c)) {
         let v = sql_value(payload.get(*c));
         match (def.entity, *c) {
             // Arrives under a provisional code; `resolve_*` then gives it its own if free.
