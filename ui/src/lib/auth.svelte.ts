@@ -259,7 +259,16 @@ class Auth {
    */
   watchIdle(minutes: number): () => void {
     let last = Date.now();
-    const touch = () => {
+    // WebKit sends a pointermove without any movement when the page changes under a still
+    // pointer (a toast, a reflow); that is not someone at the keyboard.
+    let at: [number, number] | null = null;
+    const touch = (e: Event) => {
+      if (e instanceof PointerEvent && e.type === "pointermove") {
+        const here: [number, number] = [e.screenX, e.screenY];
+        const still = at !== null && at[0] === here[0] && at[1] === here[1];
+        at = here;
+        if (still || (e.movementX === 0 && e.movementY === 0)) return;
+      }
       last = Date.now();
     };
     for (const name of ACTIVITY_EVENTS) window.addEventListener(name, touch, { capture: true, passive: true });
