@@ -35,7 +35,7 @@ pub fn typescript() -> String {
         AlertQuery, AlertSupplier, Alert, AlertPage, ImportSummary, ImportProgress,
         ColumnMapping, CellError, SpreadsheetRow, SpreadsheetPreview, SpreadsheetSummary,
         AlertKey, DraftFromAlertsInput, SkipReason, SkippedAlert, DraftedOrders,
-        ForecastQuery, StockoutForecast,
+        ForecastQuery, StockoutForecast, Symbology, LabelInput, LabelRequest, Label,
         Role, Membership, User, AuthStatus, SetupOwner, SignIn, NewUser, ChangePassword,
         NumberingSettings, DeviceNameSettings, StockChangeElsewhere,
         BackupFile, BackupKind, BackupProgress, RestoreSummary, ListExport,

@@ -14,6 +14,10 @@ pub struct IpcError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub field: Option<String>,
+    /// The line of a sale or purchase order at fault (counting from 1), when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub line: Option<u32>,
 }
 
 /// The codes the shell adds to the core's (`stockflow_core::Error::CODES`): a sync server that
@@ -49,6 +53,7 @@ impl From<stockflow_core::Error> for IpcError {
             code: e.code().to_owned(),
             message,
             field: e.field().map(str::to_owned),
+            line: e.line().and_then(|l| u32::try_from(l).ok()),
         }
     }
 }

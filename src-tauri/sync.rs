@@ -396,11 +396,13 @@ pub fn sync_error(e: SyncError) -> IpcError {
             code: "validation".into(),
             message: capitalized(&m),
             field: Some("server_url".into()),
+            line: None,
         },
         SyncError::Unreachable(_) => IpcError {
             code: "server_unreachable".into(),
             message: "The server cannot be reached: check the address and the network. Your changes are kept and will be sent.".into(),
             field: None,
+            line: None,
         },
         SyncError::Refused { code, message } => {
             let (field, message) = match code.as_str() {
@@ -418,17 +420,20 @@ pub fn sync_error(e: SyncError) -> IpcError {
                 code: "server_refused".into(),
                 message,
                 field,
+                line: None,
             }
         }
         SyncError::Cancelled => IpcError {
             code: "cancelled".into(),
             message: "Stopped. What was already sent or received is kept.".into(),
             field: None,
+            line: None,
         },
         SyncError::Protocol(_) => IpcError {
             code: "server_protocol".into(),
             message: "The server answered something this version of StockFlow does not understand.".into(),
             field: None,
+            line: None,
         },
     }
 }

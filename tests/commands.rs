@@ -154,6 +154,15 @@ fn error_json_is_pinned() {
         app.err("create_product", negative),
         json!({"code": "validation", "message": "An initial quantity cannot be negative", "field": "initial_stock"})
     );
+    // A sale's second line at fault: the line is named, in words and as a number.
+    let mug = app.ok("list_products", json!({"query": {"company_id": company}}))["items"][0]["id"]
+        .clone();
+    let sale = json!({"companyId": company, "input": {"warehouse_id": main, "lines": [
+        {"product_id": mug, "quantity": 1}, {"product_id": mug, "quantity": 0}]}});
+    assert_eq!(
+        app.err("record_sale", sale),
+        json!({"code": "validation", "message": "Line 2: a quantity must be more than zero", "field": "quantity", "line": 2})
+    );
 
     let page = app.ok("list_products", json!({"query": {"company_id": company}}));
     assert_eq!(page["total"], 1, "no refused command wrote a product");

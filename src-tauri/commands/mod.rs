@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod app;
 pub mod backup;
+pub mod barcode;
 pub mod catalog;
 pub mod counts;
 pub mod dashboard;

@@ -58,6 +58,15 @@ pub fn link_supplier(
 }
 
 #[tauri::command]
+pub fn unlink_supplier(
+    state: State<'_, AppState>,
+    product_id: String,
+    supplier_id: String,
+) -> Reply<()> {
+    state.with(|s| s.unlink_supplier(&product_id, &supplier_id))
+}
+
+#[tauri::command]
 pub fn product_suppliers(
     state: State<'_, AppState>,
     product_id: String,
@@ -80,6 +89,15 @@ pub fn create_purchase_order(
     input: PurchaseOrderInput,
 ) -> Reply<PurchaseOrder> {
     state.with(|s| s.create_purchase_order(&company_id, &input))
+}
+
+#[tauri::command]
+pub fn update_purchase_order(
+    state: State<'_, AppState>,
+    id: String,
+    input: PurchaseOrderInput,
+) -> Reply<PurchaseOrder> {
+    state.with(|s| s.update_purchase_order(&id, &input))
 }
 
 #[tauri::command]

@@ -204,7 +204,7 @@ impl Store {
                     SUM(MAX(l.quantity_ordered - l.quantity_received, 0))
              FROM purchase_orders o INDEXED BY purchase_orders_open
              JOIN purchase_order_lines l ON l.purchase_order_id = o.id
-             WHERE o.company_id = ?1 AND o.status IN ('sent', 'partially_received')
+             WHERE o.company_id = ?1 AND o.status IN ('sent', 'partially_received') AND l.removed = 0
              GROUP BY l.product_id, o.warehouse_id",
         )?;
         let rows = stmt.query_map([company_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;

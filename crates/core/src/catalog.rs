@@ -15,7 +15,8 @@ use crate::stock::{self, NewMovement};
 use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
-const COMPANY_COLUMNS: &str = "id, name, default_threshold, allow_backorders, created_at, currency";
+const COMPANY_COLUMNS: &str =
+    "id, name, default_threshold, allow_backorders, created_at, currency, address, phone, email, tax_id";
 const WAREHOUSE_COLUMNS: &str = "id, company_id, name, code, address, archived, created_at";
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
     (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0),
@@ -32,6 +33,10 @@ fn company_from_row(r: &Row<'_>) -> rusqlite::Result<Company> {
         created_at: r.get(4)?,
         currency_decimals: currency_decimals(&r.get::<_, String>(5)?).unwrap_or(2),
         currency: r.get(5)?,
+        address: r.get(6)?,
+        phone: r.get(7)?,
+        email: r.get(8)?,
+        tax_id: r.get(9)?,
     })
 }
 
@@ -135,6 +140,7 @@ impl Store {
             .as_deref()
             .map(|c| parse_currency("currency", c))
             .transpose()?;
+        let profile = Profile::parse(input)?;
         self.write(|tx| {
             let id = insert_company(
                 tx,
@@ -143,6 +149,12 @@ impl Store {
                 allow_backorders,
                 currency.as_deref().unwrap_or(DEFAULT_CURRENCY),
             )?;
+            if !profile.is_unchanged() {
+                let before = tx.before(sync::Entity::Company, &id)?;
+                let hlc = tx.stamp();
+                profile.write(tx, &id, &hlc)?;
+                tx.updated(sync::Entity::Company, &id, &hlc, before)?;
+            }
             get_company(tx.conn, &id)
         })
     }
@@ -158,6 +170,7 @@ impl Store {
             .as_deref()
             .map(|c| parse_currency("currency", c))
             .transpose()?;
+        let profile = Profile::parse(input)?;
         self.write(|tx| {
             let current = get_company(tx.conn, id)?;
             COMPANY_NAME.check(tx.conn, None, &name, Some(id))?;
@@ -175,6 +188,7 @@ impl Store {
                     currency.unwrap_or(current.currency),
                 ],
             )?;
+            profile.write(tx, id, &hlc)?;
             tx.updated(sync::Entity::Company, id, &hlc, before)?;
             get_company(tx.conn, id)
         })
@@ -680,6 +694,68 @@ pub(crate) fn set_archived(
 }
 
 /// Writes a company with the default adjustment reasons; `name` validated by the caller.
+/// The company profile fields of a [`CompanyInput`], checked: `None` keeps a field,
+/// `Some(None)` clears it.
+struct Profile {
+    address: Option<Option<String>>,
+    phone: Option<Option<String>>,
+    email: Option<Option<String>>,
+    tax_id: Option<Option<String>>,
+}
+
+impl Profile {
+    fn parse(input: &CompanyInput) -> Result<Self> {
+        let email = match input.email.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(e) => Some(Some(validate::email("email", "Email", e)?)),
+        };
+        Ok(Profile {
+            address: input
+                .address
+                .as_deref()
+                .map(|a| validate::optional_lines("address", "Address", Some(a), MAX_ADDRESS))
+                .transpose()?,
+            phone: input
+                .phone
+                .as_deref()
+                .map(|p| validate::optional("phone", "Phone", Some(p), MAX_CODE))
+                .transpose()?,
+            email,
+            tax_id: input
+                .tax_id
+                .as_deref()
+                .map(|t| validate::optional("tax_id", "Tax id", Some(t), MAX_CODE))
+                .transpose()?,
+        })
+    }
+
+    fn is_unchanged(&self) -> bool {
+        self.address.is_none()
+            && self.phone.is_none()
+            && self.email.is_none()
+            && self.tax_id.is_none()
+    }
+
+    /// Sets the given fields at `hlc` (the caller records the change).
+    fn write(&self, tx: &mut Tx<'_>, id: &str, hlc: &str) -> Result<()> {
+        for (column, value) in [
+            ("address", &self.address),
+            ("phone", &self.phone),
+            ("email", &self.email),
+            ("tax_id", &self.tax_id),
+        ] {
+            if let Some(value) = value {
+                tx.conn.execute(
+                    &format!("UPDATE companies SET {column} = ?2, updated_hlc = ?3 WHERE id = ?1"),
+                    params![id, value, hlc],
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
 pub(crate) fn insert_company(
     tx: &mut Tx<'_>,
     name: &str,

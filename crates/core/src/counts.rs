@@ -474,15 +474,7 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
         // Saturating: a review shows figures, it never wraps them into nonsense.
         let expected = on_hand.saturating_sub(since);
         let variance = line.counted.saturating_sub(expected);
-        let cost: Option<String> = conn
-            .prepare_cached(
-                "SELECT unit_cost FROM product_suppliers WHERE product_id = ?1
-                     ORDER BY preferred DESC, lead_time_days, CAST(unit_cost AS REAL) LIMIT 1",
-            )?
-            .query_row([&line.product_id], |r| r.get(0))
-            .optional()?;
-        let variance_value = cost
-            .and_then(|c| c.parse::<Decimal>().ok())
+        let variance_value = unit_cost(conn, &line.product_id)?
             .and_then(|c| c.checked_mul(Decimal::from(variance)))
             .map(|v| v.to_string());
         lines.push(CountReviewLine {
@@ -517,4 +509,29 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
         lines,
         uncounted,
     })
+}
+
+/// What one unit of a product is worth at cost, for a count's variance: the cost price the
+/// owner set, else the last received cost, else the chosen supplier's cost (DESIGN §3 order).
+fn unit_cost(conn: &Connection, product_id: &str) -> Result<Option<Decimal>> {
+    let set: Option<String> = conn
+        .prepare_cached("SELECT cost FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if let Some(cost) = set.and_then(|c| c.parse().ok()) {
+        return Ok(Some(cost));
+    }
+    if let Some(cost) = crate::catalog::last_received_cost(conn, product_id)? {
+        return Ok(Some(cost));
+    }
+    let link: Option<String> = conn
+        .prepare_cached(
+            "SELECT l.unit_cost FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
+             WHERE l.product_id = ?1 AND l.archived = 0
+             ORDER BY l.preferred DESC, l.lead_time_days, sf_money_key(l.unit_cost), s.name, s.id LIMIT 1",
+        )?
+        .query_row([product_id], |r| r.get(0))
+        .optional()?;
+    Ok(link.and_then(|c| c.parse().ok()))
 }

@@ -38,6 +38,11 @@ pub enum Error {
         source: Box<Error>,
     },
 
+    /// One line of a sale or a purchase order was refused: which (counting from 1), and why.
+    /// The code and field are the reason's.
+    #[error("line {line}: {source}")]
+    Line { line: usize, source: Box<Error> },
+
     /// Allowed, but only once the user says so (an over-receipt, a new supplier link): the UI
     /// asks and repeats the call with the confirmation set.
     #[error("{reason}")]
@@ -190,7 +195,7 @@ impl Error {
             Error::Conflict { .. } => "conflict",
             Error::InsufficientStock { .. } => "insufficient_stock",
             Error::ConfirmationRequired { .. } => "confirmation_required",
-            Error::Import { source, .. } => source.code(),
+            Error::Import { source, .. } | Error::Line { source, .. } => source.code(),
             Error::Forbidden { .. } => "forbidden",
             Error::Unauthenticated { .. } => "unauthenticated",
             Error::SignInFailed { .. } => "sign_in_failed",
@@ -213,7 +218,30 @@ impl Error {
             | Error::ConfirmationRequired { field, .. }
             | Error::Refused { field, .. } => Some(field),
             Error::Import { column, .. } if !column.is_empty() => Some(column),
+            Error::Line { source, .. } => source.field(),
             _ => None,
+        }
+    }
+
+    /// The line of a sale or order at fault (counting from 1), when there is one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Line { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// Names line `line` (counting from 1) as the place of a refusal about the line's input
+    /// (what it asks for, what it names); other errors pass unchanged.
+    pub(crate) fn at_line(self, line: usize) -> Error {
+        match self {
+            e @ (Error::Validation { .. } | Error::NotFound { .. } | Error::Conflict { .. }) => {
+                Error::Line {
+                    line,
+                    source: Box::new(e),
+                }
+            }
+            other => other,
         }
     }
 
@@ -272,6 +300,13 @@ mod tests {
                     reason: text(),
                 }),
             },
+            Error::Line {
+                line: 2,
+                source: Box::new(Error::Validation {
+                    field: text(),
+                    reason: text(),
+                }),
+            },
             Error::ConfirmationRequired {
                 field: text(),
                 reason: text(),
@@ -305,6 +340,7 @@ mod tests {
                 | Error::Conflict { .. }
                 | Error::InsufficientStock { .. }
                 | Error::Import { .. }
+                | Error::Line { .. }
                 | Error::ConfirmationRequired { .. }
                 | Error::Forbidden { .. }
                 | Error::Unauthenticated { .. }

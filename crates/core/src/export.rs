@@ -223,7 +223,7 @@ impl Store {
         each(
             &format!(
                 "SELECT l.product_id, l.supplier_id, l.lead_time_days, l.unit_cost, l.preferred
-                 FROM products p JOIN product_suppliers l ON l.product_id = p.id
+                 FROM products p JOIN product_suppliers l ON l.product_id = p.id AND l.archived = 0
                  JOIN suppliers s ON s.id = l.supplier_id AND s.archived = 0
                  WHERE {PRODUCTS} ORDER BY p.seq, s.name"
             ),

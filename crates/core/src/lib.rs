@@ -5,6 +5,7 @@
 mod alerts;
 mod auth;
 pub mod backup;
+mod barcode;
 mod catalog;
 mod counts;
 mod csv_file;
@@ -35,6 +36,7 @@ pub use auth::{
     MIN_PASSWORD_CHARS,
 };
 pub use backup::{BackupFile, BackupKind, BackupProgress, RestoreSummary};
+pub use barcode::{ean13_digits, Label, LabelInput, LabelRequest, Symbology, MAX_LABELS};
 pub use db::{migrate_file_to, schema_version, validate_migrations, Store, MIGRATIONS};
 pub use error::{Entity, Error, Result};
 pub use hlc::Hlc;

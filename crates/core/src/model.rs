@@ -27,6 +27,12 @@ pub struct Company {
     pub currency: String,
     /// The currency's minor-unit decimals: how many places money is shown with.
     pub currency_decimals: u32,
+    /// The profile printed on purchase orders and receipts (migration 0015).
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// A VAT number, sales-tax or company registration id, as the owner writes it.
+    pub tax_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +50,19 @@ pub struct CompanyInput {
     #[cfg_attr(feature = "ts", ts(optional))]
     #[serde(default)]
     pub currency: Option<String>,
+    /// The profile: each `None` keeps what is there, an empty text clears it.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub address: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub email: Option<String>,
+    #[cfg_attr(feature = "ts", ts(optional))]
+    #[serde(default)]
+    pub tax_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

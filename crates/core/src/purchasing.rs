@@ -24,6 +24,9 @@ const MAX_NOTE: usize = 1_000;
 /// The learned lead time looks at this many of the supplier's latest fully received orders.
 const LEARN_FROM: i64 = 10;
 const MAX_LEAD_TIME_DAYS: i64 = 3_650;
+/// The lines of an order that are on it: not taken off, or taken off on one device while
+/// another received against them (the receipts stay shown).
+pub(crate) const LIVE_LINE: &str = "(l.removed = 0 OR l.quantity_received > 0)";
 
 impl PurchaseOrderStatus {
     fn as_str(self) -> &'static str {
@@ -247,6 +250,51 @@ impl Store {
         })
     }
 
+    /// Removes the link between a product and a supplier: the supplier no longer supplies
+    /// it, alerts and reorders choose among the others, and a preferred supplier removed
+    /// leaves the product without one. Orders already made keep their lines. Linking the
+    /// pair again brings it back.
+    pub fn unlink_supplier(&mut self, product_id: &str, supplier_id: &str) -> Result<()> {
+        self.authorize_row("products", product_id, Action::EditSuppliers)?;
+        self.write(|tx| {
+            let product = get_product(tx.conn, product_id)?;
+            let supplier = supplier_of_company(tx.conn, &product.company_id, supplier_id)?;
+            let link_id = crate::db::pair_id("product_supplier", product_id, &supplier.id);
+            let live = tx
+                .conn
+                .prepare_cached("SELECT 1 FROM product_suppliers WHERE id = ?1 AND archived = 0")?
+                .exists([&link_id])?;
+            if !live {
+                return Err(Error::validation(
+                    "supplier_id",
+                    format!("{} does not supply {}", supplier.name, product.sku),
+                ));
+            }
+            let preferred: Option<String> = tx.conn.query_row(
+                "SELECT preferred_supplier_id FROM products WHERE id = ?1",
+                [product_id],
+                |r| r.get(0),
+            )?;
+            if preferred.as_deref() == Some(supplier.id.as_str()) {
+                let before = tx.before(sync::Entity::Product, product_id)?;
+                let hlc = tx.stamp();
+                tx.conn.execute(
+                    "UPDATE products SET preferred_supplier_id = NULL, updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
+                    params![product_id, tx.now, hlc],
+                )?;
+                tx.updated(sync::Entity::Product, product_id, &hlc, before)?;
+            }
+            let before = tx.before(sync::Entity::ProductSupplier, &link_id)?;
+            let hlc = tx.stamp();
+            tx.conn.execute(
+                "UPDATE product_suppliers SET archived = 1, updated_hlc = ?2 WHERE id = ?1",
+                params![link_id, hlc],
+            )?;
+            tx.updated(sync::Entity::ProductSupplier, &link_id, &hlc, before)?;
+            Ok(())
+        })
+    }
+
     /// The suppliers of a product, preferred first, then by lead time, cost and name.
     pub fn product_suppliers(&self, product_id: &str) -> Result<Vec<ProductSupplier>> {
         self.authorize_row("products", product_id, Action::Read)?;
@@ -280,6 +328,100 @@ impl Store {
         })
     }
 
+    /// Changes a draft order: where it is received, its note, and its lines (quantities and
+    /// costs changed, products added, lines taken off). The supplier stays: an order to
+    /// another supplier is another order. A line's cost left blank keeps what the line had
+    /// (a new line takes the supplier's). Lines taken off are kept as removed, so an edit on
+    /// another device merges with this one field by field (DESIGN §4).
+    pub fn update_purchase_order(
+        &mut self,
+        id: &str,
+        input: &PurchaseOrderInput,
+    ) -> Result<PurchaseOrder> {
+        self.authorize_row("purchase_orders", id, Action::ManageOrders)?;
+        let order = ValidOrder::parse(input)?;
+        self.write(|tx| {
+            let current = get_order(tx.conn, id)?;
+            if current.status != PurchaseOrderStatus::Draft {
+                return Err(Error::validation(
+                    "status",
+                    format!("only a draft can be changed; this order is {}", words(current.status)),
+                ));
+            }
+            let supplier = supplier_of_company(tx.conn, &current.company_id, &current.supplier_id)?;
+            if input.supplier_id != supplier.id {
+                return Err(Error::validation(
+                    "supplier_id",
+                    format!("this order is to {}: to order from another supplier, cancel it and make a new one", supplier.name),
+                ));
+            }
+            let w = open_warehouse(tx.conn, &current.company_id, &input.warehouse_id, "warehouse_id")?;
+            // Every line of the order, those taken off too: (id, product, cost, removed).
+            let existing: Vec<(String, String, String, bool)> = tx
+                .conn
+                .prepare_cached(
+                    "SELECT id, product_id, unit_cost, removed FROM purchase_order_lines WHERE purchase_order_id = ?1",
+                )?
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let hlc = tx.stamp();
+            for (n, (line, typed)) in input.lines.iter().zip(&order.costs).enumerate() {
+                let old = existing.iter().find(|(_, product, _, _)| *product == line.product_id);
+                let kept = match old {
+                    Some((_, _, cost, false)) => cost.parse().ok(),
+                    _ => None,
+                };
+                let (product_id, unit_cost) = line_cost(
+                    tx,
+                    &current.company_id,
+                    &supplier,
+                    line,
+                    *typed,
+                    kept,
+                    input.confirm_new_links,
+                )
+                .map_err(|e| e.at_line(n + 1))?;
+                match old {
+                    Some((line_id, ..)) => {
+                        let before = tx.before(sync::Entity::PurchaseOrderLine, line_id)?;
+                        tx.conn.execute(
+                            "UPDATE purchase_order_lines SET line_no = ?2, quantity_ordered = ?3, unit_cost = ?4, removed = 0
+                             WHERE id = ?1",
+                            params![line_id, n as i64 + 1, line.quantity, unit_cost.to_string()],
+                        )?;
+                        tx.updated(sync::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
+                    }
+                    None => {
+                        let line_id = new_id();
+                        tx.conn.execute(
+                            "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
+                             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            params![line_id, id, n as i64 + 1, product_id, line.quantity, unit_cost.to_string()],
+                        )?;
+                        tx.inserted(sync::Entity::PurchaseOrderLine, &line_id, &hlc)?;
+                    }
+                }
+            }
+            for (line_id, product_id, _, removed) in &existing {
+                if !removed && !input.lines.iter().any(|l| &l.product_id == product_id) {
+                    let before = tx.before(sync::Entity::PurchaseOrderLine, line_id)?;
+                    tx.conn.execute(
+                        "UPDATE purchase_order_lines SET removed = 1 WHERE id = ?1",
+                        [line_id],
+                    )?;
+                    tx.updated(sync::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
+                }
+            }
+            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
+            tx.conn.execute(
+                "UPDATE purchase_orders SET warehouse_id = ?2, note = ?3, updated_hlc = ?4 WHERE id = ?1",
+                params![id, w.id, order.note, hlc],
+            )?;
+            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
+            get_order(tx.conn, id)
+        })
+    }
+
     /// Marks a draft as sent and stamps its expected date: sent plus the longest lead time of
     /// the supplier's links for its products.
     pub fn send_purchase_order(&mut self, id: &str) -> Result<PurchaseOrder> {
@@ -292,7 +434,7 @@ impl Store {
             let lead_days: i64 = tx.conn.query_row(
                 "SELECT COALESCE(MAX(l.lead_time_days), 0) FROM purchase_order_lines o
                  JOIN product_suppliers l ON l.product_id = o.product_id AND l.supplier_id = ?2
-                 WHERE o.purchase_order_id = ?1",
+                 WHERE o.purchase_order_id = ?1 AND o.removed = 0 AND l.archived = 0",
                 (id, &order.supplier_id),
                 |r| r.get(0),
             )?;
@@ -382,7 +524,7 @@ impl Store {
             }
             let still_open: i64 = tx.conn.query_row(
                 "SELECT COALESCE(SUM(MAX(quantity_ordered - quantity_received, 0)), 0)
-                 FROM purchase_order_lines WHERE purchase_order_id = ?1",
+                 FROM purchase_order_lines WHERE purchase_order_id = ?1 AND removed = 0",
                 [id],
                 |r| r.get(0),
             )?;
@@ -446,7 +588,7 @@ impl Store {
             })?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT o.id, o.supplier_id, s.name, w.name, o.status, o.created_at, o.expected_at,
-                    (SELECT COALESCE(SUM(quantity_ordered), 0) FROM purchase_order_lines l WHERE l.purchase_order_id = o.id),
+                    (SELECT COALESCE(SUM(quantity_ordered), 0) FROM purchase_order_lines l WHERE l.purchase_order_id = o.id AND {LIVE_LINE}),
                     (SELECT COALESCE(SUM(quantity_received), 0) FROM purchase_order_lines l WHERE l.purchase_order_id = o.id),
                     o.number
              FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id JOIN warehouses w ON w.id = o.warehouse_id
@@ -499,7 +641,7 @@ impl Store {
         let mut stmt = self.conn.prepare_cached(
             "SELECT l.product_id, o.warehouse_id, SUM(MAX(l.quantity_ordered - l.quantity_received, 0))
              FROM purchase_order_lines l JOIN purchase_orders o ON o.id = l.purchase_order_id
-             WHERE o.company_id = ?1 AND o.status IN ('sent', 'partially_received')
+             WHERE o.company_id = ?1 AND o.status IN ('sent', 'partially_received') AND l.removed = 0
                AND (?2 IS NULL OR l.product_id = ?2)
              GROUP BY l.product_id, o.warehouse_id
              HAVING SUM(MAX(l.quantity_ordered - l.quantity_received, 0)) > 0
@@ -530,22 +672,25 @@ impl ValidOrder {
         }
         let mut costs = Vec::with_capacity(input.lines.len());
         let mut seen = std::collections::HashSet::new();
-        for line in &input.lines {
+        for (n, line) in input.lines.iter().enumerate() {
+            let at = |e: Error| e.at_line(n + 1);
             if !(1..=MAX_QUANTITY).contains(&line.quantity) {
-                return Err(Error::validation(
-                    "quantity",
-                    "a quantity must be more than zero",
-                ));
+                let why = if line.quantity > 0 {
+                    format!("a quantity cannot exceed {MAX_QUANTITY}")
+                } else {
+                    "a quantity must be more than zero".to_owned()
+                };
+                return Err(at(Error::validation("quantity", why)));
             }
             if !seen.insert(&line.product_id) {
-                return Err(Error::validation(
+                return Err(at(Error::validation(
                     "lines",
                     "each product can appear only once on an order",
-                ));
+                )));
             }
             costs.push(
                 match line.unit_cost.as_deref().filter(|c| !c.trim().is_empty()) {
-                    Some(c) => Some(parse_money("unit_cost", c)?),
+                    Some(c) => Some(parse_money("unit_cost", c).map_err(at)?),
                     None => None,
                 },
             );
@@ -580,67 +725,105 @@ pub(crate) fn insert_purchase_order(
         params![id, company_id, supplier.id, w.id, order.note, tx.now, hlc, number],
     )?;
     tx.inserted(sync::Entity::PurchaseOrder, &id, &hlc)?;
-    for (line_no, (line, cost)) in input.lines.iter().zip(&order.costs).enumerate() {
-        let p = product_of_company(tx.conn, company_id, &line.product_id)?;
-        if p.is_kit {
-            return Err(Error::validation(
-                "product_id",
-                format!("{} is a kit: order its components", p.sku),
-            ));
-        }
-        let link_cost: Option<String> = tx
-            .conn
-            .query_row(
-                "SELECT unit_cost FROM product_suppliers WHERE product_id = ?1 AND supplier_id = ?2",
-                (&p.id, &supplier.id),
-                |r| r.get(0),
-            )
-            .optional()?;
-        if link_cost.is_none() && !input.confirm_new_links {
-            return Err(Error::ConfirmationRequired {
-                field: "lines".into(),
-                reason: format!(
-                    "{} does not supply {} yet: confirm to order it and add it to the supplier's products",
-                    supplier.name, p.sku
-                ),
-            });
-        }
-        let unit_cost = match (&link_cost, cost) {
-            (_, Some(typed)) => *typed,
-            (Some(stored), None) => stored
-                .parse()
-                .map_err(|_| Error::validation("unit_cost", "the stored cost is unreadable"))?,
-            (None, None) => {
-                return Err(Error::validation(
-                    "unit_cost",
-                    format!(
-                        "give a unit cost for {}: {} has no cost for it yet",
-                        p.sku, supplier.name
-                    ),
-                ))
-            }
-        };
-        if link_cost.is_none() {
-            // Confirmed: the supplier supplies it from now on, at this cost.
-            let link_hlc = tx.stamp();
-            let link_id = crate::db::pair_id("product_supplier", &p.id, &supplier.id);
-            tx.conn.execute(
-                "INSERT INTO product_suppliers (id, product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
-                 VALUES (?1, ?2, ?3, 0, ?4, ?5)",
-                params![link_id, p.id, supplier.id, unit_cost.to_string(), link_hlc],
-            )?;
-            tx.inserted(sync::Entity::ProductSupplier, &link_id, &link_hlc)?;
-        }
+    for (n, (line, cost)) in input.lines.iter().zip(&order.costs).enumerate() {
+        let (product_id, unit_cost) = line_cost(
+            tx,
+            company_id,
+            &supplier,
+            line,
+            *cost,
+            None,
+            input.confirm_new_links,
+        )
+        .map_err(|e| e.at_line(n + 1))?;
         let line_id = new_id();
         tx.conn.execute(
             "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![line_id, id, line_no as i64 + 1, p.id, line.quantity, unit_cost.to_string()],
+            params![line_id, id, n as i64 + 1, product_id, line.quantity, unit_cost.to_string()],
         )?;
         // A line syncs with its order's HLC (it has none of its own).
         tx.inserted(sync::Entity::PurchaseOrderLine, &line_id, &hlc)?;
     }
     Ok(id)
+}
+
+/// The product and unit cost of an order line: the cost typed, else `kept` (an edited line's
+/// cost), else the supplier's on the link. A product the supplier does not supply yet needs
+/// `confirm_new_links`, and is then linked at this cost.
+fn line_cost(
+    tx: &mut Tx<'_>,
+    company_id: &str,
+    supplier: &Supplier,
+    line: &PurchaseOrderLineInput,
+    typed: Option<Decimal>,
+    kept: Option<Decimal>,
+    confirm_new_links: bool,
+) -> Result<(String, Decimal)> {
+    let p = product_of_company(tx.conn, company_id, &line.product_id)?;
+    if p.is_kit {
+        return Err(Error::validation(
+            "product_id",
+            format!("{} is a kit: order its components", p.sku),
+        ));
+    }
+    let link_cost: Option<String> = tx
+        .conn
+        .query_row(
+            "SELECT unit_cost FROM product_suppliers
+             WHERE product_id = ?1 AND supplier_id = ?2 AND archived = 0",
+            (&p.id, &supplier.id),
+            |r| r.get(0),
+        )
+        .optional()?;
+    if link_cost.is_none() && !confirm_new_links {
+        return Err(Error::ConfirmationRequired {
+            field: "lines".into(),
+            reason: format!(
+                "{} does not supply {} yet: confirm to order it and add it to the supplier's products",
+                supplier.name, p.sku
+            ),
+        });
+    }
+    let unit_cost = match (typed.or(kept), &link_cost) {
+        (Some(cost), _) => cost,
+        (None, Some(stored)) => stored
+            .parse()
+            .map_err(|_| Error::validation("unit_cost", "the stored cost is unreadable"))?,
+        (None, None) => {
+            return Err(Error::validation(
+                "unit_cost",
+                format!(
+                    "give a unit cost for {}: {} has no cost for it yet",
+                    p.sku, supplier.name
+                ),
+            ))
+        }
+    };
+    if link_cost.is_none() {
+        // Confirmed: the supplier supplies it from now on, at this cost (a link removed
+        // earlier comes back).
+        let link_id = crate::db::pair_id("product_supplier", &p.id, &supplier.id);
+        let revived = tx
+            .conn
+            .prepare_cached("SELECT 1 FROM product_suppliers WHERE id = ?1")?
+            .exists([&link_id])?;
+        let before = tx.before(sync::Entity::ProductSupplier, &link_id)?;
+        let link_hlc = tx.stamp();
+        tx.conn.execute(
+            "INSERT INTO product_suppliers (id, product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
+             VALUES (?1, ?2, ?3, 0, ?4, ?5)
+             ON CONFLICT (product_id, supplier_id) DO UPDATE SET archived = 0,
+                 unit_cost = excluded.unit_cost, updated_hlc = excluded.updated_hlc",
+            params![link_id, p.id, supplier.id, unit_cost.to_string(), link_hlc],
+        )?;
+        if revived {
+            tx.updated(sync::Entity::ProductSupplier, &link_id, &link_hlc, before)?;
+        } else {
+            tx.inserted(sync::Entity::ProductSupplier, &link_id, &link_hlc)?;
+        }
+    }
+    Ok((p.id, unit_cost))
 }
 
 /// Validates and writes a supplier of an existing company.
@@ -693,7 +876,7 @@ pub(crate) fn upsert_link(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
              ON CONFLICT (product_id, supplier_id) DO UPDATE SET supplier_sku = excluded.supplier_sku,
                  lead_time_days = excluded.lead_time_days, unit_cost = excluded.unit_cost, moq = excluded.moq,
-                 pack_multiple = excluded.pack_multiple, updated_hlc = excluded.updated_hlc",
+                 pack_multiple = excluded.pack_multiple, updated_hlc = excluded.updated_hlc, archived = 0",
         )?
         .execute(params![
             link_id,
@@ -759,7 +942,7 @@ fn get_supplier(conn: &Connection, id: &str) -> Result<Supplier> {
     let mut supplier = conn
         .prepare_cached(
             "SELECT s.id, s.company_id, s.name, s.contact_email, s.phone, s.address, s.notes, s.archived, s.created_at,
-                    (SELECT COUNT(*) FROM product_suppliers l WHERE l.supplier_id = s.id)
+                    (SELECT COUNT(*) FROM product_suppliers l WHERE l.supplier_id = s.id AND l.archived = 0)
              FROM suppliers s WHERE s.id = ?1",
         )?
         .query_row([id], |r| {
@@ -809,7 +992,7 @@ fn get_supplier(conn: &Connection, id: &str) -> Result<Supplier> {
         Some(d) => Some(d),
         None => median(
             conn.prepare_cached(
-                "SELECT lead_time_days FROM product_suppliers WHERE supplier_id = ?1",
+                "SELECT lead_time_days FROM product_suppliers WHERE supplier_id = ?1 AND archived = 0",
             )?
             .query_map([id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
@@ -832,7 +1015,7 @@ fn links(
         "SELECT l.product_id, p.sku, p.name, l.supplier_id, s.name, l.supplier_sku, l.lead_time_days, l.unit_cost,
                 l.moq, l.pack_multiple, l.preferred
          FROM product_suppliers l JOIN products p ON p.id = l.product_id JOIN suppliers s ON s.id = l.supplier_id
-         WHERE {filter}"
+         WHERE l.archived = 0 AND ({filter})"
     ))?;
     let mut rows: Vec<ProductSupplier> = stmt
         .query_map(args, |r| {
@@ -870,14 +1053,14 @@ fn links(
 }
 
 fn order_lines(conn: &Connection, order_id: &str) -> Result<Vec<PurchaseOrderLine>> {
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT l.id, l.product_id, p.sku, p.name, ps.supplier_sku, l.quantity_ordered, l.quantity_received, l.unit_cost
          FROM purchase_order_lines l
          JOIN purchase_orders o ON o.id = l.purchase_order_id
          JOIN products p ON p.id = l.product_id
          LEFT JOIN product_suppliers ps ON ps.product_id = l.product_id AND ps.supplier_id = o.supplier_id
-         WHERE l.purchase_order_id = ?1 ORDER BY l.line_no",
-    )?;
+         WHERE l.purchase_order_id = ?1 AND {LIVE_LINE} ORDER BY l.line_no"
+    ))?;
     let rows = stmt.query_map([order_id], |r| {
         let ordered: i64 = r.get(5)?;
         let unit_cost = decimal_column(r, 7)?;

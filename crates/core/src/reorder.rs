@@ -293,6 +293,7 @@ fn draft_with(
              JOIN purchase_order_lines l ON l.purchase_order_id = o.id
              JOIN suppliers s ON s.id = o.supplier_id
              WHERE o.company_id = ?1 AND o.warehouse_id = ?2 AND l.product_id = ?3 AND o.status = 'draft'
+               AND l.removed = 0
              ORDER BY o.created_at, o.seq LIMIT 1",
         )?
         .query_row((company_id, warehouse_id, product_id), |r| {

@@ -34,21 +34,22 @@ impl Store {
             return Err(Error::validation("lines", "add at least one product"));
         }
         let mut prices = Vec::with_capacity(input.lines.len());
-        for line in &input.lines {
+        for (n, line) in input.lines.iter().enumerate() {
+            let at = |e: Error| e.at_line(n + 1);
             if line.quantity <= 0 {
-                return Err(Error::validation(
+                return Err(at(Error::validation(
                     "quantity",
                     "a quantity must be more than zero",
-                ));
+                )));
             }
             if line.quantity > MAX_QUANTITY {
-                return Err(Error::validation(
+                return Err(at(Error::validation(
                     "quantity",
                     format!("a quantity cannot exceed {MAX_QUANTITY}"),
-                ));
+                )));
             }
             let price = match line.unit_price.as_deref().filter(|p| !p.trim().is_empty()) {
-                Some(p) => Some(parse_money("unit_price", p)?),
+                Some(p) => Some(parse_money("unit_price", p).map_err(at)?),
                 None => None,
             };
             prices.push(price);
@@ -62,13 +63,15 @@ impl Store {
             // Every line priced and expanded before anything is written.
             let mut lines = Vec::with_capacity(input.lines.len());
             let mut demand: BTreeMap<String, i64> = BTreeMap::new();
-            for (line, price) in input.lines.iter().zip(prices) {
-                let p = product_of_company(tx.conn, company_id, &line.product_id)?;
+            for (n, (line, price)) in input.lines.iter().zip(prices).enumerate() {
+                let p = product_of_company(tx.conn, company_id, &line.product_id)
+                    .map_err(|e| e.at_line(n + 1))?;
                 if p.archived {
                     return Err(Error::validation(
                         "product_id",
                         format!("{} is archived and cannot be sold", p.sku),
-                    ));
+                    )
+                    .at_line(n + 1));
                 }
                 let unit_price = price.unwrap_or(p.price);
                 for (component, units) in kits::expand(tx.conn, &p.id, line.quantity)? {

@@ -47,6 +47,33 @@ pub fn optional(
     }
 }
 
+/// An optional text of a few lines (a postal address): blank means absent; each line as
+/// [`optional`] allows, trimmed, with blank lines dropped and line endings made `\n`.
+pub fn optional_lines(
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>> {
+    let Some(value) = value else { return Ok(None) };
+    let lines: Vec<&str> = value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    for line in &lines {
+        single_line(field, label, line, max)?;
+    }
+    let joined = lines.join("\n");
+    if joined.chars().count() > max {
+        return Err(Error::validation(
+            field,
+            format!("{label} can be at most {max} characters"),
+        ));
+    }
+    Ok((!joined.is_empty()).then(|| joined.nfc().collect()))
+}
+
 /// A code scanned or typed as one word (SKU, barcode): no spaces and no invisible character
 /// inside (not even those a name may hold), stored in NFKC (fullwidth `ＡＢＣ` is `ABC`).
 pub fn code(field: &str, label: &str, value: &str) -> Result<String> {

@@ -4,39 +4,8 @@
 
 mod common;
 
-use common::{snapshot, Fixture};
+use common::{snapshot, Fixture, Relay};
 use stockflow_core::*;
-use stockflow_sync_proto::PulledChange;
-
-/// A server-like log of one company's changes.
-struct Relay {
-    company: String,
-    log: Vec<PulledChange>,
-}
-
-impl Relay {
-    /// What the sync client does: push, then pull everything after `after`.
-    fn sync(&mut self, store: &mut Store, after: &mut i64) {
-        let changes = store.sync_outgoing(100_000).unwrap();
-        let ids: Vec<String> = changes.iter().map(|c| c.change_id.clone()).collect();
-        for change in changes {
-            let seq = self.log.len() as i64 + 1;
-            self.log.push(PulledChange { seq, change });
-        }
-        store.sync_acknowledge(&ids).unwrap();
-        let page: Vec<PulledChange> = self
-            .log
-            .iter()
-            .filter(|c| c.seq > *after)
-            .cloned()
-            .collect();
-        let next = self.log.len() as i64;
-        store
-            .sync_apply(&self.company, &page, next, "epoch-1", &[])
-            .unwrap();
-        *after = next;
-    }
-}
 
 struct Shop {
     window: Fixture,

@@ -555,6 +555,7 @@ fn alerts_follow_thresholds_suppliers_and_sales_changed_after_the_import() {
                 default_threshold: Some(9),
                 allow_backorders: None,
                 currency: None,
+                ..Default::default()
             },
         )
         .unwrap();

@@ -186,6 +186,14 @@ fn write_dataset(dir: &Path) {
     }
 }
 
+fn lines_of(product: &str, quantity: i64) -> Vec<PurchaseOrderLineInput> {
+    vec![PurchaseOrderLineInput {
+        product_id: product.into(),
+        quantity,
+        unit_cost: None,
+    }]
+}
+
 fn lines(product: &str, quantity: i64) -> Vec<QuantityLine> {
     vec![QuantityLine {
         product_id: product.into(),
@@ -511,6 +519,15 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
     c.step("link_supplier", |s| {
         s.link_supplier(&a, &sup2, &link(false)).unwrap()
     });
+    // Removing the preferred supplier changes the product and the link; linking it again
+    // brings the link back.
+    c.step("link_supplier", |s| {
+        s.link_supplier(&a, &sup2, &link(true)).unwrap()
+    });
+    c.step("unlink_supplier", |s| s.unlink_supplier(&a, &sup2).unwrap());
+    c.step("link_supplier", |s| {
+        s.link_supplier(&a, &sup2, &link(false)).unwrap()
+    });
     let order = PurchaseOrderInput {
         supplier_id: sup.clone(),
         warehouse_id: w1.clone(),
@@ -524,6 +541,41 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
     };
     let po = c.step("create_purchase_order", |s| {
         s.create_purchase_order(&co, &order).unwrap().id
+    });
+    // A draft edited: a quantity changed; then a line taken off and another added.
+    c.step("update_purchase_order", |s| {
+        s.update_purchase_order(
+            &po,
+            &PurchaseOrderInput {
+                lines: lines_of(&a, 12),
+                ..order.clone()
+            },
+        )
+        .unwrap()
+    });
+    c.step("update_purchase_order", |s| {
+        s.update_purchase_order(
+            &po,
+            &PurchaseOrderInput {
+                lines: vec![PurchaseOrderLineInput {
+                    product_id: b.clone(),
+                    quantity: 1,
+                    unit_cost: Some("2".into()),
+                }],
+                ..order.clone()
+            },
+        )
+        .unwrap()
+    });
+    c.step("update_purchase_order", |s| {
+        s.update_purchase_order(
+            &po,
+            &PurchaseOrderInput {
+                lines: lines_of(&a, 10),
+                ..order.clone()
+            },
+        )
+        .unwrap()
     });
     c.step("send_purchase_order", |s| {
         s.send_purchase_order(&po).unwrap()
@@ -832,6 +884,7 @@ fn every_write_operation_queues_exactly_the_rows_it_changed() {
         "counts_due",
         "low_stock_alerts",
         "stockout_forecast",
+        "barcode_labels",
         "auth_status",
         "list_users",
         "numbering",

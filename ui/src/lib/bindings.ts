@@ -103,7 +103,15 @@ currency: string,
 /**
  * The currency's minor-unit decimals: how many places money is shown with.
  */
-currency_decimals: number, };
+currency_decimals: number, 
+/**
+ * The profile printed on purchase orders and receipts (migration 0015).
+ */
+address: string | null, phone: string | null, email: string | null, 
+/**
+ * A VAT number, sales-tax or company registration id, as the owner writes it.
+ */
+tax_id: string | null, };
 export type CompanyInput = { name: string, 
 /**
  * `None` keeps the current value (or [`DEFAULT_COMPANY_THRESHOLD`] for a new company).
@@ -112,7 +120,11 @@ default_threshold?: number, allow_backorders?: boolean,
 /**
  * An ISO 4217 code; `None` keeps the current one (or USD for a new company).
  */
-currency?: string, };
+currency?: string, 
+/**
+ * The profile: each `None` keeps what is there, an empty text clears it.
+ */
+address?: string, phone?: string, email?: string, tax_id?: string, };
 export type CompanySummary = { 
 /**
  * Active products.
@@ -258,12 +270,31 @@ message: string,
 /**
  * The input field at fault (snake_case, as in the payload), when there is one.
  */
-field?: string, };
+field?: string, 
+/**
+ * The line of a sale or purchase order at fault (counting from 1), when there is one.
+ */
+line?: number, };
 export type KitComponent = { product_id: string, sku: string, name: string, 
 /**
  * Units of the component in one kit.
  */
 quantity: number, };
+export type Label = { product_id: string, sku: string, name: string, price: string, symbology: Symbology, 
+/**
+ * What the bars say, as printed under them (an EAN-13 with its check digit).
+ */
+text: string, 
+/**
+ * `1` a bar module, `0` a space.
+ */
+modules: string, copies: number, };
+export type LabelInput = { product_id: string, copies: number, };
+export type LabelRequest = { company_id: string, labels: Array<LabelInput>, 
+/**
+ * `None`: EAN-13 where the product's barcode is one, else Code 128.
+ */
+symbology?: Symbology, };
 export type ListExport = { "list": "products", "query": ProductQuery } | { "list": "stock", "query": StockQuery } | { "list": "alerts", "query": AlertQuery } | { "list": "history", "query": HistoryQuery } | { "list": "sales", "query": SaleQuery };
 export type Membership = { company_id: string, company_name: string, role: Role, };
 export type Movement = { id: string, product_id: string, sku: string, product_name: string, warehouse_id: string, warehouse_name: string, kind: MovementKind, 
@@ -596,6 +627,7 @@ promised_lead_time_days: number | null,
  */
 learned_from_orders: number, };
 export type SupplierInput = { name: string, contact_email: string, phone?: string, address?: string, notes?: string, };
+export type Symbology = "code128" | "ean13";
 export type SyncConflict = { 
 /**
  * `sku` or `barcode`.

@@ -31,6 +31,9 @@ export const setSupplierArchived = (id: string, archived: boolean) =>
 /** Creates or replaces the link; `preferred` unmarks the product's other preferred supplier. */
 export const linkSupplier = (productId: string, supplierId: string, input: ProductSupplierInput) =>
   call<ProductSupplier>("link_supplier", { productId, supplierId, input });
+/** The supplier no longer supplies the product (a preferred one leaves it without one). */
+export const unlinkSupplier = (productId: string, supplierId: string) =>
+  call<null>("unlink_supplier", { productId, supplierId });
 /** Preferred first, then lead time, cost, name. */
 export const productSuppliers = (productId: string) =>
   call<ProductSupplier[]>("product_suppliers", { productId });
@@ -41,6 +44,9 @@ export const supplierProducts = (supplierId: string) =>
 /** A draft. `confirmation_required` (field `lines`) for a product the supplier does not supply yet. */
 export const createPurchaseOrder = (companyId: string, input: PurchaseOrderInput) =>
   call<PurchaseOrder>("create_purchase_order", { companyId, input });
+/** A draft changed: warehouse, note, lines (a line's blank cost keeps what it had). */
+export const updatePurchaseOrder = (id: string, input: PurchaseOrderInput) =>
+  call<PurchaseOrder>("update_purchase_order", { id, input });
 export const sendPurchaseOrder = (id: string) => call<PurchaseOrder>("send_purchase_order", { id });
 /** `confirmation_required` (field `quantity`) when receiving more than is open. */
 export const receivePurchaseOrder = (id: string, input: ReceiveOrderInput) =>

@@ -210,7 +210,8 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
     tx.conn
         .prepare_cached(
             "WITH sums AS (
-                 SELECT COALESCE(SUM(MAX(quantity_ordered - quantity_received, 0)), 0) AS open,
+                 SELECT COALESCE(SUM(CASE WHEN removed = 0
+                                     THEN MAX(quantity_ordered - quantity_received, 0) ELSE 0 END), 0) AS open,
                         COALESCE(SUM(quantity_received), 0) AS received
                  FROM purchase_order_lines WHERE purchase_order_id = ?1)
              UPDATE purchase_orders SET

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use stockflow_core::{CompanyInput, ProductQuery, Store, WarehouseInput};
+use stockflow_sync_proto::PulledChange;
 
 pub struct Fixture {
     pub store: Store,
@@ -97,4 +98,51 @@ pub fn snapshot(path: &Path) -> Vec<String> {
         out.extend(rows);
     }
     out
+}
+
+/// A server-like log of one company's changes, for tests of two devices without a server.
+pub struct Relay {
+    pub company: String,
+    pub log: Vec<PulledChange>,
+}
+
+impl Relay {
+    pub fn new(company: &str) -> Relay {
+        Relay {
+            company: company.to_owned(),
+            log: Vec::new(),
+        }
+    }
+
+    /// Takes everything the store has to send.
+    pub fn push(&mut self, store: &mut Store) {
+        let changes = store.sync_outgoing(100_000).unwrap();
+        let ids: Vec<String> = changes.iter().map(|c| c.change_id.clone()).collect();
+        for change in changes {
+            let seq = self.log.len() as i64 + 1;
+            self.log.push(PulledChange { seq, change });
+        }
+        store.sync_acknowledge(&ids).unwrap();
+    }
+
+    /// Gives the store everything after `after`.
+    pub fn pull(&self, store: &mut Store, after: &mut i64) {
+        let page: Vec<PulledChange> = self
+            .log
+            .iter()
+            .filter(|c| c.seq > *after)
+            .cloned()
+            .collect();
+        let next = self.log.len() as i64;
+        store
+            .sync_apply(&self.company, &page, next, "epoch-1", &[])
+            .unwrap();
+        *after = next;
+    }
+
+    /// What the sync client does: push, then pull.
+    pub fn sync(&mut self, store: &mut Store, after: &mut i64) {
+        self.push(store);
+        self.pull(store, after);
+    }
 }
