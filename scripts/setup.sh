@@ -18,6 +18,7 @@ packages=(
   dbus            # dbus-daemon: a private session bus per e2e test (single-instance plugin)
   dbus-x11
   imagemagick     # `import`: whole-screen screenshot when WebDriver cannot take one
+  zbar-tools      # zbarimg: the e2e test of barcode labels reads the printed bars back
   postgresql      # the sync server's tests run against a throw-away cluster (scripts/with-postgres.sh)
   python3         # the shared generator and reference query (../shared/bench) the alert tests compare with
 )

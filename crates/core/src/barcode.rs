@@ -221,30 +221,65 @@ const CODE128: [&str; 107] = [
     "113141", "114131", "311141", "411131", "211412", "211214", "211232", "2331112",
 ];
 const START_B: usize = 104;
+const START_C: usize = 105;
+/// In set B, the switch to set C; in set C, the switch to set B.
+const TO_C: usize = 99;
+const TO_B: usize = 100;
 const STOP: usize = 106;
 
-/// The modules of `text` in Code 128 set B, with its check symbol; `None` when a character
-/// is outside printable ASCII (set B has no other) or the text is empty or too long to scan.
+/// The modules of `text` in Code 128 with its check symbol: set B for printable ASCII, set C
+/// (two digits a symbol) for runs of digits long enough to save room, as scanners expect.
+/// `None` when a character is outside printable ASCII, or the text is empty or too long to
+/// scan.
 pub fn code128(text: &str) -> Option<String> {
-    if text.is_empty() || text.len() > 48 || !text.bytes().all(|b| (32..=126).contains(&b)) {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() || bytes.len() > 48 || !bytes.iter().all(|b| (32..=126).contains(b)) {
         return None;
     }
-    let values: Vec<usize> = text.bytes().map(|b| usize::from(b - 32)).collect();
-    let check = (START_B
-        + values
+    let digits_from = |i: usize| bytes[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+    let mut symbols = Vec::with_capacity(bytes.len() + 4);
+    let mut in_c =
+        digits_from(0) >= 4 || (digits_from(0) == bytes.len() && bytes.len().is_multiple_of(2));
+    symbols.push(if in_c { START_C } else { START_B });
+    let mut i = 0;
+    while i < bytes.len() {
+        if in_c {
+            if i + 1 < bytes.len() && bytes[i].is_ascii_digit() && bytes[i + 1].is_ascii_digit() {
+                symbols.push(usize::from((bytes[i] - b'0') * 10 + (bytes[i + 1] - b'0')));
+                i += 2;
+            } else {
+                symbols.push(TO_B);
+                in_c = false;
+            }
+            continue;
+        }
+        // A run of digits worth a switch: four at the end, six in the middle.
+        let run = digits_from(i);
+        if run >= 6 || (run >= 4 && i + run == bytes.len()) {
+            if run % 2 == 1 {
+                symbols.push(usize::from(bytes[i] - 32));
+                i += 1;
+            }
+            symbols.push(TO_C);
+            in_c = true;
+            continue;
+        }
+        symbols.push(usize::from(bytes[i] - 32));
+        i += 1;
+    }
+    let check = (symbols[0]
+        + symbols[1..]
             .iter()
             .enumerate()
-            .map(|(i, v)| (i + 1) * v)
+            .map(|(n, v)| (n + 1) * v)
             .sum::<usize>())
         % 103;
-    let mut symbols = vec![START_B];
-    symbols.extend(&values);
     symbols.push(check);
     symbols.push(STOP);
     let mut out = String::new();
     for symbol in symbols {
-        for (i, width) in CODE128[symbol].bytes().enumerate() {
-            let module = if i % 2 == 0 { '1' } else { '0' };
+        for (n, width) in CODE128[symbol].bytes().enumerate() {
+            let module = if n % 2 == 0 { '1' } else { '0' };
             out.extend(std::iter::repeat_n(module, usize::from(width - b'0')));
         }
     }
@@ -274,6 +309,49 @@ mod tests {
         assert!(m.ends_with("1100011101011"));
         // The check of "AB-1": (104 + 1*33 + 2*34 + 3*13 + 4*17) % 103 = 3, widths 121223.
         assert_eq!(&m[55..66], "10010011000");
+    }
+
+    /// The symbols of `modules`, by matching each 11 modules against the table.
+    fn symbols(modules: &str) -> Vec<usize> {
+        let table: Vec<String> = CODE128
+            .iter()
+            .map(|w| {
+                w.bytes()
+                    .enumerate()
+                    .flat_map(|(n, c)| {
+                        std::iter::repeat_n(
+                            if n % 2 == 0 { '1' } else { '0' },
+                            usize::from(c - b'0'),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        let body = &modules[..modules.len() - 13];
+        (0..body.len() / 11)
+            .map(|k| {
+                table
+                    .iter()
+                    .position(|t| *t == body[k * 11..k * 11 + 11])
+                    .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn code128_packs_runs_of_digits_two_a_symbol() {
+        // Thirteen digits: start C, six pairs, back to B for the last digit.
+        assert_eq!(
+            symbols(&code128("4006381333931").unwrap()),
+            [START_C, 40, 6, 38, 13, 33, 93, TO_B, 17, 28]
+        );
+        // Letters, then a run of five at the end: B (its odd digit too), then C.
+        assert_eq!(
+            symbols(&code128("SKU-00042").unwrap()),
+            [START_B, 51, 43, 53, 13, 16, TO_C, 0, 42, 20]
+        );
+        // A short run stays in B.
+        assert_eq!(symbols(&code128("A12").unwrap()), [START_B, 33, 17, 18, 19]);
     }
 
     #[test]

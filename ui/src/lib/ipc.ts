@@ -44,14 +44,17 @@ export class IpcError extends Error {
   readonly code: IpcErrorCode;
   /** The input field at fault, snake_case as in the payload (e.g. `sku`, `initial_stock`). */
   readonly field?: string;
+  /** The line of a sale or order at fault, counting from 1. */
+  readonly line?: number;
   readonly command: string;
 
-  constructor(command: string, code: IpcErrorCode, message: string, field?: string) {
+  constructor(command: string, code: IpcErrorCode, message: string, field?: string, line?: number) {
     super(message);
     this.name = "IpcError";
     this.command = command;
     this.code = code;
     this.field = field;
+    this.line = line;
   }
 }
 
@@ -69,7 +72,7 @@ export function toIpcError(command: string, raw: unknown): IpcError {
   if (raw instanceof IpcError) return raw;
   if (isPayload(raw)) {
     const code = KNOWN_CODES.has(raw.code) ? (raw.code as IpcErrorCode) : "internal";
-    return new IpcError(command, code, raw.message, raw.field ?? undefined);
+    return new IpcError(command, code, raw.message, raw.field ?? undefined, raw.line ?? undefined);
   }
   // Tauri itself rejects with a bare string (unknown command, bad arguments, missing
   // permission); outside Tauri `invoke` throws a TypeError. Neither is the user's fault.
