@@ -26,6 +26,7 @@ mod reorder;
 mod sales;
 mod search;
 mod spreadsheet;
+mod sql;
 mod stock;
 pub mod sync;
 mod validate;

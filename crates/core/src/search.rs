@@ -8,13 +8,12 @@
 use rusqlite::types::Value;
 
 use crate::auth::Action;
-use crate::catalog::{decimal_column, get_company};
+use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::Result;
 use crate::model::{ArchivedFilter, ProductListItem, ProductPage, ProductQuery, ProductSort};
+use crate::sql::{decimal_column, optional_decimal_column, DEFAULT_PAGE, MAX_PAGE};
 
-pub(crate) const DEFAULT_PAGE: u32 = 50;
-pub(crate) const MAX_PAGE: u32 = 500;
 /// Above this many matches, the first page is found faster by walking the sort index.
 const BROAD_SEARCH: i64 = 2_000;
 
@@ -116,7 +115,7 @@ impl Store {
         let items = stmt
             .query_map(rusqlite::params_from_iter(&params), |r| {
                 let price = decimal_column(r, 4)?;
-                let cost = crate::catalog::optional_decimal_column(r, 10)?;
+                let cost = optional_decimal_column(r, 10)?;
                 let margin = cost.map(|c| crate::money::margin(price, c));
                 Ok(ProductListItem {
                     id: r.get(0)?,
