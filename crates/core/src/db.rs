@@ -322,7 +322,7 @@ fn fingerprint(path: &Path) -> String {
 /// UUID of a row whose identity is a pair (a product's link to a supplier, a membership), and
 /// `sf_key(text)`, the uniqueness key of a code or name (triggers of migration 0011 keep
 /// `products.sku_key` and `barcode_key` with it: a connection without it cannot write
-/// products).
+/// products), and `sf_decimal_key(text)`, the exact sort key of an amount.
 fn register_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
@@ -344,6 +344,16 @@ fn register_functions(conn: &Connection) -> Result<()> {
         |ctx| {
             let text: Option<String> = ctx.get(0)?;
             Ok(text.map(|t| crate::validate::key(&t)))
+        },
+    )?;
+    // The exact sort key of a decimal stored as text (`sql::decimal_key`); NULL stays NULL.
+    conn.create_scalar_function(
+        "sf_decimal_key",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let text: Option<String> = ctx.get(0)?;
+            Ok(text.and_then(|t| crate::sql::decimal_key(&t)))
         },
     )?;
     Ok(())

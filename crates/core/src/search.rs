@@ -89,8 +89,8 @@ impl Store {
         let order = match query.sort {
             ProductSort::Name => format!("p.name COLLATE NOCASE {dir}, p.sku {dir}"),
             ProductSort::Sku => format!("p.sku {dir}"),
-            // Ordering only: the price itself is never computed with as a float.
-            ProductSort::Price => format!("CAST(p.price AS REAL) {dir}, p.sku {dir}"),
+            // Exact: a float would tie or swap prices that differ past its 16th digit.
+            ProductSort::Price => format!("sf_decimal_key(p.price) {dir}, p.sku {dir}"),
             ProductSort::OnHand => format!("on_hand {dir}, p.sku {dir}"),
             ProductSort::Updated => format!("p.updated_at {dir}, p.sku {dir}"),
         };

@@ -1,5 +1,6 @@
 //! Helpers every domain module uses to talk to SQLite, below all of them: reading the money
-//! columns (decimals stored as text), the page sizes of the lists, and the uniqueness check.
+//! columns (decimals stored as text) and their exact sort key, the page sizes of the lists, and
+//! the uniqueness check.
 //! Nothing here knows a domain rule, and this module uses no domain module, so the domain
 //! modules can all depend on it without depending on each other.
 
@@ -32,6 +33,35 @@ pub(crate) fn decimal_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<Decima
     Decimal::from_str(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
     })
+}
+
+/// The sort key of a decimal stored as text, for `ORDER BY` in SQL (`sf_decimal_key(price)`):
+/// texts that compare as the decimals do, exactly. `CAST(price AS REAL)` rounds to the nearest
+/// float and so ties (or swaps) amounts that differ past the 16th digit. `None` (NULL) for a
+/// text that is not a decimal.
+///
+/// The key is a sign digit (`0` below zero, `1` otherwise) then the absolute value as 29
+/// integer digits, a point and 28 fraction digits (a `Decimal`'s widest), the digits of a
+/// negative amount complemented so that a larger one sorts first. Equal amounts written
+/// differently (`1.5`, `1.50`) have the same key.
+pub(crate) fn decimal_key(text: &str) -> Option<String> {
+    let value = Decimal::from_str(text.trim()).ok()?.normalize();
+    let negative = value.is_sign_negative() && !value.is_zero();
+    let digits = value.abs().to_string();
+    let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+    let plain = format!("{whole:0>29}.{fraction:0<28}");
+    let mut key = String::with_capacity(1 + plain.len());
+    if negative {
+        key.push('0');
+        key.extend(plain.chars().map(|c| match c.to_digit(10) {
+            Some(d) => char::from_digit(9 - d, 10).unwrap_or(c),
+            None => c,
+        }));
+    } else {
+        key.push('1');
+        key.push_str(&plain);
+    }
+    Some(key)
 }
 
 /// A uniqueness rule: `value` may not be in `column` of another row of `table` of the same
@@ -72,5 +102,50 @@ impl Unique {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Amounts in increasing order, among them neighbours a float cannot tell apart.
+    const ASCENDING: &[&str] = &[
+        "-12345678901234567.02",
+        "-12345678901234567.01",
+        "-1",
+        "-0.0001",
+        "0",
+        "0.0001",
+        "0.3",
+        "0.30000000000000001",
+        "1.5",
+        "19.99",
+        "999999999",
+        "12345678901234567.01",
+        "12345678901234567.02",
+        "79228162514264337593543950335",
+    ];
+
+    #[test]
+    fn decimal_keys_sort_as_the_amounts_do() {
+        for pair in ASCENDING.windows(2) {
+            let (a, b) = (decimal_key(pair[0]), decimal_key(pair[1]));
+            assert!(
+                a < b,
+                "{} must sort before {}: {a:?} vs {b:?}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+
+    #[test]
+    fn equal_amounts_have_one_key_and_junk_has_none() {
+        assert_eq!(decimal_key("1.5"), decimal_key("1.50"));
+        assert_eq!(decimal_key("0"), decimal_key("-0.00"));
+        assert_eq!(decimal_key("12"), decimal_key("12.0000"));
+        assert_eq!(decimal_key("abc"), None);
+        assert_eq!(decimal_key(""), None);
     }
 }
