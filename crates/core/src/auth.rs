@@ -23,6 +23,8 @@ use crate::catalog::get_company;
 use crate::db::{Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
+pub use crate::session::Actor;
+use crate::session::Session;
 use crate::validate::{self, MAX_NAME};
 
 /// Minutes without activity before a session locks, until an owner changes it.
@@ -37,53 +39,6 @@ const FREE_ATTEMPTS: i64 = 3;
 const MAX_WAIT_SECONDS: u64 = 300;
 
 const WRONG_CREDENTIALS: &str = "Wrong email or password.";
-
-/// The signed-in user. Only a successful sign-in (or setting up the owner) makes one, so
-/// holding one is proof of it: a second store opened for long work (the import) takes the
-/// app's actor with [`Store::set_actor`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    pub(crate) user_id: String,
-    name: String,
-    email: String,
-}
-
-impl Actor {
-    pub fn user_id(&self) -> &str {
-        &self.user_id
-    }
-
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    pub fn email(&self) -> &str {
-        &self.email
-    }
-}
-
-/// A signed-in actor and the time of their last authorized call.
-pub(crate) struct Session {
-    pub actor: Actor,
-    last_seen: Instant,
-    idle_lock_minutes: u32,
-}
-
-impl Session {
-    fn new(actor: Actor, idle_lock_minutes: u32) -> Session {
-        Session {
-            actor,
-            last_seen: Instant::now(),
-            idle_lock_minutes,
-        }
-    }
-
-    fn expired(&self) -> bool {
-        self.idle_lock_minutes > 0
-            && self.last_seen.elapsed()
-                > Duration::from_secs(60 * u64::from(self.idle_lock_minutes))
-    }
-}
 
 /// The role table: each action (`edit_catalog`) and the least role that may do it. The UI's
 /// `LEAST_ROLE` is generated from this (`src-tauri/bindings.rs`), so the window greys out
@@ -927,11 +882,7 @@ impl Store {
 
     fn start_session(&mut self, user_id: &str) -> Result<User> {
         let user = get_user(&self.conn, user_id, Some(user_id))?;
-        let actor = Actor {
-            user_id: user.id.clone(),
-            name: user.name.clone(),
-            email: user.email.clone(),
-        };
+        let actor = Actor::new(user.id.clone(), user.name.clone(), user.email.clone());
         self.set_actor(Some(actor))?;
         Ok(user)
     }

@@ -15,9 +15,9 @@ use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::Migrations;
 
-use crate::auth::Session;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
+use crate::session::Session;
 
 static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
 

@@ -25,6 +25,7 @@ mod purchasing;
 mod reorder;
 mod sales;
 mod search;
+mod session;
 mod spreadsheet;
 mod sql;
 mod stock;
