@@ -13,7 +13,7 @@ ALTER TABLE purchase_order_lines ADD COLUMN removed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE product_suppliers ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
 
 -- The supplier choice of a product (DESIGN §3 order: preferred, lead time, unit cost, name)
--- leaves removed links out, and compares costs exactly (`sf_money_key`, a sortable text of
+-- leaves removed links out, and compares costs exactly (`sf_decimal_key`, a sortable text of
 -- the decimal; the casts to REAL it replaces could tie or misorder costs with many digits).
 DROP TRIGGER alert_products_on_link_insert;
 DROP TRIGGER alert_products_on_link_update;
@@ -24,7 +24,7 @@ CREATE TRIGGER alert_products_on_link_insert AFTER INSERT ON product_suppliers B
         SELECT l.supplier_id, l.lead_time_days, l.moq, l.pack_multiple
         FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
         WHERE l.product_id = NEW.product_id AND l.archived = 0
-        ORDER BY l.preferred DESC, l.lead_time_days, sf_money_key(l.unit_cost), s.name, s.id
+        ORDER BY l.preferred DESC, l.lead_time_days, sf_decimal_key(l.unit_cost), s.name, s.id
         LIMIT 1)
     WHERE seq = (SELECT seq FROM products WHERE id = NEW.product_id);
 END;
@@ -34,7 +34,7 @@ CREATE TRIGGER alert_products_on_link_update AFTER UPDATE ON product_suppliers B
         FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
         WHERE l.product_id = (SELECT p.id FROM products p WHERE p.seq = alert_products.seq)
           AND l.archived = 0
-        ORDER BY l.preferred DESC, l.lead_time_days, sf_money_key(l.unit_cost), s.name, s.id
+        ORDER BY l.preferred DESC, l.lead_time_days, sf_decimal_key(l.unit_cost), s.name, s.id
         LIMIT 1)
     WHERE seq IN (SELECT seq FROM products WHERE id IN (OLD.product_id, NEW.product_id));
 END;
@@ -43,7 +43,7 @@ CREATE TRIGGER alert_products_on_link_delete AFTER DELETE ON product_suppliers B
         SELECT l.supplier_id, l.lead_time_days, l.moq, l.pack_multiple
         FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
         WHERE l.product_id = OLD.product_id AND l.archived = 0
-        ORDER BY l.preferred DESC, l.lead_time_days, sf_money_key(l.unit_cost), s.name, s.id
+        ORDER BY l.preferred DESC, l.lead_time_days, sf_decimal_key(l.unit_cost), s.name, s.id
         LIMIT 1)
     WHERE seq = (SELECT seq FROM products WHERE id = OLD.product_id);
 END;
@@ -54,7 +54,7 @@ WHEN OLD.name IS NOT NEW.name BEGIN
         FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
         WHERE l.product_id = (SELECT p.id FROM products p WHERE p.seq = alert_products.seq)
           AND l.archived = 0
-        ORDER BY l.preferred DESC, l.lead_time_days, sf_money_key(l.unit_cost), s.name, s.id
+        ORDER BY l.preferred DESC, l.lead_time_days, sf_decimal_key(l.unit_cost), s.name, s.id
         LIMIT 1)
     WHERE seq IN (SELECT p.seq FROM product_suppliers l JOIN products p ON p.id = l.product_id
                   WHERE l.supplier_id = NEW.id);

@@ -130,11 +130,6 @@ pub fn set_product_archived(
 }
 
 #[tauri::command]
-pub fn list_stock(state: State<'_, AppState>, query: StockQuery) -> Reply<Vec<StockRow>> {
-    state.with(|s| s.list_stock(&query))
-}
-
-#[tauri::command]
 pub fn find_product_by_code(
     state: State<'_, AppState>,
     company_id: String,

@@ -60,53 +60,6 @@ pub fn remove_adjustment_reason(
 }
 
 #[tauri::command]
-pub fn record_sale(
-    state: State<'_, AppState>,
-    company_id: String,
-    input: SaleInput,
-) -> Reply<Sale> {
-    state.with(|s| s.record_sale(&company_id, &input))
-}
-
-#[tauri::command]
-pub fn get_sale(state: State<'_, AppState>, id: String) -> Reply<Sale> {
-    state.with(|s| s.get_sale(&id))
-}
-
-#[tauri::command]
-pub fn list_sales(state: State<'_, AppState>, query: SaleQuery) -> Reply<SalePage> {
-    state.with(|s| s.list_sales(&query))
-}
-
-#[tauri::command]
-pub fn record_return(
-    state: State<'_, AppState>,
-    company_id: String,
-    input: ReturnInput,
-) -> Reply<Sale> {
-    state.with(|s| s.record_return(&company_id, &input))
-}
-
-#[tauri::command]
-pub fn set_kit_components(
-    state: State<'_, AppState>,
-    kit_id: String,
-    components: Vec<QuantityLine>,
-) -> Reply<Product> {
-    state.with(|s| s.set_kit_components(&kit_id, &components))
-}
-
-#[tauri::command]
-pub fn list_movements(state: State<'_, AppState>, query: HistoryQuery) -> Reply<MovementPage> {
-    state.with(|s| s.list_movements(&query))
-}
-
-#[tauri::command]
-pub fn daily_sales(
-    state: State<'_, AppState>,
-    product_id: String,
-    warehouse_id: Option<String>,
-    days: u32,
-) -> Reply<Vec<DailySales>> {
-    state.with(|s| s.daily_sales(&product_id, warehouse_id.as_deref(), days))
+pub fn list_stock(state: State<'_, AppState>, query: StockQuery) -> Reply<Vec<StockRow>> {
+    state.with(|s| s.list_stock(&query))
 }

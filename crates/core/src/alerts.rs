@@ -6,12 +6,16 @@
 //! partial days at its two edges from the sale and return movements themselves. Only rows
 //! already below their threshold are looked at, so the work grows with the alerts, not the
 //! catalog.
+//!
+//! Also the alert notices: which alerts are new since the user was last told (for the desktop
+//! notification, once per product and warehouse).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection};
 
+use crate::auth::Action;
 use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::{Error, Result};
@@ -75,9 +79,30 @@ fn ceil_div(a: i64, b: i64) -> i64 {
     (a + b - 1).div_euclid(b)
 }
 
+/// The window length and its end, as alerts read them: 0 days means the default.
+pub(crate) fn window_of(now: Option<&str>, window_days: u32) -> Result<(u32, DateTime<Utc>)> {
+    let days = match window_days {
+        0 => DEFAULT_WINDOW_DAYS,
+        d @ 1..=365 => d,
+        _ => {
+            return Err(Error::validation(
+                "window_days",
+                "a window is 1 to 365 days",
+            ))
+        }
+    };
+    let now = match now {
+        Some(t) => crate::validate::timestamp("now", t)?
+            .parse::<DateTime<Utc>>()
+            .map_err(|_| Error::validation("now", "unreadable time"))?,
+        None => Utc::now(),
+    };
+    Ok((days, now))
+}
+
 impl Store {
     pub fn low_stock_alerts(&self, q: &AlertQuery) -> Result<AlertPage> {
-        self.authorize(&q.company_id, crate::auth::Action::Read)?;
+        self.authorize(&q.company_id, Action::Read)?;
         get_company(&self.conn, &q.company_id)?;
         let days = match q.window_days {
             0 => DEFAULT_WINDOW_DAYS,
@@ -209,6 +234,64 @@ impl Store {
         )?;
         let rows = stmt.query_map([company_id], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+impl Store {
+    /// The company's alerts that the user has not been told about yet: each (product,
+    /// warehouse) pair alerting now and not yet noticed is recorded as seen at `now` and
+    /// returned; pairs whose alert has cleared are forgotten, so an alert that comes back is new
+    /// again. Calling it twice in a row returns the new alerts once.
+    pub fn take_new_alert_notices(
+        &mut self,
+        company_id: &str,
+        now: Option<&str>,
+    ) -> Result<Vec<Alert>> {
+        let (_, at) = window_of(now, 0)?;
+        // Reading the alerts is all it takes: the notices are this device's own bookkeeping.
+        self.authorize(company_id, Action::Read)?;
+        let current = self
+            .low_stock_alerts(&AlertQuery {
+                company_id: company_id.to_owned(),
+                now: Some(at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+                ..Default::default()
+            })?
+            .alerts;
+        let seen_at = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        self.write(|tx| {
+            let alerting: HashSet<(&str, &str)> = current
+                .iter()
+                .map(|a| (a.product_id.as_str(), a.warehouse_id.as_str()))
+                .collect();
+            let noticed: Vec<(String, String)> = tx
+                .conn
+                .prepare(
+                    "SELECT n.product_id, n.warehouse_id FROM alert_notices n
+                     JOIN warehouses w ON w.id = n.warehouse_id
+                     WHERE w.company_id = ?1",
+                )?
+                .query_map([company_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut forget = tx
+                .conn
+                .prepare("DELETE FROM alert_notices WHERE product_id = ?1 AND warehouse_id = ?2")?;
+            for (product, warehouse) in &noticed {
+                if !alerting.contains(&(product.as_str(), warehouse.as_str())) {
+                    forget.execute([product, warehouse])?;
+                }
+            }
+            let mut notice = tx.conn.prepare(
+                "INSERT INTO alert_notices (product_id, warehouse_id, first_seen_at)
+                 VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+            )?;
+            let mut fresh = Vec::new();
+            for alert in &current {
+                if notice.execute(params![alert.product_id, alert.warehouse_id, seen_at])? == 1 {
+                    fresh.push(alert.clone());
+                }
+            }
+            Ok(fresh)
+        })
     }
 }
 

@@ -1,7 +1,6 @@
 //! The catalog: companies, warehouses, product types and products.
 
 use std::collections::HashSet;
-use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
@@ -11,6 +10,7 @@ use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::money::{currency_decimals, parse_currency, parse_money, DEFAULT_CURRENCY};
+use crate::sql::{decimal_column, optional_decimal_column, Unique};
 use crate::stock::{self, NewMovement};
 use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
@@ -60,25 +60,6 @@ fn product_type_from_row(r: &Row<'_>) -> rusqlite::Result<ProductType> {
         default_threshold: r.get(3)?,
         product_count: r.get(4)?,
         count_frequency_days: r.get(5)?,
-    })
-}
-
-/// Reads an optional decimal stored as text (NULL: not known).
-pub(crate) fn optional_decimal_column(
-    r: &Row<'_>,
-    idx: usize,
-) -> rusqlite::Result<Option<Decimal>> {
-    match r.get_ref(idx)? {
-        rusqlite::types::ValueRef::Null => Ok(None),
-        _ => decimal_column(r, idx).map(Some),
-    }
-}
-
-/// Reads a decimal stored as text; a value that does not parse is a corrupt row.
-pub(crate) fn decimal_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<Decimal> {
-    let text: String = r.get(idx)?;
-    Decimal::from_str(&text).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
     })
 }
 
@@ -839,16 +820,6 @@ fn count_frequency(days: Option<i64>) -> Result<Option<i64>> {
     }
 }
 
-/// A uniqueness rule: `value` may not be in `column` of another row of `table` of the same
-/// company. `column` carries its comparison: `name = ?2 COLLATE NOCASE` for names,
-/// `barcode = ?2` for an exact code. Company names are unique across the file.
-pub(crate) struct Unique {
-    pub entity: Entity,
-    pub field: &'static str,
-    pub table: &'static str,
-    pub column: &'static str,
-}
-
 pub(crate) const COMPANY_NAME: Unique = Unique {
     entity: Entity::Company,
     field: "name",
@@ -887,37 +858,6 @@ const BARCODE: Unique = Unique {
     table: "products",
     column: "barcode_key = sf_key(?2)",
 };
-
-impl Unique {
-    /// Refuses `value` if a row other than `except` of the company (any row, for `None`) has it.
-    pub(crate) fn check(
-        &self,
-        conn: &Connection,
-        company_id: Option<&str>,
-        value: &str,
-        except: Option<&str>,
-    ) -> Result<()> {
-        let scope = if company_id.is_some() {
-            "company_id = ?1"
-        } else {
-            "?1 IS NULL"
-        };
-        let taken: bool = conn
-            .prepare_cached(&format!(
-                "SELECT EXISTS (SELECT 1 FROM {} WHERE {scope} AND {} AND id IS NOT ?3)",
-                self.table, self.column
-            ))?
-            .query_row((company_id, value, except), |r| r.get(0))?;
-        if taken {
-            return Err(Error::Conflict {
-                entity: self.entity,
-                field: self.field.into(),
-                value: value.into(),
-            });
-        }
-        Ok(())
-    }
-}
 
 struct ValidWarehouse {
     name: String,

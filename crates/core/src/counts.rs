@@ -529,7 +529,7 @@ fn unit_cost(conn: &Connection, product_id: &str) -> Result<Option<Decimal>> {
         .prepare_cached(
             "SELECT l.unit_cost FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
              WHERE l.product_id = ?1 AND l.archived = 0
-             ORDER BY l.preferred DESC, l.lead_time_days, sf_money_key(l.unit_cost), s.name, s.id LIMIT 1",
+             ORDER BY l.preferred DESC, l.lead_time_days, sf_decimal_key(l.unit_cost), s.name, s.id LIMIT 1",
         )?
         .query_row([product_id], |r| r.get(0))
         .optional()?;

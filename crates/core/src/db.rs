@@ -15,9 +15,9 @@ use include_dir::{include_dir, Dir};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior};
 use rusqlite_migration::Migrations;
 
-use crate::auth::Session;
 use crate::error::{Error, Result};
 use crate::hlc::Hlc;
+use crate::session::Session;
 
 static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
 
@@ -322,8 +322,7 @@ fn fingerprint(path: &Path) -> String {
 /// UUID of a row whose identity is a pair (a product's link to a supplier, a membership), and
 /// `sf_key(text)`, the uniqueness key of a code or name (triggers of migration 0011 keep
 /// `products.sku_key` and `barcode_key` with it: a connection without it cannot write
-/// products), and `sf_money_key(text)`, an exact sort key of an amount (the supplier choice
-/// of migration 0015's triggers).
+/// products), and `sf_decimal_key(text)`, the exact sort key of an amount.
 fn register_functions(conn: &Connection) -> Result<()> {
     use rusqlite::functions::FunctionFlags;
     conn.create_scalar_function(
@@ -347,14 +346,14 @@ fn register_functions(conn: &Connection) -> Result<()> {
             Ok(text.map(|t| crate::validate::key(&t)))
         },
     )?;
-    // An exact sort key of a decimal text (`money::sort_key`); NULL for NULL or no decimal.
+    // The exact sort key of a decimal stored as text (`sql::decimal_key`); NULL stays NULL.
     conn.create_scalar_function(
-        "sf_money_key",
+        "sf_decimal_key",
         1,
         FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
         |ctx| {
             let text: Option<String> = ctx.get(0)?;
-            Ok(text.and_then(|t| crate::money::sort_key(&t)))
+            Ok(text.and_then(|t| crate::sql::decimal_key(&t)))
         },
     )?;
     Ok(())

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     DailySales, HistoryQuery, Movement, MovementKind, MovementPage, MovementResult,
 };
-use crate::search::{DEFAULT_PAGE, MAX_PAGE};
+use crate::sql::{DEFAULT_PAGE, MAX_PAGE};
 
 const MOVEMENT_COLUMNS: &str = "m.id, m.product_id, p.sku, p.name, m.warehouse_id, w.name, m.kind,
     m.quantity, m.reason, m.reference_kind, m.reference_id, m.note, m.occurred_at, m.user_id,

@@ -10,8 +10,8 @@ use crate::auth::Action;
 use crate::db::Store;
 use crate::error::{Error, Result};
 use crate::model::{KitComponent, Product, QuantityLine};
-use crate::stock::{product_of_company, sum_lines, Sign};
-use crate::validate::MAX_QUANTITY;
+use crate::stock::product_of_company;
+use crate::validate::{sum_lines, Sign, MAX_QUANTITY};
 
 /// Kits nested deeper than this are refused: a recipe that deep is a mistake.
 const MAX_DEPTH: usize = 8;

@@ -161,28 +161,6 @@ pub fn margin(price: Decimal, cost: Decimal) -> (Decimal, Option<Decimal>) {
     (margin, percent)
 }
 
-/// A text that sorts like the decimal `text` (SQL's `sf_money_key`): exact where a cast to
-/// REAL ties or misorders amounts with many digits. `None` for text that is no decimal.
-pub(crate) fn sort_key(text: &str) -> Option<String> {
-    let value = Decimal::from_str(text.trim()).ok()?;
-    let plain = value.abs().normalize();
-    let int = plain.trunc().to_string();
-    let frac = plain.fract().to_string();
-    let frac = frac.strip_prefix("0.").unwrap_or("");
-    // 29 integer digits and 28 decimals hold any rust_decimal.
-    let digits = format!("{int:0>29}{frac:0<28}");
-    Some(if value.is_sign_negative() && !value.is_zero() {
-        // A larger magnitude sorts lower: the digits complemented, after a lower sign mark.
-        let flipped: String = digits
-            .bytes()
-            .map(|b| char::from(b'9' - (b - b'0')))
-            .collect();
-        format!("0{flipped}")
-    } else {
-        format!("1{digits}")
-    })
-}
-
 fn label(field: &str) -> String {
     let mut s = field.replace('_', " ");
     if let Some(first) = s.get_mut(0..1) {
@@ -193,28 +171,6 @@ fn label(field: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-
-    #[test]
-    fn sort_key_orders_amounts_exactly() {
-        // As REAL, the first two are the same number.
-        let texts = [
-            "-12.5",
-            "-0.0001",
-            "0",
-            "0.1",
-            "0.30",
-            "999999999",
-            "12345678901234567.01",
-            "12345678901234567.02",
-        ];
-        let keys: Vec<String> = texts.iter().map(|t| sort_key(t).unwrap()).collect();
-        let mut sorted = keys.clone();
-        sorted.sort();
-        assert_eq!(sorted, keys);
-        assert_eq!(sort_key("0.3"), sort_key("0.30"));
-        assert_eq!(sort_key("-0"), sort_key("0"));
-        assert_eq!(sort_key("abc"), None);
-    }
 
     use super::*;
 

@@ -9,16 +9,17 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{decimal_column, get_company, get_product, Unique};
+use crate::catalog::{get_company, get_product};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::*;
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
-use crate::search::{DEFAULT_PAGE, MAX_PAGE};
-use crate::stock::{self, open_warehouse, product_of_company, sum_lines, NewMovement, Sign};
+use crate::sql::{decimal_column, Unique};
+use crate::sql::{DEFAULT_PAGE, MAX_PAGE};
+use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
 use crate::sync;
-use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
+use crate::validate::{self, sum_lines, Sign, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const MAX_NOTE: usize = 1_000;
 /// The learned lead time looks at this many of the supplier's latest fully received orders.

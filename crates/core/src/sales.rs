@@ -8,7 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{decimal_column, get_company};
+use crate::catalog::get_company;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::kits;
@@ -17,7 +17,7 @@ use crate::model::{
 };
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
-use crate::search::{DEFAULT_PAGE, MAX_PAGE};
+use crate::sql::{decimal_column, DEFAULT_PAGE, MAX_PAGE};
 use crate::stock::{self, ensure_available, open_warehouse, product_of_company, NewMovement};
 use crate::sync;
 use crate::validate::{self, MAX_QUANTITY};
@@ -227,7 +227,7 @@ impl Store {
     /// Never more of a product than the sale still has unreturned.
     pub fn record_return(&mut self, company_id: &str, input: &ReturnInput) -> Result<Sale> {
         self.authorize(company_id, Action::Sell)?;
-        let wanted = stock::sum_lines(&input.lines, stock::Sign::Positive)?;
+        let wanted = validate::sum_lines(&input.lines, validate::Sign::Positive)?;
         let note = validate::optional("note", "Note", input.note.as_deref(), MAX_NOTE)?;
         self.write(|tx| {
             let sale = get_sale(tx.conn, &input.sale_id)?;

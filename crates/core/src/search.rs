@@ -8,13 +8,12 @@
 use rusqlite::types::Value;
 
 use crate::auth::Action;
-use crate::catalog::{decimal_column, get_company};
+use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::Result;
 use crate::model::{ArchivedFilter, ProductListItem, ProductPage, ProductQuery, ProductSort};
+use crate::sql::{decimal_column, optional_decimal_column, DEFAULT_PAGE, MAX_PAGE};
 
-pub(crate) const DEFAULT_PAGE: u32 = 50;
-pub(crate) const MAX_PAGE: u32 = 500;
 /// Above this many matches, the first page is found faster by walking the sort index.
 const BROAD_SEARCH: i64 = 2_000;
 
@@ -90,8 +89,8 @@ impl Store {
         let order = match query.sort {
             ProductSort::Name => format!("p.name COLLATE NOCASE {dir}, p.sku {dir}"),
             ProductSort::Sku => format!("p.sku {dir}"),
-            // Ordering only: the price itself is never computed with as a float.
-            ProductSort::Price => format!("CAST(p.price AS REAL) {dir}, p.sku {dir}"),
+            // Exact: a float would tie or swap prices that differ past its 16th digit.
+            ProductSort::Price => format!("sf_decimal_key(p.price) {dir}, p.sku {dir}"),
             ProductSort::OnHand => format!("on_hand {dir}, p.sku {dir}"),
             ProductSort::Updated => format!("p.updated_at {dir}, p.sku {dir}"),
         };
@@ -116,7 +115,7 @@ impl Store {
         let items = stmt
             .query_map(rusqlite::params_from_iter(&params), |r| {
                 let price = decimal_column(r, 4)?;
-                let cost = crate::catalog::optional_decimal_column(r, 10)?;
+                let cost = optional_decimal_column(r, 10)?;
                 let margin = cost.map(|c| crate::money::margin(price, c));
                 Ok(ProductListItem {
                     id: r.get(0)?,

@@ -15,10 +15,10 @@ use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::model::{
     AdjustmentInput, AdjustmentReason, CompanySummary, CountInput, MovementKind, MovementResult,
-    QuantityLine, ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
+    ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
 };
 use crate::sync;
-use crate::validate::{self, MAX_NAME, MAX_QUANTITY};
+use crate::validate::{self, sum_lines, Sign, MAX_NAME};
 
 /// The adjustment reasons every company starts with.
 pub const DEFAULT_REASONS: [&str; 5] = ["damaged", "lost", "found", "expired", "correction"];
@@ -267,7 +267,7 @@ pub(crate) fn product_of_company(
         Ok(StockedProduct {
             id: r.get(0)?,
             sku: r.get(1)?,
-            price: crate::catalog::decimal_column(r, 2)?,
+            price: crate::sql::decimal_column(r, 2)?,
             archived: r.get(3)?,
             is_kit: r.get(4)?,
         })
@@ -291,62 +291,6 @@ pub(crate) fn open_warehouse(
         ));
     }
     Ok(w)
-}
-
-/// Checks that the lines name at least one product, each with a quantity allowed by `sign`, and
-/// adds up the quantity per product (a product on two lines counts once, with both).
-pub(crate) fn sum_lines(lines: &[QuantityLine], sign: Sign) -> Result<BTreeMap<String, i64>> {
-    if lines.is_empty() {
-        return Err(Error::validation("lines", "add at least one product"));
-    }
-    let mut total: BTreeMap<String, i64> = BTreeMap::new();
-    for line in lines {
-        let ok = match sign {
-            Sign::Positive => line.quantity > 0,
-            Sign::NonZero => line.quantity != 0,
-            Sign::NonNegative => line.quantity >= 0,
-        };
-        if !ok {
-            let want = match sign {
-                Sign::Positive => "more than zero",
-                Sign::NonZero => "a positive or negative number, not zero",
-                Sign::NonNegative => "zero or more",
-            };
-            return Err(Error::validation(
-                "quantity",
-                format!("a quantity must be {want}"),
-            ));
-        }
-        // unsigned_abs: i64::MIN has no i64 absolute value (abs() panicked, or wrapped to
-        // a negative that passed in a release build).
-        if line.quantity.unsigned_abs() > MAX_QUANTITY.unsigned_abs() {
-            return Err(Error::validation(
-                "quantity",
-                format!("a quantity cannot exceed {MAX_QUANTITY}"),
-            ));
-        }
-        let sum = total.entry(line.product_id.clone()).or_default();
-        *sum = sum
-            .checked_add(line.quantity)
-            .filter(|s| s.unsigned_abs() <= MAX_QUANTITY.unsigned_abs())
-            .ok_or_else(|| {
-                Error::validation(
-                    "quantity",
-                    format!(
-                        "the lines of product {} add up to more than {MAX_QUANTITY}",
-                        line.product_id
-                    ),
-                )
-            })?;
-    }
-    Ok(total)
-}
-
-#[derive(Clone, Copy)]
-pub(crate) enum Sign {
-    Positive,
-    NonZero,
-    NonNegative,
 }
 
 /// Refuses to take on hand below zero unless the company allows backorders.
@@ -750,10 +694,10 @@ impl Store {
             let units: i64 = r.get(1)?;
             // Saturating: a dashboard figure never wraps, nor panics on an absurd level.
             units_on_hand = units_on_hand.saturating_add(units);
-            let value = crate::catalog::decimal_column(r, 0)?.saturating_mul(Decimal::from(units));
+            let value = crate::sql::decimal_column(r, 0)?.saturating_mul(Decimal::from(units));
             retail_value = retail_value.saturating_add(value);
             out_of_stock += r.get::<_, i64>(2)?;
-            match crate::catalog::optional_decimal_column(r, 3)? {
+            match crate::sql::optional_decimal_column(r, 3)? {
                 Some(cost) => {
                     cost_value =
                         cost_value.saturating_add(cost.saturating_mul(Decimal::from(units)))
@@ -811,8 +755,8 @@ impl Store {
                     on_hand,
                     available: on_hand.max(0),
                     is_kit: false,
-                    value_at_price: crate::catalog::decimal_column(r, 6)?.saturating_mul(units),
-                    value_at_cost: crate::catalog::optional_decimal_column(r, 7)?
+                    value_at_price: crate::sql::decimal_column(r, 6)?.saturating_mul(units),
+                    value_at_cost: crate::sql::optional_decimal_column(r, 7)?
                         .map(|c| c.saturating_mul(units)),
                 })
             },

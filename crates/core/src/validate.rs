@@ -1,9 +1,13 @@
 //! Checks on user input shared by every entity: trimmed, present, printable, bounded; and
-//! the one comparison key of codes and names that must be unique ([`key`]).
+//! the one comparison key of codes and names that must be unique ([`key`]); and the quantity
+//! lines of a movement, order or kit, summed per product ([`sum_lines`]).
+
+use std::collections::BTreeMap;
 
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
+use crate::model::QuantityLine;
 
 pub const MAX_NAME: usize = 200;
 pub const MAX_CODE: usize = 64;
@@ -207,4 +211,60 @@ pub fn email(field: &str, label: &str, value: &str) -> Result<String> {
         ));
     }
     Ok(value)
+}
+
+/// Checks that the lines name at least one product, each with a quantity allowed by `sign`, and
+/// adds up the quantity per product (a product on two lines counts once, with both).
+pub(crate) fn sum_lines(lines: &[QuantityLine], sign: Sign) -> Result<BTreeMap<String, i64>> {
+    if lines.is_empty() {
+        return Err(Error::validation("lines", "add at least one product"));
+    }
+    let mut total: BTreeMap<String, i64> = BTreeMap::new();
+    for line in lines {
+        let ok = match sign {
+            Sign::Positive => line.quantity > 0,
+            Sign::NonZero => line.quantity != 0,
+            Sign::NonNegative => line.quantity >= 0,
+        };
+        if !ok {
+            let want = match sign {
+                Sign::Positive => "more than zero",
+                Sign::NonZero => "a positive or negative number, not zero",
+                Sign::NonNegative => "zero or more",
+            };
+            return Err(Error::validation(
+                "quantity",
+                format!("a quantity must be {want}"),
+            ));
+        }
+        // unsigned_abs: i64::MIN has no i64 absolute value (abs() panicked, or wrapped to
+        // a negative that passed in a release build).
+        if line.quantity.unsigned_abs() > MAX_QUANTITY.unsigned_abs() {
+            return Err(Error::validation(
+                "quantity",
+                format!("a quantity cannot exceed {MAX_QUANTITY}"),
+            ));
+        }
+        let sum = total.entry(line.product_id.clone()).or_default();
+        *sum = sum
+            .checked_add(line.quantity)
+            .filter(|s| s.unsigned_abs() <= MAX_QUANTITY.unsigned_abs())
+            .ok_or_else(|| {
+                Error::validation(
+                    "quantity",
+                    format!(
+                        "the lines of product {} add up to more than {MAX_QUANTITY}",
+                        line.product_id
+                    ),
+                )
+            })?;
+    }
+    Ok(total)
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Sign {
+    Positive,
+    NonZero,
+    NonNegative,
 }

@@ -434,6 +434,46 @@ fn search_matches_sku_and_barcode_prefixes_and_name_words() {
     assert_eq!(page.total, 4, "the total counts every page");
 }
 
+/// Regression (#18): the price sort went through `CAST(price AS REAL)`, and a float holds
+/// about 16 digits, so prices differing past that tied and fell back to the SKU order. The
+/// sort is exact now. Such prices are over the input's ceiling, but a file written by another
+/// build or edited by hand can hold them.
+#[test]
+fn the_price_sort_is_exact_past_a_floats_digits() {
+    let mut fx = Fixture::with_company("Acme");
+    for sku in ["A-1", "B-2", "C-3"] {
+        fx.store
+            .create_product(&fx.company, &product(sku, sku, "1"))
+            .unwrap();
+    }
+    let conn = rusqlite::Connection::open(&fx.path).unwrap();
+    for (sku, price) in [
+        ("A-1", "12345678901234567.03"),
+        ("B-2", "12345678901234567.02"),
+        ("C-3", "12345678901234567.01"),
+    ] {
+        conn.execute(
+            "UPDATE products SET price = ?2 WHERE sku = ?1",
+            [sku, price],
+        )
+        .unwrap();
+    }
+    let mut q = fx.query("");
+    q.sort = ProductSort::Price;
+    for (descending, expected) in [
+        (false, ["C-3", "B-2", "A-1"]),
+        (true, ["A-1", "B-2", "C-3"]),
+    ] {
+        q.descending = descending;
+        let page = fx.store.list_products(&q).unwrap();
+        let skus: Vec<_> = page.items.iter().map(|i| i.sku.as_str()).collect();
+        assert_eq!(
+            skus, expected,
+            "by price (descending: {descending}), cent by cent, not tied as floats"
+        );
+    }
+}
+
 #[test]
 fn company_warehouse_and_type_names_are_unique_and_required() {
     let mut fx = Fixture::with_company("Acme");

@@ -29,7 +29,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0012-device-names", "5504fb86bc9d5a17"),
     ("0013-import-staging", "a0019109564e0f4c"),
     ("0014-money", "8056ec4b9c831993"),
-    ("0015-documents", "89816154b74ec842"),
+    ("0015-documents", "39fc0c3851552589"),
 ];
 
 fn migrations_dir() -> PathBuf {

@@ -1,7 +1,6 @@
-// The dashboard and the import screen: one typed function per command, built on ipc.ts's
-// `call` (so every refusal is an IpcError), and the import's progress events.
-import { listen } from "@tauri-apps/api/event";
-import type { Alert, ForecastQuery, ImportProgress, ImportSummary, StockoutForecast } from "./bindings";
+// The dashboard: one typed function per command, built on ipc.ts's `call` (so every refusal is
+// an IpcError), and the background check for new alerts.
+import type { Alert, ForecastQuery, StockoutForecast } from "./bindings";
 import { call } from "./ipc";
 import { auth } from "./auth.svelte";
 import { session } from "./session.svelte";
@@ -11,14 +10,6 @@ export const stockoutForecast = (query: ForecastQuery) => call<StockoutForecast>
 
 /** The alerts that are new since the last check; the app shows one desktop notification for them. */
 export const checkAlertNotices = (companyId: string) => call<Alert[]>("check_alert_notices", { companyId });
-
-/** Imports a folder of CSV files, all or nothing. A refusal names the file, line and column. */
-export const importDir = (dir: string) => call<ImportSummary>("import_dir", { dir });
-
-/** Calls `onProgress` for each `import-progress` event until the returned function is called. */
-export function onImportProgress(onProgress: (p: ImportProgress) => void): Promise<() => void> {
-  return listen<ImportProgress>("import-progress", (e) => onProgress(e.payload));
-}
 
 /** How often the dashboard asks whether alerts appeared while the app is open. */
 export const NOTICE_INTERVAL_MS = 5 * 60 * 1000;

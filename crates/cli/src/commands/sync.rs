@@ -26,7 +26,7 @@ pub fn run(store: &mut Store, args: SyncArgs, out: &Out) -> Result<(), SyncError
     stockflow_sync_client::check_server(&args.server)?;
     let password = match std::env::var(PASSWORD_VAR) {
         Ok(p) => p,
-        Err(_) => crate::users::prompt(
+        Err(_) => super::users::prompt(
             &format!("Password for {} on the server", args.account),
             PASSWORD_VAR,
         )?,
