@@ -525,11 +525,12 @@ fn unit_cost(conn: &Connection, product_id: &str) -> Result<Option<Decimal>> {
     if let Some(cost) = crate::catalog::last_received_cost(conn, product_id)? {
         return Ok(Some(cost));
     }
+    // The supplier alerts and reorders go to (chosen once, by migration 0015's triggers).
     let link: Option<String> = conn
         .prepare_cached(
-            "SELECT l.unit_cost FROM product_suppliers l JOIN suppliers s ON s.id = l.supplier_id
-             WHERE l.product_id = ?1 AND l.archived = 0
-             ORDER BY l.preferred DESC, l.lead_time_days, sf_decimal_key(l.unit_cost), s.name, s.id LIMIT 1",
+            "SELECT l.unit_cost FROM products p JOIN alert_products a ON a.seq = p.seq
+             JOIN product_suppliers l ON l.product_id = p.id AND l.supplier_id = a.supplier_id
+             WHERE p.id = ?1",
         )?
         .query_row([product_id], |r| r.get(0))
         .optional()?;

@@ -636,9 +636,23 @@ fn a_count_values_its_difference_at_the_products_cost() {
             },
         )
         .unwrap();
+    shop.fx
+        .store
+        .scan(
+            &session.id,
+            &ScanInput {
+                code: "CUP".into(),
+                quantity: Some(2),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let review = shop.fx.store.review_count(&session.id).unwrap();
     let line = review.lines.iter().find(|l| l.sku == "PLATE").unwrap();
     assert_eq!(line.variance, -3);
     // At the cost price the owner set (1.20), not the supplier's 2.50.
     assert_eq!(line.variance_value.as_deref(), Some("-3.60"));
+    // No cost price, nothing received: the chosen supplier's cost.
+    let cup = review.lines.iter().find(|l| l.sku == "CUP").unwrap();
+    assert_eq!((cup.variance, cup.variance_value.as_deref()), (2, Some("5.00")));
 }
