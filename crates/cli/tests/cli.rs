@@ -1198,3 +1198,150 @@ fn currency_cost_and_margin_are_in_the_json() {
         (&Value::Null, &Value::Null)
     );
 }
+
+#[test]
+fn a_company_profile_a_draft_edited_and_a_supplier_unlinked_from_the_command_line() {
+    let db = Db::new();
+    db.ok(&["company", "add", "Acme"]);
+    let c = db.ok(&[
+        "company",
+        "edit",
+        "Acme",
+        "--address",
+        "12 Quay Street\\nPortsmouth",
+        "--email",
+        "hello@acme.example",
+        "--tax-id",
+        "GB123",
+    ]);
+    assert_eq!(c["address"], "12 Quay Street\nPortsmouth");
+    assert_eq!(
+        (&c["email"], &c["tax_id"]),
+        (&json!("hello@acme.example"), &json!("GB123"))
+    );
+    let cleared = db.ok(&["company", "edit", "Acme", "--tax-id", ""]);
+    assert_eq!(cleared["tax_id"], Value::Null);
+    assert_eq!(
+        cleared["email"], "hello@acme.example",
+        "what is not given stays"
+    );
+
+    db.ok(&["warehouse", "add", "--company", "Acme", "Main"]);
+    db.ok(&["warehouse", "add", "--company", "Acme", "Back"]);
+    for sku in ["MUG", "PLATE"] {
+        db.ok(&[
+            "product",
+            "add",
+            "--company",
+            "Acme",
+            "--sku",
+            sku,
+            "--name",
+            sku,
+            "--price",
+            "5",
+        ]);
+    }
+    db.ok(&[
+        "supplier",
+        "add",
+        "--company",
+        "Acme",
+        "Potter",
+        "--email",
+        "o@potter.example",
+    ]);
+    for sku in ["MUG", "PLATE"] {
+        db.ok(&[
+            "supplier",
+            "link",
+            "--company",
+            "Acme",
+            "--supplier",
+            "Potter",
+            "--sku",
+            sku,
+            "--lead-time",
+            "3",
+            "--cost",
+            "2.50",
+        ]);
+    }
+    let po = db.ok(&[
+        "po",
+        "create",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter",
+        "--warehouse",
+        "Main",
+        "MUG=10",
+    ]);
+    let id = po["id"].as_str().unwrap();
+    let edited = db.ok(&[
+        "po",
+        "edit",
+        id,
+        "--warehouse",
+        "Back",
+        "PLATE=4",
+        "--cost",
+        "PLATE=1.75",
+    ]);
+    assert_eq!(edited["warehouse_name"], "Back");
+    let lines: Vec<(String, i64, String)> = edited["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["sku"].as_str().unwrap().to_owned(),
+                l["quantity_ordered"].as_i64().unwrap(),
+                l["unit_cost"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [("PLATE".to_owned(), 4, "1.75".to_owned())],
+        "the mug taken off"
+    );
+
+    // A line refused names its line; nothing changes.
+    let bad = db.run(&["--json", "po", "edit", id, "PLATE=4", "MUG=0"]);
+    assert_eq!(bad.status, 1);
+    assert_eq!(
+        bad.json()["error"]["message"],
+        "line 2: a quantity must be more than zero"
+    );
+    assert_eq!(
+        db.ok(&["po", "list", "--company", "Acme"])["items"][0]["units_ordered"],
+        4
+    );
+
+    let gone = db.ok(&[
+        "supplier",
+        "unlink",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter",
+        "--sku",
+        "MUG",
+    ]);
+    assert_eq!(gone["removed"], true);
+    let again = db.run(&[
+        "--json",
+        "supplier",
+        "unlink",
+        "--company",
+        "Acme",
+        "--supplier",
+        "Potter",
+        "--sku",
+        "MUG",
+    ]);
+    assert_eq!(again.status, 1);
+    assert_eq!(again.json()["error"]["field"], "supplier_id");
+}

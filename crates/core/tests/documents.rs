@@ -654,5 +654,8 @@ fn a_count_values_its_difference_at_the_products_cost() {
     assert_eq!(line.variance_value.as_deref(), Some("-3.60"));
     // No cost price, nothing received: the chosen supplier's cost.
     let cup = review.lines.iter().find(|l| l.sku == "CUP").unwrap();
-    assert_eq!((cup.variance, cup.variance_value.as_deref()), (2, Some("5.00")));
+    assert_eq!(
+        (cup.variance, cup.variance_value.as_deref()),
+        (2, Some("5.00"))
+    );
 }

@@ -26,6 +26,17 @@ pub(crate) enum CompanyCmd {
         /// The ISO 4217 currency code.
         #[arg(long, value_name = "CODE")]
         currency: Option<String>,
+        /// The address printed on orders and receipts (an empty one removes it; `\n` in
+        /// the text starts a new line).
+        #[arg(long, value_name = "TEXT")]
+        address: Option<String>,
+        #[arg(long, value_name = "TEXT")]
+        phone: Option<String>,
+        #[arg(long, value_name = "E")]
+        email: Option<String>,
+        /// A VAT, sales-tax or company registration number.
+        #[arg(long = "tax-id", value_name = "TEXT")]
+        tax_id: Option<String>,
     },
 }
 
@@ -229,6 +240,10 @@ pub(crate) fn company(store: &mut Store, cmd: CompanyCmd, out: &Out) -> Result<(
             company,
             name,
             currency,
+            address,
+            phone,
+            email,
+            tax_id,
         } => {
             let current = store.find_company(&company)?;
             let c = store.update_company(
@@ -236,6 +251,10 @@ pub(crate) fn company(store: &mut Store, cmd: CompanyCmd, out: &Out) -> Result<(
                 &CompanyInput {
                     name: name.unwrap_or(current.name),
                     currency,
+                    address: address.map(|a| a.replace("\\n", "\n")),
+                    phone,
+                    email,
+                    tax_id,
                     ..Default::default()
                 },
             )?;

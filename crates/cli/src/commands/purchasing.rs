@@ -43,6 +43,16 @@ pub(crate) enum SupplierCmd {
         #[arg(long = "supplier-sku", value_name = "CODE")]
         supplier_sku: Option<String>,
     },
+    /// Say that a supplier no longer supplies a product (orders already made keep their lines).
+    Unlink {
+        #[command(flatten)]
+        company: CompanyArg,
+        /// Supplier name or id.
+        #[arg(long, value_name = "S")]
+        supplier: String,
+        #[arg(long)]
+        sku: String,
+    },
     List {
         #[command(flatten)]
         company: CompanyArg,
@@ -63,6 +73,25 @@ pub(crate) enum PoCmd {
         /// A unit cost for a line, repeatable: SKU=COST (default: the supplier's cost).
         #[arg(long = "cost", value_name = "SKU=COST", value_parser = parse_text_assignment)]
         costs: Vec<(String, String)>,
+        /// Order products the supplier does not supply yet, and link them.
+        #[arg(long)]
+        confirm: bool,
+    },
+    /// Change a draft: the lines given replace its lines (a product left out is taken off).
+    Edit {
+        id: String,
+        /// Where the goods go (default: where they went).
+        #[arg(long, value_name = "W")]
+        warehouse: Option<String>,
+        #[arg(value_name = "SKU=QTY", required = true, value_parser = parse_assignment)]
+        lines: Vec<(String, i64)>,
+        /// A unit cost for a line, repeatable: SKU=COST (default: the line's cost, or the
+        /// supplier's for a new line).
+        #[arg(long = "cost", value_name = "SKU=COST", value_parser = parse_text_assignment)]
+        costs: Vec<(String, String)>,
+        /// A note for the supplier (an empty one removes it; default: the order's).
+        #[arg(long, value_name = "TEXT")]
+        note: Option<String>,
         /// Order products the supplier does not supply yet, and link them.
         #[arg(long)]
         confirm: bool,
@@ -131,6 +160,27 @@ pub(crate) fn supplier(store: &mut Store, cmd: SupplierCmd, out: &Out) -> Result
                     "Created supplier {} <{}> ({})",
                     s.name, s.contact_email, s.id
                 ),
+            );
+        }
+        SupplierCmd::Unlink {
+            company,
+            supplier,
+            sku,
+        } => {
+            let company = store.find_company(&company.company)?;
+            let supplier = store.find_supplier(&company.id, &supplier)?;
+            let product = store.find_product_by_sku(&company.id, &sku)?;
+            store.unlink_supplier(&product.id, &supplier.id)?;
+            let removed = serde_json::json!({
+                "product_id": product.id,
+                "sku": product.sku,
+                "supplier_id": supplier.id,
+                "supplier_name": supplier.name,
+                "removed": true,
+            });
+            out.created(
+                &removed,
+                format!("{} no longer supplies {}", supplier.name, product.sku),
             );
         }
         SupplierCmd::Link {
@@ -208,20 +258,7 @@ pub(crate) fn po(store: &mut Store, cmd: PoCmd, out: &Out) -> Result<()> {
             let company = store.find_company(&company.company)?;
             let supplier = store.find_supplier(&company.id, &supplier)?;
             let warehouse = store.find_warehouse(&company.id, &warehouse)?;
-            let lines = lines
-                .iter()
-                .map(|(sku, quantity)| {
-                    let unit_cost = costs
-                        .iter()
-                        .find(|(s, _)| s.eq_ignore_ascii_case(sku))
-                        .map(|(_, c)| c.clone());
-                    Ok(PurchaseOrderLineInput {
-                        product_id: store.find_product_by_sku(&company.id, sku)?.id,
-                        quantity: *quantity,
-                        unit_cost,
-                    })
-                })
-                .collect::<Result<_>>()?;
+            let lines = order_lines(store, &company.id, &lines, &costs)?;
             let input = PurchaseOrderInput {
                 supplier_id: supplier.id,
                 warehouse_id: warehouse.id,
@@ -231,6 +268,30 @@ pub(crate) fn po(store: &mut Store, cmd: PoCmd, out: &Out) -> Result<()> {
             };
             let po = store.create_purchase_order(&company.id, &input)?;
             print_order(out, &po, "Created");
+        }
+        PoCmd::Edit {
+            id,
+            warehouse,
+            lines,
+            costs,
+            note,
+            confirm,
+        } => {
+            let order = store.get_purchase_order(&id)?;
+            let warehouse_id = match warehouse {
+                Some(w) => store.find_warehouse(&order.company_id, &w)?.id,
+                None => order.warehouse_id.clone(),
+            };
+            let lines = order_lines(store, &order.company_id, &lines, &costs)?;
+            let input = PurchaseOrderInput {
+                supplier_id: order.supplier_id.clone(),
+                warehouse_id,
+                lines,
+                note: note.or(order.note.clone()),
+                confirm_new_links: confirm,
+            };
+            let po = store.update_purchase_order(&order.id, &input)?;
+            print_order(out, &po, "Saved");
         }
         PoCmd::Send { id } => {
             let po = store.send_purchase_order(&id)?;
@@ -362,4 +423,27 @@ fn print_order(out: &Out, po: &PurchaseOrder, verb: &str) {
             lines.join("\n")
         ),
     );
+}
+
+/// The lines of `po create` and `po edit`: SKU=QTY, with the costs given as SKU=COST.
+fn order_lines(
+    store: &Store,
+    company_id: &str,
+    lines: &[(String, i64)],
+    costs: &[(String, String)],
+) -> Result<Vec<PurchaseOrderLineInput>> {
+    lines
+        .iter()
+        .map(|(sku, quantity)| {
+            let unit_cost = costs
+                .iter()
+                .find(|(s, _)| s.eq_ignore_ascii_case(sku))
+                .map(|(_, c)| c.clone());
+            Ok(PurchaseOrderLineInput {
+                product_id: store.find_product_by_sku(company_id, sku)?.id,
+                quantity: *quantity,
+                unit_cost,
+            })
+        })
+        .collect()
 }
