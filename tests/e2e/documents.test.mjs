@@ -70,7 +70,8 @@ async function readBarcodes(app) {
       'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
     );
   }
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stockflow-labels-')), 'labels.png');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockflow-labels-'));
+  const file = path.join(dir, 'labels.png');
   fs.writeFileSync(file, await app.session.screenshot());
   let out = '';
   try {
@@ -82,14 +83,17 @@ async function readBarcodes(app) {
     // Exit status 4: no barcode found. Anything else is a broken reader.
     if (e.status !== 4) throw e;
     out = e.stdout ?? '';
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
   return [...new Set(out.split('\n').map((s) => s.trim()).filter(Boolean))].sort();
 }
 
-appTest('documents: company profile on orders and receipts, a draft edited, a supplier removed, labels that scan', async (app) => {
+appTest('documents: company profile on orders and receipts, a draft edited, a supplier removed, labels that scan', async (app, t) => {
   const { session } = app;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockflow-e2e-shop-'));
   writeShop(dir);
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   // The shop, imported through the Import screen.
   await app.fill('company-name', 'Scratch Pad', { timeout: 30_000 });

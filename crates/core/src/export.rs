@@ -183,16 +183,27 @@ impl Store {
         let mut w = CsvWriter::create(
             &file("products.csv"),
             false,
-            &["id", "company_id", "sku", "name", "price", "product_type"],
+            // The format's columns, then ours (readers of the format ignore extra columns).
+            &[
+                "id",
+                "company_id",
+                "sku",
+                "name",
+                "price",
+                "product_type",
+                "barcode",
+                "cost",
+            ],
         )?;
         each(
             &format!(
-                "SELECT p.id, p.company_id, p.sku, p.name, p.price, COALESCE(t.name, '')
+                "SELECT p.id, p.company_id, p.sku, p.name, p.price, COALESCE(t.name, ''),
+                        COALESCE(p.barcode, ''), COALESCE(p.cost, '')
                  FROM products p LEFT JOIN product_types t ON t.id = p.product_type_id
                  WHERE {PRODUCTS} ORDER BY p.seq"
             ),
             &mut w,
-            6,
+            8,
         )?;
         summary.products = w.finish()?;
 

@@ -680,11 +680,17 @@ impl Run<'_, '_> {
                     .get(&(company.clone(), validate::key(r.get("product_type").trim())))
                     .cloned();
                 let price = parse_money("price", r.get("price")).map_err(|e| r.wrap("price", e))?;
+                // Two optional columns beyond the format: a barcode and a cost price.
+                let optional = |column: &str| {
+                    Some(r.get(column).trim().to_owned()).filter(|v| !v.is_empty())
+                };
                 let input = ProductInput {
                     sku: r.get("sku").to_owned(),
                     name: r.name("name"),
                     price: r.get("price").to_owned(),
                     product_type_id,
+                    barcode: optional("barcode"),
+                    cost: optional("cost"),
                     ..Default::default()
                 };
                 let id = catalog::insert_product_input(tx, &company, &input)

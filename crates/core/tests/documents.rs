@@ -659,3 +659,47 @@ fn a_count_values_its_difference_at_the_products_cost() {
         (2, Some("5.00"))
     );
 }
+
+/// A device on a build from before migration 0015 sends companies without a profile, order
+/// lines without `removed` and links without `archived`: they apply (nothing removed, no
+/// profile) instead of failing on a NULL.
+#[test]
+fn a_payload_from_before_the_profile_and_removals_still_applies() {
+    let mut shop = Shop::new();
+    shop.draft();
+    let outgoing = shop.fx.store.sync_outgoing(10_000).unwrap();
+    let page: Vec<stockflow_sync_proto::PulledChange> = outgoing
+        .iter()
+        .enumerate()
+        .map(|(i, ch)| {
+            let mut change = ch.clone();
+            if let Some(payload) = change.payload.as_object_mut() {
+                for field in ["address", "phone", "email", "tax_id", "removed", "archived"] {
+                    payload.remove(field);
+                }
+            }
+            stockflow_sync_proto::PulledChange {
+                seq: i as i64 + 1,
+                change,
+            }
+        })
+        .collect();
+    let mut laptop = Fixture::new();
+    laptop.store.start_join().unwrap();
+    laptop
+        .store
+        .sync_apply(&shop.fx.company, &page, page.len() as i64, "e", &[])
+        .unwrap();
+    assert!(laptop.store.sync_parked().unwrap().is_empty(), "nothing waits");
+    let orders = laptop
+        .store
+        .list_purchase_orders(&PurchaseOrderQuery {
+            company_id: shop.fx.company.clone(),
+            ..Default::default()
+        })
+        .unwrap();
+    let order = laptop.store.get_purchase_order(&orders.items[0].id).unwrap();
+    assert_eq!(order.lines.len(), 2);
+    assert_eq!(laptop.store.product_suppliers(&shop.mug).unwrap().len(), 1);
+    assert_eq!(laptop.store.get_company(&shop.fx.company).unwrap().address, None);
+}
