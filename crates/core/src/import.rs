@@ -681,9 +681,8 @@ impl Run<'_, '_> {
                     .cloned();
                 let price = parse_money("price", r.get("price")).map_err(|e| r.wrap("price", e))?;
                 // Two optional columns beyond the format: a barcode and a cost price.
-                let optional = |column: &str| {
-                    Some(r.get(column).trim().to_owned()).filter(|v| !v.is_empty())
-                };
+                let optional =
+                    |column: &str| Some(r.get(column).trim().to_owned()).filter(|v| !v.is_empty());
                 let input = ProductInput {
                     sku: r.get("sku").to_owned(),
                     name: r.name("name"),

@@ -690,7 +690,10 @@ fn a_payload_from_before_the_profile_and_removals_still_applies() {
         .store
         .sync_apply(&shop.fx.company, &page, page.len() as i64, "e", &[])
         .unwrap();
-    assert!(laptop.store.sync_parked().unwrap().is_empty(), "nothing waits");
+    assert!(
+        laptop.store.sync_parked().unwrap().is_empty(),
+        "nothing waits"
+    );
     let orders = laptop
         .store
         .list_purchase_orders(&PurchaseOrderQuery {
@@ -698,8 +701,14 @@ fn a_payload_from_before_the_profile_and_removals_still_applies() {
             ..Default::default()
         })
         .unwrap();
-    let order = laptop.store.get_purchase_order(&orders.items[0].id).unwrap();
+    let order = laptop
+        .store
+        .get_purchase_order(&orders.items[0].id)
+        .unwrap();
     assert_eq!(order.lines.len(), 2);
     assert_eq!(laptop.store.product_suppliers(&shop.mug).unwrap().len(), 1);
-    assert_eq!(laptop.store.get_company(&shop.fx.company).unwrap().address, None);
+    assert_eq!(
+        laptop.store.get_company(&shop.fx.company).unwrap().address,
+        None
+    );
 }

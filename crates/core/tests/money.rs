@@ -470,14 +470,19 @@ fn export_then_import_keeps_the_cost_and_barcode() {
     let mut mug = product("MUG", "5.00", Some("3.20"));
     mug.barcode = Some("4006381333931".into());
     fx.store.create_product(&co.id, &mug).unwrap();
-    fx.store.create_product(&co.id, &product("PLATE", "2", None)).unwrap();
+    fx.store
+        .create_product(&co.id, &product("PLATE", "2", None))
+        .unwrap();
     let dir = tempfile::tempdir().unwrap();
     fx.store.export_company(&co.id, dir.path()).unwrap();
     let mut other = Fixture::new();
     other.store.import_dir(dir.path(), &mut |_| {}).unwrap();
     let back = other.store.find_company("Harbour").unwrap();
     let mug = other.store.find_product_by_sku(&back.id, "MUG").unwrap();
-    assert_eq!((mug.cost, mug.barcode.as_deref()), (Some(dec("3.20")), Some("4006381333931")));
+    assert_eq!(
+        (mug.cost, mug.barcode.as_deref()),
+        (Some(dec("3.20")), Some("4006381333931"))
+    );
     let plate = other.store.find_product_by_sku(&back.id, "PLATE").unwrap();
     assert_eq!((plate.cost, plate.barcode), (None, None));
 
@@ -486,8 +491,15 @@ fn export_then_import_keeps_the_cost_and_barcode() {
     std::fs::write(&products, text.replace(",3.20", ",three")).unwrap();
     let mut third = Fixture::new();
     let err = third.store.import_dir(dir.path(), &mut |_| {}).unwrap_err();
-    assert!(err.to_string().starts_with("In products.csv, line 2, column cost:"), "{err}");
-    assert!(third.store.list_companies().unwrap().is_empty(), "nothing imported");
+    assert!(
+        err.to_string()
+            .starts_with("In products.csv, line 2, column cost:"),
+        "{err}"
+    );
+    assert!(
+        third.store.list_companies().unwrap().is_empty(),
+        "nothing imported"
+    );
 }
 
 /// A device on a build from before migration 0014 sends companies and products without

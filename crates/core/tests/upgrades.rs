@@ -29,7 +29,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0012-device-names", "5504fb86bc9d5a17"),
     ("0013-import-staging", "a0019109564e0f4c"),
     ("0014-money", "8056ec4b9c831993"),
-    ("0015-documents", "39fc0c3851552589"),
+    ("0015-documents", "3bf59f038c483fe5"),
 ];
 
 fn migrations_dir() -> PathBuf {
