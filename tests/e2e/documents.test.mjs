@@ -191,6 +191,11 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   await (await session.waitForElement('[data-testid="product-row"][data-sku="JUG"]')).click();
   await (await session.waitForElement('[data-testid="product-supplier-row"][data-supplier="Potter"]', { timeout: 10_000 })).click();
   await app.click('link-remove');
+  // The drawer brings the question into view; a smooth scroll still running from opening the
+  // form can undo that, so scroll to it as a user would.
+  await session.execute(
+    `document.querySelector('[data-testid="link-remove-confirm"]').scrollIntoView({ block: 'center' });`,
+  );
   await shot(app, 'supplier-remove-light');
   await app.click('link-remove-confirm');
   await session.waitForGone('[data-testid="product-supplier-row"][data-supplier="Potter"]', { timeout: 10_000 });
