@@ -8,49 +8,22 @@ use rust_decimal::Decimal;
 use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::{
+    company_from_row, get_company, get_warehouse, warehouse_from_row, warehouse_of_company,
+    COMPANY_COLUMNS, WAREHOUSE_COLUMNS,
+};
 use crate::model::*;
-use crate::money::{currency_decimals, parse_currency, parse_money, DEFAULT_CURRENCY};
+use crate::money::{parse_currency, parse_money, DEFAULT_CURRENCY};
 use crate::sql::{decimal_column, optional_decimal_column, Unique};
 use crate::stock::{self, NewMovement};
 use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
-const COMPANY_COLUMNS: &str =
-    "id, name, default_threshold, allow_backorders, created_at, currency, address, phone, email, tax_id";
-const WAREHOUSE_COLUMNS: &str = "id, company_id, name, code, address, archived, created_at";
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
     (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0),
     t.count_frequency_days";
 const PRODUCT_COLUMNS: &str = "p.id, p.company_id, p.sku, p.name, p.barcode, p.price,
     p.product_type_id, t.name, p.threshold, p.archived, p.created_at, p.updated_at, p.cost";
-
-fn company_from_row(r: &Row<'_>) -> rusqlite::Result<Company> {
-    Ok(Company {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        default_threshold: r.get(2)?,
-        allow_backorders: r.get(3)?,
-        created_at: r.get(4)?,
-        currency_decimals: currency_decimals(&r.get::<_, String>(5)?).unwrap_or(2),
-        currency: r.get(5)?,
-        address: r.get(6)?,
-        phone: r.get(7)?,
-        email: r.get(8)?,
-        tax_id: r.get(9)?,
-    })
-}
-
-fn warehouse_from_row(r: &Row<'_>) -> rusqlite::Result<Warehouse> {
-    Ok(Warehouse {
-        id: r.get(0)?,
-        company_id: r.get(1)?,
-        name: r.get(2)?,
-        code: r.get(3)?,
-        address: r.get(4)?,
-        archived: r.get(5)?,
-        created_at: r.get(6)?,
-    })
-}
 
 fn product_type_from_row(r: &Row<'_>) -> rusqlite::Result<ProductType> {
     Ok(ProductType {
@@ -545,38 +518,6 @@ pub(crate) fn last_received_cost(conn: &Connection, product_id: &str) -> Result<
         )?
         .query_row([product_id], |r| decimal_column(r, 0))
         .optional()?)
-}
-
-pub(crate) fn get_company(conn: &Connection, id: &str) -> Result<Company> {
-    conn.query_row(
-        &format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE id = ?1"),
-        [id],
-        company_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found(Entity::Company, id))
-}
-
-fn get_warehouse(conn: &Connection, id: &str) -> Result<Warehouse> {
-    conn.query_row(
-        &format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE id = ?1"),
-        [id],
-        warehouse_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
-}
-
-/// A warehouse that must belong to `company_id`: one of another company is not found here.
-pub(crate) fn warehouse_of_company(
-    conn: &Connection,
-    company_id: &str,
-    id: &str,
-) -> Result<Warehouse> {
-    get_warehouse(conn, id)
-        .ok()
-        .filter(|w| w.company_id == company_id)
-        .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
 }
 
 pub(crate) fn get_product_type(conn: &Connection, id: &str) -> Result<ProductType> {

@@ -6,12 +6,14 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product_type};
+use crate::catalog::get_product_type;
 use crate::db::{new_id, Store};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::get_company;
+use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::*;
 use crate::numbers::{self, DocumentKind};
-use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
+use crate::stock::{self, NewMovement};
 use crate::sync;
 use crate::validate::MAX_QUANTITY;
 
@@ -411,7 +413,7 @@ impl Store {
     /// the last count here is older than that, or there was none.
     pub fn counts_due(&self, company_id: &str, warehouse_id: &str) -> Result<Vec<DueCount>> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::warehouse_of_company(&self.conn, company_id, warehouse_id)?;
+        crate::lookup::warehouse_of_company(&self.conn, company_id, warehouse_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.sku, p.name, t.name, t.count_frequency_days,
                     (SELECT MAX(m.occurred_at) FROM stock_movements m
@@ -460,7 +462,7 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
     let session = get_session(conn, session_id)?;
     let mut lines = Vec::with_capacity(session.lines.len());
     for line in &session.lines {
-        let on_hand = stock::on_hand(conn, &line.product_id, &session.warehouse_id)?;
+        let on_hand = crate::lookup::on_hand(conn, &line.product_id, &session.warehouse_id)?;
         let movements_since = crate::history::movements_after(
             conn,
             &line.product_id,

@@ -5,9 +5,10 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product};
+use crate::catalog::get_product;
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::lookup::get_company;
 use crate::model::{
     DailySales, HistoryQuery, Movement, MovementKind, MovementPage, MovementResult,
 };

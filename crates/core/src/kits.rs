@@ -9,8 +9,8 @@ use rusqlite::{params, Connection};
 use crate::auth::Action;
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::lookup::product_of_company;
 use crate::model::{KitComponent, Product, QuantityLine};
-use crate::stock::product_of_company;
 use crate::validate::{sum_lines, Sign, MAX_QUANTITY};
 
 /// Kits nested deeper than this are refused: a recipe that deep is a mistake.
@@ -116,7 +116,7 @@ pub(crate) fn available(conn: &Connection, kit_id: &str, warehouse_id: &str) -> 
         Err(e) => return Err(e),
     };
     for (component, per_kit) in per_kit {
-        let on_hand = crate::stock::on_hand(conn, &component, warehouse_id)?;
+        let on_hand = crate::lookup::on_hand(conn, &component, warehouse_id)?;
         fewest = fewest.min(on_hand.max(0) / per_kit);
     }
     Ok(if fewest == i64::MAX { 0 } else { fewest })

@@ -18,6 +18,7 @@ mod hlc;
 mod import;
 mod kits;
 mod lists;
+mod lookup;
 mod model;
 mod money;
 mod numbers;

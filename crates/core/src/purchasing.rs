@@ -9,15 +9,17 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product};
+use crate::catalog::get_product;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::get_company;
+use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::*;
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
 use crate::sql::{decimal_column, Unique};
 use crate::sql::{DEFAULT_PAGE, MAX_PAGE};
-use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
+use crate::stock::{self, NewMovement};
 use crate::sync;
 use crate::validate::{self, sum_lines, Sign, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 

@@ -8,17 +8,18 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::get_company;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::kits;
+use crate::lookup::get_company;
+use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::{
     MovementKind, ReturnInput, Sale, SaleInput, SaleLine, SalePage, SaleQuery, SaleSummary,
 };
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
 use crate::sql::{decimal_column, DEFAULT_PAGE, MAX_PAGE};
-use crate::stock::{self, ensure_available, open_warehouse, product_of_company, NewMovement};
+use crate::stock::{self, ensure_available, NewMovement};
 use crate::sync;
 use crate::validate::{self, MAX_QUANTITY};
 

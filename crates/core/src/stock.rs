@@ -10,9 +10,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{get_company, warehouse_of_company};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::{get_company, on_hand, open_warehouse, product_of_company, StockedProduct};
 use crate::model::{
     AdjustmentInput, AdjustmentReason, CompanySummary, CountInput, MovementKind, MovementResult,
     ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
@@ -232,65 +232,6 @@ pub(crate) fn ensure_level(conn: &Connection, product_id: &str, warehouse_id: &s
         (product_id, warehouse_id),
     )?;
     Ok(())
-}
-
-pub(crate) fn on_hand(conn: &Connection, product_id: &str, warehouse_id: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT on_hand FROM stock_levels WHERE product_id = ?1 AND warehouse_id = ?2",
-        )?
-        .query_row((product_id, warehouse_id), |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
-/// A product of the company that can hold stock, as a movement needs it.
-pub(crate) struct StockedProduct {
-    pub id: String,
-    pub sku: String,
-    pub price: Decimal,
-    pub archived: bool,
-    pub is_kit: bool,
-}
-
-pub(crate) fn product_of_company(
-    conn: &Connection,
-    company_id: &str,
-    id: &str,
-) -> Result<StockedProduct> {
-    conn.prepare_cached(
-        "SELECT p.id, p.sku, p.price, p.archived,
-                EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)
-         FROM products p WHERE p.id = ?1 AND p.company_id = ?2",
-    )?
-    .query_row((id, company_id), |r| {
-        Ok(StockedProduct {
-            id: r.get(0)?,
-            sku: r.get(1)?,
-            price: crate::sql::decimal_column(r, 2)?,
-            archived: r.get(3)?,
-            is_kit: r.get(4)?,
-        })
-    })
-    .optional()?
-    .ok_or_else(|| Error::not_found(Entity::Product, id))
-}
-
-/// A warehouse of the company that takes stock (not archived).
-pub(crate) fn open_warehouse(
-    conn: &Connection,
-    company_id: &str,
-    id: &str,
-    field: &str,
-) -> Result<Warehouse> {
-    let w = warehouse_of_company(conn, company_id, id)?;
-    if w.archived {
-        return Err(Error::validation(
-            field,
-            format!("warehouse {} is archived and takes no stock", w.name),
-        ));
-    }
-    Ok(w)
 }
 
 /// Refuses to take on hand below zero unless the company allows backorders.
@@ -668,7 +609,7 @@ impl Store {
     /// The dashboard's figures: one pass over the company's stock levels.
     pub fn company_summary(&self, company_id: &str) -> Result<CompanySummary> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let count = |sql: &str| -> Result<i64> {
             Ok(self
                 .conn
@@ -722,9 +663,9 @@ impl Store {
     /// ordered by SKU then warehouse name. Archived products are left out.
     pub fn list_stock(&self, query: &StockQuery) -> Result<Vec<StockRow>> {
         self.authorize(&query.company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, &query.company_id)?;
+        crate::lookup::get_company(&self.conn, &query.company_id)?;
         if let Some(w) = &query.warehouse_id {
-            crate::catalog::warehouse_of_company(&self.conn, &query.company_id, w)?;
+            crate::lookup::warehouse_of_company(&self.conn, &query.company_id, w)?;
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.sku, p.name, w.id, w.name, s.on_hand, p.price, p.cost

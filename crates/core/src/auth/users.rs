@@ -2,9 +2,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::catalog::get_company;
 use crate::db::{Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::get_company;
 use crate::model::*;
 use crate::validate::{self, MAX_NAME};
 

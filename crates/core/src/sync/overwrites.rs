@@ -120,7 +120,7 @@ impl Store {
     /// not kept yet, newest first.
     pub fn sync_overwrites(&self, company_id: &str) -> Result<Vec<SyncOverwrite>> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let me = self.device_id().to_owned();
         let mut stmt = self.conn.prepare_cached(
             "SELECT o.id, o.entity_id, p.sku, p.name, o.field, o.kept_value, o.kept_device,
