@@ -14,9 +14,9 @@ use crate::lookup::{
 };
 use crate::model::*;
 use crate::money::{parse_currency, parse_money, DEFAULT_CURRENCY};
+use crate::outbox;
 use crate::sql::{decimal_column, optional_decimal_column, Unique};
 use crate::stock::{self, NewMovement};
-use crate::sync;
 use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
@@ -104,10 +104,10 @@ impl Store {
                 currency.as_deref().unwrap_or(DEFAULT_CURRENCY),
             )?;
             if !profile.is_unchanged() {
-                let before = tx.before(sync::Entity::Company, &id)?;
+                let before = tx.before(outbox::Entity::Company, &id)?;
                 let hlc = tx.stamp();
                 profile.write(tx, &id, &hlc)?;
-                tx.updated(sync::Entity::Company, &id, &hlc, before)?;
+                tx.updated(outbox::Entity::Company, &id, &hlc, before)?;
             }
             get_company(tx.conn, &id)
         })
@@ -128,7 +128,7 @@ impl Store {
         self.write(|tx| {
             let current = get_company(tx.conn, id)?;
             COMPANY_NAME.check(tx.conn, None, &name, Some(id))?;
-            let before = tx.before(sync::Entity::Company, id)?;
+            let before = tx.before(outbox::Entity::Company, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE companies SET name = ?2, default_threshold = ?3, allow_backorders = ?4,
@@ -143,7 +143,7 @@ impl Store {
                 ],
             )?;
             profile.write(tx, id, &hlc)?;
-            tx.updated(sync::Entity::Company, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Company, id, &hlc, before)?;
             get_company(tx.conn, id)
         })
     }
@@ -207,13 +207,13 @@ impl Store {
         self.write(|tx| {
             let current = get_warehouse(tx.conn, id)?;
             w.ensure_unique(tx.conn, &current.company_id, Some(id))?;
-            let before = tx.before(sync::Entity::Warehouse, id)?;
+            let before = tx.before(outbox::Entity::Warehouse, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE warehouses SET name = ?2, code = ?3, address = ?4, updated_hlc = ?5 WHERE id = ?1",
                 params![id, w.name, w.code, w.address, hlc],
             )?;
-            tx.updated(sync::Entity::Warehouse, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Warehouse, id, &hlc, before)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -223,7 +223,7 @@ impl Store {
         self.authorize_row("warehouses", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_warehouse(tx.conn, id)?;
-            set_archived(tx, sync::Entity::Warehouse, id, archived)?;
+            set_archived(tx, outbox::Entity::Warehouse, id, archived)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -283,14 +283,14 @@ impl Store {
         self.write(|tx| {
             let current = get_product_type(tx.conn, id)?;
             PRODUCT_TYPE_NAME.check(tx.conn, Some(&current.company_id), &name, Some(id))?;
-            let before = tx.before(sync::Entity::ProductType, id)?;
+            let before = tx.before(outbox::Entity::ProductType, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE product_types SET name = ?2, default_threshold = ?3, count_frequency_days = ?4,
                  updated_hlc = ?5 WHERE id = ?1",
                 params![id, name, default_threshold, frequency, hlc],
             )?;
-            tx.updated(sync::Entity::ProductType, id, &hlc, before)?;
+            tx.updated(outbox::Entity::ProductType, id, &hlc, before)?;
             get_product_type(tx.conn, id)
         })
     }
@@ -381,7 +381,7 @@ impl Store {
             let current = get_product(tx.conn, id)?;
             p.check_references(tx.conn, &current.company_id)?;
             p.ensure_unique(tx.conn, &current.company_id, Some(id))?;
-            let before = tx.before(sync::Entity::Product, id)?;
+            let before = tx.before(outbox::Entity::Product, id)?;
             let hlc = tx.stamp();
             // A product that lost its SKU (or barcode) to another in sync keeps asking for it
             // until the user gives it another one.
@@ -408,17 +408,17 @@ impl Store {
                 ],
             )?;
             p.write_warehouse_thresholds(tx, id, &hlc)?;
-            tx.updated(sync::Entity::Product, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Product, id, &hlc, before)?;
             // The SKU or barcode it gave up may go to a product that lost it in sync.
             if validate::key(&current.sku) != validate::key(&p.sku) {
-                sync::resolve_sku(tx, &current.company_id, &current.sku)?;
+                crate::claims::resolve_sku(tx, &current.company_id, &current.sku)?;
             }
             if let Some(old) = current
                 .barcode
                 .as_deref()
                 .filter(|b| Some(validate::key(b)) != p.barcode.as_deref().map(validate::key))
             {
-                sync::resolve_barcode(tx, &current.company_id, old)?;
+                crate::claims::resolve_barcode(tx, &current.company_id, old)?;
             }
             get_product(tx.conn, id)
         })
@@ -429,13 +429,13 @@ impl Store {
         self.authorize_row("products", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_product(tx.conn, id)?;
-            let before = tx.before(sync::Entity::Product, id)?;
+            let before = tx.before(outbox::Entity::Product, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE products SET archived = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, archived, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::Product, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Product, id, &hlc, before)?;
             get_product(tx.conn, id)
         })
     }
@@ -481,7 +481,7 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
             p.cost.flatten().map(|c| c.to_string())
         ])?;
     p.write_warehouse_thresholds(tx, &id, &hlc)?;
-    tx.inserted(sync::Entity::Product, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Product, &id, &hlc)?;
     for (warehouse, quantity) in opening {
         stock::ensure_level(tx.conn, &id, &warehouse.id)?;
         if quantity > 0 {
@@ -599,7 +599,7 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
 /// sync like any change. `table` is one of ours, never user input.
 pub(crate) fn set_archived(
     tx: &mut Tx<'_>,
-    entity: sync::Entity,
+    entity: outbox::Entity,
     id: &str,
     archived: bool,
 ) -> Result<()> {
@@ -693,7 +693,7 @@ pub(crate) fn insert_company(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, name, default_threshold, allow_backorders, tx.now, hlc, tx.device_id(), currency],
     )?;
-    tx.inserted(sync::Entity::Company, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Company, &id, &hlc)?;
     crate::auth::own_new_company(tx, &id)?;
     for reason in stock::DEFAULT_REASONS {
         let hlc = tx.stamp();
@@ -717,7 +717,7 @@ pub(crate) fn insert_warehouse(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![id, company_id, w.name, w.code, w.address, tx.now, hlc],
     )?;
-    tx.inserted(sync::Entity::Warehouse, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Warehouse, &id, &hlc)?;
     Ok(id)
 }
 
@@ -738,7 +738,7 @@ pub(crate) fn insert_product_type(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, company_id, name, default_threshold, frequency, hlc],
     )?;
-    tx.inserted(sync::Entity::ProductType, &id, &hlc)?;
+    tx.inserted(outbox::Entity::ProductType, &id, &hlc)?;
     Ok(id)
 }
 

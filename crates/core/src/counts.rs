@@ -13,8 +13,8 @@ use crate::lookup::get_company;
 use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::*;
 use crate::numbers::{self, DocumentKind};
+use crate::outbox;
 use crate::stock::{self, NewMovement};
-use crate::sync;
 use crate::validate::MAX_QUANTITY;
 
 impl CountStatus {
@@ -217,7 +217,7 @@ impl Store {
                     (&id, p),
                 )?;
             }
-            tx.inserted(sync::Entity::CountSession, &id, &hlc)?;
+            tx.inserted(outbox::Entity::CountSession, &id, &hlc)?;
             get_session(tx.conn, &id)
         })
     }
@@ -286,7 +286,7 @@ impl Store {
                 .conn
                 .prepare_cached("SELECT 1 FROM count_lines WHERE id = ?1")?
                 .exists([&line_id])?;
-            let before = tx.before(sync::Entity::CountLine, &line_id)?;
+            let before = tx.before(outbox::Entity::CountLine, &line_id)?;
             let hlc = tx.stamp();
             tx.conn
                 .prepare_cached(
@@ -298,18 +298,18 @@ impl Store {
                 )?
                 .execute(params![session_id, p.id, input.quantity, tx.now, hlc, line_id])?;
             if exists {
-                tx.updated(sync::Entity::CountLine, &line_id, &hlc, before)?;
+                tx.updated(outbox::Entity::CountLine, &line_id, &hlc, before)?;
             } else {
-                tx.inserted(sync::Entity::CountLine, &line_id, &hlc)?;
+                tx.inserted(outbox::Entity::CountLine, &line_id, &hlc)?;
             }
             if row.status == CountStatus::Paused {
-                let before = tx.before(sync::Entity::CountSession, session_id)?;
+                let before = tx.before(outbox::Entity::CountSession, session_id)?;
                 let hlc = tx.stamp();
                 tx.conn.execute(
                     "UPDATE count_sessions SET status = 'open', updated_hlc = ?2 WHERE id = ?1",
                     (session_id, &hlc),
                 )?;
-                tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+                tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             }
             // Just this line: a scan must not cost a pass over the whole count.
             Ok(tx
@@ -330,13 +330,13 @@ impl Store {
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
             let status = if paused { "paused" } else { "open" };
-            let before = tx.before(sync::Entity::CountSession, session_id)?;
+            let before = tx.before(outbox::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, status, hlc],
             )?;
-            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+            tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             get_session(tx.conn, session_id)
         })
     }
@@ -345,13 +345,13 @@ impl Store {
         self.authorize_row("count_sessions", session_id, Action::Count)?;
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
-            let before = tx.before(sync::Entity::CountSession, session_id)?;
+            let before = tx.before(outbox::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = 'cancelled', finished_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+            tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             get_session(tx.conn, session_id)
         })
     }
@@ -398,13 +398,13 @@ impl Store {
                     occurred_at: at,
                 })?;
             }
-            let before = tx.before(sync::Entity::CountSession, session_id)?;
+            let before = tx.before(outbox::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = 'committed', finished_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+            tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             review(tx.conn, session_id)
         })
     }

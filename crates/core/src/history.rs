@@ -49,7 +49,7 @@ fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
         occurred_at: r.get(12)?,
         user_id: r.get(13)?,
         user_name: r.get(15)?,
-        device_name: crate::sync::device_label(named, &device_id),
+        device_name: crate::devices::device_label(named, &device_id),
         this_device: device_id == this,
         device_id,
     })

@@ -168,7 +168,7 @@ impl Store {
                 // It was stocked at zero: a kit has no stock rows of its own.
                 tx.conn.execute("DELETE FROM stock_levels WHERE product_id = ?1", [kit_id])?;
             }
-            let before = tx.before(crate::sync::Entity::Product, kit_id)?;
+            let before = tx.before(crate::outbox::Entity::Product, kit_id)?;
             let hlc = tx.stamp();
             tx.conn.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit_id])?;
             for (component_id, quantity) in &wanted {
@@ -196,7 +196,7 @@ impl Store {
                 "UPDATE products SET updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![kit_id, tx.now, hlc],
             )?;
-            tx.updated(crate::sync::Entity::Product, kit_id, &hlc, before)?;
+            tx.updated(crate::outbox::Entity::Product, kit_id, &hlc, before)?;
             crate::catalog::get_product(tx.conn, kit_id)
         })
     }

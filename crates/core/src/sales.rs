@@ -18,9 +18,9 @@ use crate::model::{
 };
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
+use crate::outbox;
 use crate::sql::{decimal_column, DEFAULT_PAGE, MAX_PAGE};
 use crate::stock::{self, ensure_available, NewMovement};
-use crate::sync;
 use crate::validate::{self, MAX_QUANTITY};
 
 const MAX_NOTE: usize = 1_000;
@@ -265,7 +265,7 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
                         params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
-                    tx.inserted_in(company_id, sync::Entity::SaleReturn, &id, &hlc)?;
+                    tx.inserted_in(company_id, outbox::Entity::SaleReturn, &id, &hlc)?;
                     for (component, units) in taken_by(tx.conn, line, take)? {
                         add_units(tx.conn, &mut back, component, units)?;
                     }
@@ -322,7 +322,7 @@ fn insert_sale(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8, ?10)",
         )?
         .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id(), number])?;
-    tx.inserted_in(company_id, sync::Entity::Sale, sale_id, &hlc)?;
+    tx.inserted_in(company_id, outbox::Entity::Sale, sale_id, &hlc)?;
     Ok(hlc)
 }
 
@@ -354,7 +354,7 @@ fn insert_line(
             line_total(unit_price, quantity)?.to_string(),
             components
         ])?;
-    tx.inserted_in(company_id, sync::Entity::SaleLine, &line_id, sale_hlc)
+    tx.inserted_in(company_id, outbox::Entity::SaleLine, &line_id, sale_hlc)
 }
 
 /// What `units` of a sale line took from stock: for a kit, its recipe as it was sold (not as

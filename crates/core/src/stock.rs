@@ -17,7 +17,7 @@ use crate::model::{
     AdjustmentInput, AdjustmentReason, CompanySummary, CountInput, MovementKind, MovementResult,
     ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
 };
-use crate::sync;
+use crate::outbox;
 use crate::validate::{self, sum_lines, Sign, MAX_NAME};
 
 /// The adjustment reasons every company starts with.
@@ -172,7 +172,7 @@ pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, St
             tx.device_id(),
             tx.user_id()
         ])?;
-    tx.inserted_in(m.company_id, sync::Entity::StockMovement, &id, &hlc)?;
+    tx.inserted_in(m.company_id, outbox::Entity::StockMovement, &id, &hlc)?;
     Ok((id, hlc, occurred_at))
 }
 
@@ -482,12 +482,12 @@ impl Store {
                     return Err(Error::Conflict { entity: Entity::Reason, field: "name".into(), value: name })
                 }
                 Some((id, true)) => {
-                    let before = tx.before(sync::Entity::AdjustmentReason, &id)?;
+                    let before = tx.before(outbox::Entity::AdjustmentReason, &id)?;
                     tx.conn.execute(
                         "UPDATE adjustment_reasons SET archived = 0, updated_hlc = ?2 WHERE id = ?1",
                         (&id, &hlc),
                     )?;
-                    tx.updated(sync::Entity::AdjustmentReason, &id, &hlc, before)?;
+                    tx.updated(outbox::Entity::AdjustmentReason, &id, &hlc, before)?;
                     id
                 }
                 None => insert_reason(tx, company_id, &name, &hlc)?,
@@ -501,7 +501,7 @@ impl Store {
     pub fn remove_adjustment_reason(&mut self, company_id: &str, id: &str) -> Result<()> {
         self.authorize(company_id, Action::EditCatalog)?;
         self.write(|tx| {
-            let before = tx.before(sync::Entity::AdjustmentReason, id)?;
+            let before = tx.before(outbox::Entity::AdjustmentReason, id)?;
             let hlc = tx.stamp();
             let changed = tx.conn.execute(
                 "UPDATE adjustment_reasons SET archived = 1, updated_hlc = ?3
@@ -511,7 +511,7 @@ impl Store {
             if changed == 0 {
                 return Err(Error::not_found(Entity::Reason, id));
             }
-            tx.updated(sync::Entity::AdjustmentReason, id, &hlc, before)
+            tx.updated(outbox::Entity::AdjustmentReason, id, &hlc, before)
         })
     }
 }
@@ -528,7 +528,7 @@ pub(crate) fn insert_reason(
         "INSERT INTO adjustment_reasons (id, company_id, name, updated_hlc) VALUES (?1, ?2, ?3, ?4)",
         (&id, company_id, name, hlc),
     )?;
-    tx.inserted(sync::Entity::AdjustmentReason, &id, hlc)?;
+    tx.inserted(outbox::Entity::AdjustmentReason, &id, hlc)?;
     Ok(id)
 }
 

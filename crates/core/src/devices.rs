@@ -4,11 +4,11 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::Entity;
 use crate::auth::Action;
 use crate::db::{pair_id, Store, Tx};
 use crate::error::Result;
 use crate::model::{DeviceNameSettings, StockChangeElsewhere};
+use crate::outbox::Entity;
 
 /// The longest device name.
 const MAX_DEVICE_NAME: usize = 60;
