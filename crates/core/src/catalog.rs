@@ -1,6 +1,7 @@
-//! The catalog: companies, warehouses, product types and products.
+//! The catalog: companies, warehouses, product types and products (a kit's recipe among a
+//! product's fields).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
@@ -8,16 +9,17 @@ use rust_decimal::Decimal;
 use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::kits;
 use crate::lookup::{
-    company_from_row, get_company, get_warehouse, warehouse_from_row, warehouse_of_company,
-    COMPANY_COLUMNS, WAREHOUSE_COLUMNS,
+    company_from_row, get_company, get_warehouse, product_of_company, warehouse_from_row,
+    warehouse_of_company, COMPANY_COLUMNS, WAREHOUSE_COLUMNS,
 };
 use crate::model::*;
 use crate::money::{parse_currency, parse_money, DEFAULT_CURRENCY};
 use crate::outbox;
 use crate::sql::{decimal_column, optional_decimal_column, Unique};
 use crate::stock::{self, NewMovement};
-use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
+use crate::validate::{self, Sign, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
     (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0),
@@ -504,6 +506,105 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
     Ok(id)
 }
 
+impl Store {
+    /// Makes `kit_id` a kit of these components (replacing its recipe), or a plain product
+    /// again with no components. A product that has stock movements cannot become a kit.
+    pub fn set_kit_components(
+        &mut self,
+        kit_id: &str,
+        components: &[QuantityLine],
+    ) -> Result<Product> {
+        self.authorize_row("products", kit_id, Action::EditCatalog)?;
+        let wanted = if components.is_empty() {
+            BTreeMap::new()
+        } else {
+            validate::sum_lines(components, Sign::Positive)?
+        };
+        self.write(|tx| {
+            let kit = get_product(tx.conn, kit_id)?;
+            for component_id in wanted.keys() {
+                if component_id == kit_id {
+                    return Err(Error::validation("components", format!("{} cannot contain itself", kit.sku)));
+                }
+                let c = product_of_company(tx.conn, &kit.company_id, component_id)?;
+                if c.archived {
+                    return Err(Error::validation("components", format!("{} is archived", c.sku)));
+                }
+                if reaches(tx.conn, component_id, kit_id)? {
+                    return Err(Error::validation(
+                        "components",
+                        format!("{} already contains {}: a kit cannot contain itself", c.sku, kit.sku),
+                    ));
+                }
+            }
+            if !wanted.is_empty() {
+                let has_movements: bool = tx.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM stock_movements WHERE product_id = ?1)",
+                    [kit_id],
+                    |r| r.get(0),
+                )?;
+                if has_movements {
+                    return Err(Error::validation(
+                        "components",
+                        format!("{} has stock history: a kit holds no stock of its own, so create the kit as a new product", kit.sku),
+                    ));
+                }
+                // It was stocked at zero: a kit has no stock rows of its own.
+                tx.conn.execute("DELETE FROM stock_levels WHERE product_id = ?1", [kit_id])?;
+            }
+            let before = tx.before(crate::outbox::Entity::Product, kit_id)?;
+            let hlc = tx.stamp();
+            tx.conn.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit_id])?;
+            for (component_id, quantity) in &wanted {
+                tx.conn.execute(
+                    "INSERT INTO kit_components (kit_id, component_id, quantity, updated_hlc)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![kit_id, component_id, quantity, hlc],
+                )?;
+            }
+            // One of this kit, or of any kit that contains it, must stay within what can move.
+            let mut stmt = tx.conn.prepare_cached(
+                "WITH RECURSIVE up(id) AS (SELECT ?1
+                     UNION SELECT k.kit_id FROM kit_components k JOIN up ON k.component_id = up.id)
+                 SELECT id FROM up",
+            )?;
+            let kits: Vec<String> = stmt
+                .query_map([kit_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(stmt);
+            for k in kits {
+                kits::expand(tx.conn, &k, 1)?;
+            }
+            // The recipe travels with the kit when it syncs: one field of the product.
+            tx.conn.execute(
+                "UPDATE products SET updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
+                params![kit_id, tx.now, hlc],
+            )?;
+            tx.updated(crate::outbox::Entity::Product, kit_id, &hlc, before)?;
+            get_product(tx.conn, kit_id)
+        })
+    }
+}
+
+/// Whether `from` is `target` or contains it, at any depth.
+fn reaches(conn: &Connection, from: &str, target: &str) -> Result<bool> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![from.to_owned()];
+    while let Some(p) = stack.pop() {
+        if p == target {
+            return Ok(true);
+        }
+        if seen.insert(p.clone()) {
+            stack.extend(
+                kits::direct_components(conn, &p)?
+                    .into_iter()
+                    .map(|(c, _)| c),
+            );
+        }
+    }
+    Ok(false)
+}
+
 /// The unit cost of the purchase-order line behind the product's latest receipt (by when it
 /// happened, then its HLC, so every device picks the same one). Derived from synced rows, so
 /// it needs no field of its own and cannot disagree between devices.
@@ -579,7 +680,7 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    product.components = crate::kits::components(conn, id)?;
+    product.components = kits::components(conn, id)?;
     product.is_kit = !product.components.is_empty();
     product.last_received_cost = last_received_cost(conn, id)?;
     if let Some(cost) = product.cost {
