@@ -16,9 +16,9 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use rusqlite::{params, Connection};
 
 use crate::auth::Action;
-use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::{Error, Result};
+use crate::lookup::get_company;
 use crate::model::{Alert, AlertPage, AlertQuery, AlertSupplier};
 
 /// The default window, in days.

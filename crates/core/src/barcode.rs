@@ -10,10 +10,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::auth::Action;
-use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::{Error, Result};
-use crate::stock::product_of_company;
+use crate::lookup::{get_company, product_of_company};
 
 /// Labels one request prints at most, all copies counted.
 pub const MAX_LABELS: i64 = 5_000;

@@ -1,6 +1,7 @@
-//! The catalog: companies, warehouses, product types and products.
+//! The catalog: companies, warehouses, product types and products (a kit's recipe among a
+//! product's fields).
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
@@ -8,49 +9,23 @@ use rust_decimal::Decimal;
 use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::kits;
+use crate::lookup::{
+    company_from_row, get_company, get_warehouse, product_of_company, warehouse_from_row,
+    warehouse_of_company, COMPANY_COLUMNS, WAREHOUSE_COLUMNS,
+};
 use crate::model::*;
-use crate::money::{currency_decimals, parse_currency, parse_money, DEFAULT_CURRENCY};
+use crate::money::{parse_currency, parse_money, DEFAULT_CURRENCY};
+use crate::outbox;
 use crate::sql::{decimal_column, optional_decimal_column, Unique};
 use crate::stock::{self, NewMovement};
-use crate::sync;
-use crate::validate::{self, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
+use crate::validate::{self, Sign, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
-const COMPANY_COLUMNS: &str =
-    "id, name, default_threshold, allow_backorders, created_at, currency, address, phone, email, tax_id";
-const WAREHOUSE_COLUMNS: &str = "id, company_id, name, code, address, archived, created_at";
 const PRODUCT_TYPE_COLUMNS: &str = "t.id, t.company_id, t.name, t.default_threshold,
     (SELECT COUNT(*) FROM products p WHERE p.product_type_id = t.id AND p.archived = 0),
     t.count_frequency_days";
 const PRODUCT_COLUMNS: &str = "p.id, p.company_id, p.sku, p.name, p.barcode, p.price,
     p.product_type_id, t.name, p.threshold, p.archived, p.created_at, p.updated_at, p.cost";
-
-fn company_from_row(r: &Row<'_>) -> rusqlite::Result<Company> {
-    Ok(Company {
-        id: r.get(0)?,
-        name: r.get(1)?,
-        default_threshold: r.get(2)?,
-        allow_backorders: r.get(3)?,
-        created_at: r.get(4)?,
-        currency_decimals: currency_decimals(&r.get::<_, String>(5)?).unwrap_or(2),
-        currency: r.get(5)?,
-        address: r.get(6)?,
-        phone: r.get(7)?,
-        email: r.get(8)?,
-        tax_id: r.get(9)?,
-    })
-}
-
-fn warehouse_from_row(r: &Row<'_>) -> rusqlite::Result<Warehouse> {
-    Ok(Warehouse {
-        id: r.get(0)?,
-        company_id: r.get(1)?,
-        name: r.get(2)?,
-        code: r.get(3)?,
-        address: r.get(4)?,
-        archived: r.get(5)?,
-        created_at: r.get(6)?,
-    })
-}
 
 fn product_type_from_row(r: &Row<'_>) -> rusqlite::Result<ProductType> {
     Ok(ProductType {
@@ -131,10 +106,10 @@ impl Store {
                 currency.as_deref().unwrap_or(DEFAULT_CURRENCY),
             )?;
             if !profile.is_unchanged() {
-                let before = tx.before(sync::Entity::Company, &id)?;
+                let before = tx.before(outbox::Entity::Company, &id)?;
                 let hlc = tx.stamp();
                 profile.write(tx, &id, &hlc)?;
-                tx.updated(sync::Entity::Company, &id, &hlc, before)?;
+                tx.updated(outbox::Entity::Company, &id, &hlc, before)?;
             }
             get_company(tx.conn, &id)
         })
@@ -155,7 +130,7 @@ impl Store {
         self.write(|tx| {
             let current = get_company(tx.conn, id)?;
             COMPANY_NAME.check(tx.conn, None, &name, Some(id))?;
-            let before = tx.before(sync::Entity::Company, id)?;
+            let before = tx.before(outbox::Entity::Company, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE companies SET name = ?2, default_threshold = ?3, allow_backorders = ?4,
@@ -170,7 +145,7 @@ impl Store {
                 ],
             )?;
             profile.write(tx, id, &hlc)?;
-            tx.updated(sync::Entity::Company, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Company, id, &hlc, before)?;
             get_company(tx.conn, id)
         })
     }
@@ -234,13 +209,13 @@ impl Store {
         self.write(|tx| {
             let current = get_warehouse(tx.conn, id)?;
             w.ensure_unique(tx.conn, &current.company_id, Some(id))?;
-            let before = tx.before(sync::Entity::Warehouse, id)?;
+            let before = tx.before(outbox::Entity::Warehouse, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE warehouses SET name = ?2, code = ?3, address = ?4, updated_hlc = ?5 WHERE id = ?1",
                 params![id, w.name, w.code, w.address, hlc],
             )?;
-            tx.updated(sync::Entity::Warehouse, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Warehouse, id, &hlc, before)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -250,7 +225,7 @@ impl Store {
         self.authorize_row("warehouses", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_warehouse(tx.conn, id)?;
-            set_archived(tx, sync::Entity::Warehouse, id, archived)?;
+            set_archived(tx, outbox::Entity::Warehouse, id, archived)?;
             get_warehouse(tx.conn, id)
         })
     }
@@ -310,14 +285,14 @@ impl Store {
         self.write(|tx| {
             let current = get_product_type(tx.conn, id)?;
             PRODUCT_TYPE_NAME.check(tx.conn, Some(&current.company_id), &name, Some(id))?;
-            let before = tx.before(sync::Entity::ProductType, id)?;
+            let before = tx.before(outbox::Entity::ProductType, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE product_types SET name = ?2, default_threshold = ?3, count_frequency_days = ?4,
                  updated_hlc = ?5 WHERE id = ?1",
                 params![id, name, default_threshold, frequency, hlc],
             )?;
-            tx.updated(sync::Entity::ProductType, id, &hlc, before)?;
+            tx.updated(outbox::Entity::ProductType, id, &hlc, before)?;
             get_product_type(tx.conn, id)
         })
     }
@@ -408,7 +383,7 @@ impl Store {
             let current = get_product(tx.conn, id)?;
             p.check_references(tx.conn, &current.company_id)?;
             p.ensure_unique(tx.conn, &current.company_id, Some(id))?;
-            let before = tx.before(sync::Entity::Product, id)?;
+            let before = tx.before(outbox::Entity::Product, id)?;
             let hlc = tx.stamp();
             // A product that lost its SKU (or barcode) to another in sync keeps asking for it
             // until the user gives it another one.
@@ -435,17 +410,17 @@ impl Store {
                 ],
             )?;
             p.write_warehouse_thresholds(tx, id, &hlc)?;
-            tx.updated(sync::Entity::Product, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Product, id, &hlc, before)?;
             // The SKU or barcode it gave up may go to a product that lost it in sync.
             if validate::key(&current.sku) != validate::key(&p.sku) {
-                sync::resolve_sku(tx, &current.company_id, &current.sku)?;
+                crate::claims::resolve_sku(tx, &current.company_id, &current.sku)?;
             }
             if let Some(old) = current
                 .barcode
                 .as_deref()
                 .filter(|b| Some(validate::key(b)) != p.barcode.as_deref().map(validate::key))
             {
-                sync::resolve_barcode(tx, &current.company_id, old)?;
+                crate::claims::resolve_barcode(tx, &current.company_id, old)?;
             }
             get_product(tx.conn, id)
         })
@@ -456,13 +431,13 @@ impl Store {
         self.authorize_row("products", id, Action::EditCatalog)?;
         self.write(|tx| {
             get_product(tx.conn, id)?;
-            let before = tx.before(sync::Entity::Product, id)?;
+            let before = tx.before(outbox::Entity::Product, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE products SET archived = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, archived, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::Product, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Product, id, &hlc, before)?;
             get_product(tx.conn, id)
         })
     }
@@ -508,7 +483,7 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
             p.cost.flatten().map(|c| c.to_string())
         ])?;
     p.write_warehouse_thresholds(tx, &id, &hlc)?;
-    tx.inserted(sync::Entity::Product, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Product, &id, &hlc)?;
     for (warehouse, quantity) in opening {
         stock::ensure_level(tx.conn, &id, &warehouse.id)?;
         if quantity > 0 {
@@ -531,6 +506,105 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
     Ok(id)
 }
 
+impl Store {
+    /// Makes `kit_id` a kit of these components (replacing its recipe), or a plain product
+    /// again with no components. A product that has stock movements cannot become a kit.
+    pub fn set_kit_components(
+        &mut self,
+        kit_id: &str,
+        components: &[QuantityLine],
+    ) -> Result<Product> {
+        self.authorize_row("products", kit_id, Action::EditCatalog)?;
+        let wanted = if components.is_empty() {
+            BTreeMap::new()
+        } else {
+            validate::sum_lines(components, Sign::Positive)?
+        };
+        self.write(|tx| {
+            let kit = get_product(tx.conn, kit_id)?;
+            for component_id in wanted.keys() {
+                if component_id == kit_id {
+                    return Err(Error::validation("components", format!("{} cannot contain itself", kit.sku)));
+                }
+                let c = product_of_company(tx.conn, &kit.company_id, component_id)?;
+                if c.archived {
+                    return Err(Error::validation("components", format!("{} is archived", c.sku)));
+                }
+                if reaches(tx.conn, component_id, kit_id)? {
+                    return Err(Error::validation(
+                        "components",
+                        format!("{} already contains {}: a kit cannot contain itself", c.sku, kit.sku),
+                    ));
+                }
+            }
+            if !wanted.is_empty() {
+                let has_movements: bool = tx.conn.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM stock_movements WHERE product_id = ?1)",
+                    [kit_id],
+                    |r| r.get(0),
+                )?;
+                if has_movements {
+                    return Err(Error::validation(
+                        "components",
+                        format!("{} has stock history: a kit holds no stock of its own, so create the kit as a new product", kit.sku),
+                    ));
+                }
+                // It was stocked at zero: a kit has no stock rows of its own.
+                tx.conn.execute("DELETE FROM stock_levels WHERE product_id = ?1", [kit_id])?;
+            }
+            let before = tx.before(crate::outbox::Entity::Product, kit_id)?;
+            let hlc = tx.stamp();
+            tx.conn.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit_id])?;
+            for (component_id, quantity) in &wanted {
+                tx.conn.execute(
+                    "INSERT INTO kit_components (kit_id, component_id, quantity, updated_hlc)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![kit_id, component_id, quantity, hlc],
+                )?;
+            }
+            // One of this kit, or of any kit that contains it, must stay within what can move.
+            let mut stmt = tx.conn.prepare_cached(
+                "WITH RECURSIVE up(id) AS (SELECT ?1
+                     UNION SELECT k.kit_id FROM kit_components k JOIN up ON k.component_id = up.id)
+                 SELECT id FROM up",
+            )?;
+            let kits: Vec<String> = stmt
+                .query_map([kit_id], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            drop(stmt);
+            for k in kits {
+                kits::expand(tx.conn, &k, 1)?;
+            }
+            // The recipe travels with the kit when it syncs: one field of the product.
+            tx.conn.execute(
+                "UPDATE products SET updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
+                params![kit_id, tx.now, hlc],
+            )?;
+            tx.updated(crate::outbox::Entity::Product, kit_id, &hlc, before)?;
+            get_product(tx.conn, kit_id)
+        })
+    }
+}
+
+/// Whether `from` is `target` or contains it, at any depth.
+fn reaches(conn: &Connection, from: &str, target: &str) -> Result<bool> {
+    let mut seen = HashSet::new();
+    let mut stack = vec![from.to_owned()];
+    while let Some(p) = stack.pop() {
+        if p == target {
+            return Ok(true);
+        }
+        if seen.insert(p.clone()) {
+            stack.extend(
+                kits::direct_components(conn, &p)?
+                    .into_iter()
+                    .map(|(c, _)| c),
+            );
+        }
+    }
+    Ok(false)
+}
+
 /// The unit cost of the purchase-order line behind the product's latest receipt (by when it
 /// happened, then its HLC, so every device picks the same one). Derived from synced rows, so
 /// it needs no field of its own and cannot disagree between devices.
@@ -545,38 +619,6 @@ pub(crate) fn last_received_cost(conn: &Connection, product_id: &str) -> Result<
         )?
         .query_row([product_id], |r| decimal_column(r, 0))
         .optional()?)
-}
-
-pub(crate) fn get_company(conn: &Connection, id: &str) -> Result<Company> {
-    conn.query_row(
-        &format!("SELECT {COMPANY_COLUMNS} FROM companies WHERE id = ?1"),
-        [id],
-        company_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found(Entity::Company, id))
-}
-
-fn get_warehouse(conn: &Connection, id: &str) -> Result<Warehouse> {
-    conn.query_row(
-        &format!("SELECT {WAREHOUSE_COLUMNS} FROM warehouses WHERE id = ?1"),
-        [id],
-        warehouse_from_row,
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
-}
-
-/// A warehouse that must belong to `company_id`: one of another company is not found here.
-pub(crate) fn warehouse_of_company(
-    conn: &Connection,
-    company_id: &str,
-    id: &str,
-) -> Result<Warehouse> {
-    get_warehouse(conn, id)
-        .ok()
-        .filter(|w| w.company_id == company_id)
-        .ok_or_else(|| Error::not_found(Entity::Warehouse, id))
 }
 
 pub(crate) fn get_product_type(conn: &Connection, id: &str) -> Result<ProductType> {
@@ -638,7 +680,7 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    product.components = crate::kits::components(conn, id)?;
+    product.components = kits::components(conn, id)?;
     product.is_kit = !product.components.is_empty();
     product.last_received_cost = last_received_cost(conn, id)?;
     if let Some(cost) = product.cost {
@@ -658,7 +700,7 @@ pub(crate) fn get_product(conn: &Connection, id: &str) -> Result<Product> {
 /// sync like any change. `table` is one of ours, never user input.
 pub(crate) fn set_archived(
     tx: &mut Tx<'_>,
-    entity: sync::Entity,
+    entity: outbox::Entity,
     id: &str,
     archived: bool,
 ) -> Result<()> {
@@ -752,7 +794,7 @@ pub(crate) fn insert_company(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![id, name, default_threshold, allow_backorders, tx.now, hlc, tx.device_id(), currency],
     )?;
-    tx.inserted(sync::Entity::Company, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Company, &id, &hlc)?;
     crate::auth::own_new_company(tx, &id)?;
     for reason in stock::DEFAULT_REASONS {
         let hlc = tx.stamp();
@@ -776,7 +818,7 @@ pub(crate) fn insert_warehouse(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![id, company_id, w.name, w.code, w.address, tx.now, hlc],
     )?;
-    tx.inserted(sync::Entity::Warehouse, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Warehouse, &id, &hlc)?;
     Ok(id)
 }
 
@@ -797,7 +839,7 @@ pub(crate) fn insert_product_type(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, company_id, name, default_threshold, frequency, hlc],
     )?;
-    tx.inserted(sync::Entity::ProductType, &id, &hlc)?;
+    tx.inserted(outbox::Entity::ProductType, &id, &hlc)?;
     Ok(id)
 }
 

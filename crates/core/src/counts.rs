@@ -6,13 +6,15 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product_type};
+use crate::catalog::get_product_type;
 use crate::db::{new_id, Store};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::get_company;
+use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::*;
 use crate::numbers::{self, DocumentKind};
-use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
-use crate::sync;
+use crate::outbox;
+use crate::stock::{self, NewMovement};
 use crate::validate::MAX_QUANTITY;
 
 impl CountStatus {
@@ -215,7 +217,7 @@ impl Store {
                     (&id, p),
                 )?;
             }
-            tx.inserted(sync::Entity::CountSession, &id, &hlc)?;
+            tx.inserted(outbox::Entity::CountSession, &id, &hlc)?;
             get_session(tx.conn, &id)
         })
     }
@@ -284,7 +286,7 @@ impl Store {
                 .conn
                 .prepare_cached("SELECT 1 FROM count_lines WHERE id = ?1")?
                 .exists([&line_id])?;
-            let before = tx.before(sync::Entity::CountLine, &line_id)?;
+            let before = tx.before(outbox::Entity::CountLine, &line_id)?;
             let hlc = tx.stamp();
             tx.conn
                 .prepare_cached(
@@ -296,18 +298,18 @@ impl Store {
                 )?
                 .execute(params![session_id, p.id, input.quantity, tx.now, hlc, line_id])?;
             if exists {
-                tx.updated(sync::Entity::CountLine, &line_id, &hlc, before)?;
+                tx.updated(outbox::Entity::CountLine, &line_id, &hlc, before)?;
             } else {
-                tx.inserted(sync::Entity::CountLine, &line_id, &hlc)?;
+                tx.inserted(outbox::Entity::CountLine, &line_id, &hlc)?;
             }
             if row.status == CountStatus::Paused {
-                let before = tx.before(sync::Entity::CountSession, session_id)?;
+                let before = tx.before(outbox::Entity::CountSession, session_id)?;
                 let hlc = tx.stamp();
                 tx.conn.execute(
                     "UPDATE count_sessions SET status = 'open', updated_hlc = ?2 WHERE id = ?1",
                     (session_id, &hlc),
                 )?;
-                tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+                tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             }
             // Just this line: a scan must not cost a pass over the whole count.
             Ok(tx
@@ -328,13 +330,13 @@ impl Store {
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
             let status = if paused { "paused" } else { "open" };
-            let before = tx.before(sync::Entity::CountSession, session_id)?;
+            let before = tx.before(outbox::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, status, hlc],
             )?;
-            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+            tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             get_session(tx.conn, session_id)
         })
     }
@@ -343,13 +345,13 @@ impl Store {
         self.authorize_row("count_sessions", session_id, Action::Count)?;
         self.write(|tx| {
             ensure_active(&session_row(tx.conn, session_id)?)?;
-            let before = tx.before(sync::Entity::CountSession, session_id)?;
+            let before = tx.before(outbox::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = 'cancelled', finished_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+            tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             get_session(tx.conn, session_id)
         })
     }
@@ -396,13 +398,13 @@ impl Store {
                     occurred_at: at,
                 })?;
             }
-            let before = tx.before(sync::Entity::CountSession, session_id)?;
+            let before = tx.before(outbox::Entity::CountSession, session_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE count_sessions SET status = 'committed', finished_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![session_id, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::CountSession, session_id, &hlc, before)?;
+            tx.updated(outbox::Entity::CountSession, session_id, &hlc, before)?;
             review(tx.conn, session_id)
         })
     }
@@ -411,7 +413,7 @@ impl Store {
     /// the last count here is older than that, or there was none.
     pub fn counts_due(&self, company_id: &str, warehouse_id: &str) -> Result<Vec<DueCount>> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::warehouse_of_company(&self.conn, company_id, warehouse_id)?;
+        crate::lookup::warehouse_of_company(&self.conn, company_id, warehouse_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.sku, p.name, t.name, t.count_frequency_days,
                     (SELECT MAX(m.occurred_at) FROM stock_movements m
@@ -460,7 +462,7 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
     let session = get_session(conn, session_id)?;
     let mut lines = Vec::with_capacity(session.lines.len());
     for line in &session.lines {
-        let on_hand = stock::on_hand(conn, &line.product_id, &session.warehouse_id)?;
+        let on_hand = crate::lookup::on_hand(conn, &line.product_id, &session.warehouse_id)?;
         let movements_since = crate::history::movements_after(
             conn,
             &line.product_id,

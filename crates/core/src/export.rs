@@ -94,7 +94,7 @@ impl Store {
     /// Returns the rows written per file.
     pub fn export_company(&self, company_id: &str, dir: &Path) -> Result<ImportSummary> {
         self.authorize(company_id, Action::Export)?;
-        let company = crate::catalog::get_company(&self.conn, company_id)?;
+        let company = crate::lookup::get_company(&self.conn, company_id)?;
         if dir.exists() && !dir.is_dir() {
             return Err(Error::validation(
                 "dir",

@@ -12,9 +12,9 @@ use rusqlite::params;
 
 use crate::alerts::{window_of, Window};
 use crate::auth::Action;
-use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::Result;
+use crate::lookup::get_company;
 use crate::model::{ForecastQuery, StockoutForecast};
 
 /// The horizons of the forecast, in days.

@@ -1,16 +1,13 @@
-//! Reading the ledger: history pages, the movements a write made, daily sales.
+//! Reading the ledger: history pages, the movements a write made.
 
-use chrono::{Duration, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row};
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product};
 use crate::db::Store;
-use crate::error::{Error, Result};
-use crate::model::{
-    DailySales, HistoryQuery, Movement, MovementKind, MovementPage, MovementResult,
-};
+use crate::error::Result;
+use crate::lookup::get_company;
+use crate::model::{HistoryQuery, Movement, MovementKind, MovementPage, MovementResult};
 use crate::sql::{DEFAULT_PAGE, MAX_PAGE};
 
 const MOVEMENT_COLUMNS: &str = "m.id, m.product_id, p.sku, p.name, m.warehouse_id, w.name, m.kind,
@@ -48,7 +45,7 @@ fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
         occurred_at: r.get(12)?,
         user_id: r.get(13)?,
         user_name: r.get(15)?,
-        device_name: crate::sync::device_label(named, &device_id),
+        device_name: crate::devices::device_label(named, &device_id),
         this_device: device_id == this,
         device_id,
     })
@@ -139,54 +136,5 @@ impl Store {
         let has_more = items.len() > limit as usize;
         items.truncate(limit as usize);
         Ok(MovementPage { items, has_more })
-    }
-
-    /// Units sold net of returns per UTC day over the `days` days ending today, oldest first,
-    /// zeros included; a kit's sales count for its components. One warehouse or all.
-    pub fn daily_sales(
-        &self,
-        product_id: &str,
-        warehouse_id: Option<&str>,
-        days: u32,
-    ) -> Result<Vec<DailySales>> {
-        self.authorize_row("products", product_id, Action::Read)?;
-        let product = get_product(&self.conn, product_id)?;
-        if !(1..=3_660).contains(&days) {
-            return Err(Error::validation("days", "choose between 1 and 3660 days"));
-        }
-        let today = Utc::now().date_naive();
-        let first = today - Duration::days(i64::from(days) - 1);
-        // The rollup holds stock-holding products (a kit's sales are its components' units);
-        // a kit's own series comes from its sale lines and their returns.
-        let sql = if product.is_kit {
-            "SELECT day, SUM(units) FROM (
-                 SELECT substr(s.sold_at, 1, 10) AS day, l.quantity AS units
-                 FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND s.sold_at >= ?3
-                 UNION ALL
-                 SELECT substr(r.returned_at, 1, 10), -r.quantity
-                 FROM sale_returns r JOIN sale_lines l ON l.id = r.sale_line_id JOIN sales s ON s.id = r.sale_id
-                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND r.returned_at >= ?3)
-             GROUP BY day"
-        } else {
-            "SELECT day, SUM(units) FROM sales_daily
-             WHERE product_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND day >= ?3
-             GROUP BY day"
-        };
-        let mut stmt = self.conn.prepare_cached(sql)?;
-        let sold: std::collections::HashMap<String, i64> = stmt
-            .query_map((product_id, warehouse_id, first.to_string()), |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        Ok(first
-            .iter_days()
-            .take_while(|d| *d <= today)
-            .map(|d: NaiveDate| {
-                let day = d.to_string();
-                let units = sold.get(&day).copied().unwrap_or(0);
-                DailySales { day, units }
-            })
-            .collect())
     }
 }

@@ -25,10 +25,10 @@ use crate::db::{Store, Tx};
 use crate::error::{Error, Result};
 use crate::model::*;
 use crate::money::parse_money;
+use crate::outbox;
 use crate::purchasing;
 use crate::sales;
 use crate::stock::{self, NewMovement};
-use crate::sync;
 use crate::validate;
 
 /// What an import brought in, row counts per file.
@@ -347,8 +347,8 @@ fn cleanup_steps() -> Vec<(&'static str, &'static str, String)> {
         ("outbox", "rowid", format!("company_id IN {P}")),
         ("outbox_ranges", "rowid", format!("company_id IN {P}")),
     ];
-    for def in sync::entity::DEFS.iter() {
-        if def.entity == sync::Entity::User {
+    for def in outbox::entity::DEFS.iter() {
+        if def.entity == outbox::Entity::User {
             continue;
         }
         steps.push((
@@ -773,7 +773,7 @@ impl Run<'_, '_> {
             let threshold = validate::threshold("threshold", r.int("threshold")?).map_err(|e| r.wrap("threshold", e))?;
             // A threshold is a field of its product (the warehouse ones a set of it): a change
             // of the product, stamped and queued like any.
-            let before = tx.before(sync::Entity::Product, &product.id)?;
+            let before = tx.before(outbox::Entity::Product, &product.id)?;
             let hlc = tx.stamp();
             if r.get("warehouse_id").trim().is_empty() {
                 tx.conn.execute(
@@ -794,7 +794,7 @@ impl Run<'_, '_> {
                 )?;
                 tx.conn.execute("UPDATE products SET updated_hlc = ?2 WHERE id = ?1", (&product.id, &hlc))?;
             }
-            tx.updated(sync::Entity::Product, &product.id, &hlc, before)?;
+            tx.updated(outbox::Entity::Product, &product.id, &hlc, before)?;
             Ok(())
         })?;
 

@@ -1,17 +1,16 @@
 //! Kits (bundles): products made of other products. A kit holds no stock of its own; its
 //! availability in a warehouse is what its components allow, and selling one takes its
-//! components. Kits may contain kits; a kit can never contain itself.
+//! components. Kits may contain kits; a kit can never contain itself. Reads only, below the
+//! ledger and the catalog that both use them: a kit's recipe is set with the product it
+//! belongs to (`Store::set_kit_components` in `catalog.rs`, one synced field of the product).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 
-use crate::auth::Action;
-use crate::db::Store;
 use crate::error::{Error, Result};
-use crate::model::{KitComponent, Product, QuantityLine};
-use crate::stock::product_of_company;
-use crate::validate::{sum_lines, Sign, MAX_QUANTITY};
+use crate::model::KitComponent;
+use crate::validate::MAX_QUANTITY;
 
 /// Kits nested deeper than this are refused: a recipe that deep is a mistake.
 const MAX_DEPTH: usize = 8;
@@ -99,7 +98,7 @@ fn too_many(conn: &Connection, kit_id: &str, quantity: i64, component_id: &str) 
     )
 }
 
-fn direct_components(conn: &Connection, kit_id: &str) -> Result<Vec<(String, i64)>> {
+pub(crate) fn direct_components(conn: &Connection, kit_id: &str) -> Result<Vec<(String, i64)>> {
     let mut stmt =
         conn.prepare_cached("SELECT component_id, quantity FROM kit_components WHERE kit_id = ?1")?;
     let rows = stmt.query_map([kit_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
@@ -116,103 +115,8 @@ pub(crate) fn available(conn: &Connection, kit_id: &str, warehouse_id: &str) -> 
         Err(e) => return Err(e),
     };
     for (component, per_kit) in per_kit {
-        let on_hand = crate::stock::on_hand(conn, &component, warehouse_id)?;
+        let on_hand = crate::lookup::on_hand(conn, &component, warehouse_id)?;
         fewest = fewest.min(on_hand.max(0) / per_kit);
     }
     Ok(if fewest == i64::MAX { 0 } else { fewest })
-}
-
-impl Store {
-    /// Makes `kit_id` a kit of these components (replacing its recipe), or a plain product
-    /// again with no components. A product that has stock movements cannot become a kit.
-    pub fn set_kit_components(
-        &mut self,
-        kit_id: &str,
-        components: &[QuantityLine],
-    ) -> Result<Product> {
-        self.authorize_row("products", kit_id, Action::EditCatalog)?;
-        let wanted = if components.is_empty() {
-            BTreeMap::new()
-        } else {
-            sum_lines(components, Sign::Positive)?
-        };
-        self.write(|tx| {
-            let kit = crate::catalog::get_product(tx.conn, kit_id)?;
-            for component_id in wanted.keys() {
-                if component_id == kit_id {
-                    return Err(Error::validation("components", format!("{} cannot contain itself", kit.sku)));
-                }
-                let c = product_of_company(tx.conn, &kit.company_id, component_id)?;
-                if c.archived {
-                    return Err(Error::validation("components", format!("{} is archived", c.sku)));
-                }
-                if reaches(tx.conn, component_id, kit_id)? {
-                    return Err(Error::validation(
-                        "components",
-                        format!("{} already contains {}: a kit cannot contain itself", c.sku, kit.sku),
-                    ));
-                }
-            }
-            if !wanted.is_empty() {
-                let has_movements: bool = tx.conn.query_row(
-                    "SELECT EXISTS (SELECT 1 FROM stock_movements WHERE product_id = ?1)",
-                    [kit_id],
-                    |r| r.get(0),
-                )?;
-                if has_movements {
-                    return Err(Error::validation(
-                        "components",
-                        format!("{} has stock history: a kit holds no stock of its own, so create the kit as a new product", kit.sku),
-                    ));
-                }
-                // It was stocked at zero: a kit has no stock rows of its own.
-                tx.conn.execute("DELETE FROM stock_levels WHERE product_id = ?1", [kit_id])?;
-            }
-            let before = tx.before(crate::sync::Entity::Product, kit_id)?;
-            let hlc = tx.stamp();
-            tx.conn.execute("DELETE FROM kit_components WHERE kit_id = ?1", [kit_id])?;
-            for (component_id, quantity) in &wanted {
-                tx.conn.execute(
-                    "INSERT INTO kit_components (kit_id, component_id, quantity, updated_hlc)
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![kit_id, component_id, quantity, hlc],
-                )?;
-            }
-            // One of this kit, or of any kit that contains it, must stay within what can move.
-            let mut stmt = tx.conn.prepare_cached(
-                "WITH RECURSIVE up(id) AS (SELECT ?1
-                     UNION SELECT k.kit_id FROM kit_components k JOIN up ON k.component_id = up.id)
-                 SELECT id FROM up",
-            )?;
-            let kits: Vec<String> = stmt
-                .query_map([kit_id], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            drop(stmt);
-            for k in kits {
-                expand(tx.conn, &k, 1)?;
-            }
-            // The recipe travels with the kit when it syncs: one field of the product.
-            tx.conn.execute(
-                "UPDATE products SET updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
-                params![kit_id, tx.now, hlc],
-            )?;
-            tx.updated(crate::sync::Entity::Product, kit_id, &hlc, before)?;
-            crate::catalog::get_product(tx.conn, kit_id)
-        })
-    }
-}
-
-/// Whether `from` is `target` or contains it, at any depth.
-fn reaches(conn: &Connection, from: &str, target: &str) -> Result<bool> {
-    let mut seen = HashSet::new();
-    let mut stack = vec![from.to_owned()];
-    while let Some(p) = stack.pop() {
-        if p == target {
-            return Ok(true);
-        }
-        if seen.insert(p.clone()) {
-            stack.extend(direct_components(conn, &p)?.into_iter().map(|(c, _)| c));
-        }
-    }
-    Ok(false)
 }

@@ -9,16 +9,18 @@ use rusqlite::{params, Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product};
+use crate::catalog::get_product;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::get_company;
+use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::*;
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
+use crate::outbox;
 use crate::sql::{decimal_column, Unique};
 use crate::sql::{DEFAULT_PAGE, MAX_PAGE};
-use crate::stock::{self, open_warehouse, product_of_company, NewMovement};
-use crate::sync;
+use crate::stock::{self, NewMovement};
 use crate::validate::{self, sum_lines, Sign, MAX_ADDRESS, MAX_CODE, MAX_NAME, MAX_QUANTITY};
 
 const MAX_NOTE: usize = 1_000;
@@ -166,14 +168,14 @@ impl Store {
         self.write(|tx| {
             let current = get_supplier(tx.conn, id)?;
             s.ensure_unique(tx.conn, &current.company_id, Some(id))?;
-            let before = tx.before(sync::Entity::Supplier, id)?;
+            let before = tx.before(outbox::Entity::Supplier, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE suppliers SET name = ?2, contact_email = ?3, phone = ?4, address = ?5, notes = ?6,
                  updated_hlc = ?7 WHERE id = ?1",
                 params![id, s.name, s.contact_email, s.phone, s.address, s.notes, hlc],
             )?;
-            tx.updated(sync::Entity::Supplier, id, &hlc, before)?;
+            tx.updated(outbox::Entity::Supplier, id, &hlc, before)?;
             get_supplier(tx.conn, id)
         })
     }
@@ -182,7 +184,7 @@ impl Store {
         self.authorize_row("suppliers", id, Action::EditSuppliers)?;
         self.write(|tx| {
             get_supplier(tx.conn, id)?;
-            crate::catalog::set_archived(tx, sync::Entity::Supplier, id, archived)?;
+            crate::catalog::set_archived(tx, outbox::Entity::Supplier, id, archived)?;
             get_supplier(tx.conn, id)
         })
     }
@@ -277,21 +279,21 @@ impl Store {
                 |r| r.get(0),
             )?;
             if preferred.as_deref() == Some(supplier.id.as_str()) {
-                let before = tx.before(sync::Entity::Product, product_id)?;
+                let before = tx.before(outbox::Entity::Product, product_id)?;
                 let hlc = tx.stamp();
                 tx.conn.execute(
                     "UPDATE products SET preferred_supplier_id = NULL, updated_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                     params![product_id, tx.now, hlc],
                 )?;
-                tx.updated(sync::Entity::Product, product_id, &hlc, before)?;
+                tx.updated(outbox::Entity::Product, product_id, &hlc, before)?;
             }
-            let before = tx.before(sync::Entity::ProductSupplier, &link_id)?;
+            let before = tx.before(outbox::Entity::ProductSupplier, &link_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE product_suppliers SET archived = 1, updated_hlc = ?2 WHERE id = ?1",
                 params![link_id, hlc],
             )?;
-            tx.updated(sync::Entity::ProductSupplier, &link_id, &hlc, before)?;
+            tx.updated(outbox::Entity::ProductSupplier, &link_id, &hlc, before)?;
             Ok(())
         })
     }
@@ -384,13 +386,13 @@ impl Store {
                 .map_err(|e| e.at_line(n + 1))?;
                 match old {
                     Some((line_id, ..)) => {
-                        let before = tx.before(sync::Entity::PurchaseOrderLine, line_id)?;
+                        let before = tx.before(outbox::Entity::PurchaseOrderLine, line_id)?;
                         tx.conn.execute(
                             "UPDATE purchase_order_lines SET line_no = ?2, quantity_ordered = ?3, unit_cost = ?4, removed = 0
                              WHERE id = ?1",
                             params![line_id, n as i64 + 1, line.quantity, unit_cost.to_string()],
                         )?;
-                        tx.updated(sync::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
+                        tx.updated(outbox::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
                     }
                     None => {
                         let line_id = new_id();
@@ -399,26 +401,26 @@ impl Store {
                              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                             params![line_id, id, n as i64 + 1, product_id, line.quantity, unit_cost.to_string()],
                         )?;
-                        tx.inserted(sync::Entity::PurchaseOrderLine, &line_id, &hlc)?;
+                        tx.inserted(outbox::Entity::PurchaseOrderLine, &line_id, &hlc)?;
                     }
                 }
             }
             for (line_id, product_id, _, removed) in &existing {
                 if !removed && !input.lines.iter().any(|l| &l.product_id == product_id) {
-                    let before = tx.before(sync::Entity::PurchaseOrderLine, line_id)?;
+                    let before = tx.before(outbox::Entity::PurchaseOrderLine, line_id)?;
                     tx.conn.execute(
                         "UPDATE purchase_order_lines SET removed = 1 WHERE id = ?1",
                         [line_id],
                     )?;
-                    tx.updated(sync::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
+                    tx.updated(outbox::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
                 }
             }
-            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
+            let before = tx.before(outbox::Entity::PurchaseOrder, id)?;
             tx.conn.execute(
                 "UPDATE purchase_orders SET warehouse_id = ?2, note = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, w.id, order.note, hlc],
             )?;
-            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
+            tx.updated(outbox::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -441,13 +443,13 @@ impl Store {
             )?;
             let sent: DateTime<Utc> = tx.now.parse().map_err(|_| Error::validation("sent_at", "bad clock"))?;
             let expected = (sent + Duration::days(lead_days)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
+            let before = tx.before(outbox::Entity::PurchaseOrder, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE purchase_orders SET status = 'sent', sent_at = ?2, expected_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, tx.now, expected, hlc],
             )?;
-            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
+            tx.updated(outbox::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -534,13 +536,13 @@ impl Store {
             } else {
                 ("partially_received", None)
             };
-            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
+            let before = tx.before(outbox::Entity::PurchaseOrder, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE purchase_orders SET status = ?2, received_at = ?3, updated_hlc = ?4 WHERE id = ?1",
                 params![id, status, received_at, hlc],
             )?;
-            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
+            tx.updated(outbox::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -553,13 +555,13 @@ impl Store {
             if matches!(order.status, PurchaseOrderStatus::Received | PurchaseOrderStatus::Cancelled) {
                 return Err(Error::validation("status", format!("this order is already {}", words(order.status))));
             }
-            let before = tx.before(sync::Entity::PurchaseOrder, id)?;
+            let before = tx.before(outbox::Entity::PurchaseOrder, id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE purchase_orders SET status = 'cancelled', cancelled_at = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![id, tx.now, hlc],
             )?;
-            tx.updated(sync::Entity::PurchaseOrder, id, &hlc, before)?;
+            tx.updated(outbox::Entity::PurchaseOrder, id, &hlc, before)?;
             get_order(tx.conn, id)
         })
     }
@@ -725,7 +727,7 @@ pub(crate) fn insert_purchase_order(
          VALUES (?1, ?2, ?3, ?4, 'draft', ?5, ?6, ?7, ?8)",
         params![id, company_id, supplier.id, w.id, order.note, tx.now, hlc, number],
     )?;
-    tx.inserted(sync::Entity::PurchaseOrder, &id, &hlc)?;
+    tx.inserted(outbox::Entity::PurchaseOrder, &id, &hlc)?;
     for (n, (line, cost)) in input.lines.iter().zip(&order.costs).enumerate() {
         let (product_id, unit_cost) = line_cost(
             tx,
@@ -744,7 +746,7 @@ pub(crate) fn insert_purchase_order(
             params![line_id, id, n as i64 + 1, product_id, line.quantity, unit_cost.to_string()],
         )?;
         // A line syncs with its order's HLC (it has none of its own).
-        tx.inserted(sync::Entity::PurchaseOrderLine, &line_id, &hlc)?;
+        tx.inserted(outbox::Entity::PurchaseOrderLine, &line_id, &hlc)?;
     }
     Ok(id)
 }
@@ -809,7 +811,7 @@ fn line_cost(
             .conn
             .prepare_cached("SELECT 1 FROM product_suppliers WHERE id = ?1")?
             .exists([&link_id])?;
-        let before = tx.before(sync::Entity::ProductSupplier, &link_id)?;
+        let before = tx.before(outbox::Entity::ProductSupplier, &link_id)?;
         let link_hlc = tx.stamp();
         tx.conn.execute(
             "INSERT INTO product_suppliers (id, product_id, supplier_id, lead_time_days, unit_cost, updated_hlc)
@@ -819,9 +821,9 @@ fn line_cost(
             params![link_id, p.id, supplier.id, unit_cost.to_string(), link_hlc],
         )?;
         if revived {
-            tx.updated(sync::Entity::ProductSupplier, &link_id, &link_hlc, before)?;
+            tx.updated(outbox::Entity::ProductSupplier, &link_id, &link_hlc, before)?;
         } else {
-            tx.inserted(sync::Entity::ProductSupplier, &link_id, &link_hlc)?;
+            tx.inserted(outbox::Entity::ProductSupplier, &link_id, &link_hlc)?;
         }
     }
     Ok((p.id, unit_cost))
@@ -842,7 +844,7 @@ pub(crate) fn insert_supplier(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![id, company_id, s.name, s.contact_email, s.phone, s.address, s.notes, tx.now, hlc],
     )?;
-    tx.inserted(sync::Entity::Supplier, &id, &hlc)?;
+    tx.inserted(outbox::Entity::Supplier, &id, &hlc)?;
     Ok(id)
 }
 
@@ -868,7 +870,7 @@ pub(crate) fn upsert_link(
         .conn
         .prepare_cached("SELECT 1 FROM product_suppliers WHERE id = ?1")?
         .exists([&link_id])?;
-    let before = tx.before(sync::Entity::ProductSupplier, &link_id)?;
+    let before = tx.before(outbox::Entity::ProductSupplier, &link_id)?;
     let hlc = tx.stamp();
     tx.conn
         .prepare_cached(
@@ -891,9 +893,9 @@ pub(crate) fn upsert_link(
             hlc
         ])?;
     if exists {
-        tx.updated(sync::Entity::ProductSupplier, &link_id, &hlc, before)?;
+        tx.updated(outbox::Entity::ProductSupplier, &link_id, &hlc, before)?;
     } else {
-        tx.inserted(sync::Entity::ProductSupplier, &link_id, &hlc)?;
+        tx.inserted(outbox::Entity::ProductSupplier, &link_id, &hlc)?;
     }
     // The preferred supplier is one field of the product (DESIGN §4): choosing this one
     // replaces the other, and unmarking it leaves the product without one.
@@ -911,13 +913,13 @@ pub(crate) fn upsert_link(
         (false, false) => preferred.clone(),
     };
     if wanted != preferred {
-        let before = tx.before(sync::Entity::Product, product_id)?;
+        let before = tx.before(outbox::Entity::Product, product_id)?;
         let hlc = tx.stamp();
         tx.conn.execute(
             "UPDATE products SET preferred_supplier_id = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
             params![product_id, wanted, tx.now, hlc],
         )?;
-        tx.updated(sync::Entity::Product, product_id, &hlc, before)?;
+        tx.updated(outbox::Entity::Product, product_id, &hlc, before)?;
     }
     Ok(supplier.id)
 }

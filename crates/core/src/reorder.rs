@@ -8,12 +8,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rusqlite::{Connection, OptionalExtension};
 
 use crate::auth::Action;
-use crate::catalog::{get_company, get_product_type, warehouse_of_company};
+use crate::catalog::get_product_type;
 use crate::db::Store;
 use crate::error::{Entity, Error, Result};
+use crate::lookup::{get_company, product_of_company, warehouse_of_company};
 use crate::model::*;
 use crate::purchasing::{get_order, insert_purchase_order, ValidOrder};
-use crate::stock::product_of_company;
 use crate::validate::MAX_QUANTITY;
 
 /// The note every drafted order carries, so that the buyer knows where it came from.

@@ -1,25 +1,30 @@
 //! Sales and returns: lines with exact decimal totals, the stock movements they make (a kit's
-//! components for a kit), and the daily rollup of units sold, all in one transaction.
+//! components for a kit), and the daily rollup of units sold, all in one transaction; and the
+//! units sold per day, read back from that rollup.
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
+use chrono::{Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::get_company;
+use crate::catalog::get_product;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::kits;
+use crate::lookup::get_company;
+use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::{
-    MovementKind, ReturnInput, Sale, SaleInput, SaleLine, SalePage, SaleQuery, SaleSummary,
+    DailySales, MovementKind, ReturnInput, Sale, SaleInput, SaleLine, SalePage, SaleQuery,
+    SaleSummary,
 };
 use crate::money::parse_money;
 use crate::numbers::{self, DocumentKind};
+use crate::outbox;
 use crate::sql::{decimal_column, DEFAULT_PAGE, MAX_PAGE};
-use crate::stock::{self, ensure_available, open_warehouse, product_of_company, NewMovement};
-use crate::sync;
+use crate::stock::{self, ensure_available, NewMovement};
 use crate::validate::{self, MAX_QUANTITY};
 
 const MAX_NOTE: usize = 1_000;
@@ -264,7 +269,7 @@ impl Store {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8)",
                         params![id, sale.id, line.id, take, returned_at, note, hlc, tx.device_id(), tx.user_id()],
                     )?;
-                    tx.inserted_in(company_id, sync::Entity::SaleReturn, &id, &hlc)?;
+                    tx.inserted_in(company_id, outbox::Entity::SaleReturn, &id, &hlc)?;
                     for (component, units) in taken_by(tx.conn, line, take)? {
                         add_units(tx.conn, &mut back, component, units)?;
                     }
@@ -321,7 +326,7 @@ fn insert_sale(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?9, ?8, ?10)",
         )?
         .execute(params![sale_id, company_id, warehouse_id, sold_at, total.to_string(), note, hlc, tx.device_id(), tx.user_id(), number])?;
-    tx.inserted_in(company_id, sync::Entity::Sale, sale_id, &hlc)?;
+    tx.inserted_in(company_id, outbox::Entity::Sale, sale_id, &hlc)?;
     Ok(hlc)
 }
 
@@ -353,7 +358,7 @@ fn insert_line(
             line_total(unit_price, quantity)?.to_string(),
             components
         ])?;
-    tx.inserted_in(company_id, sync::Entity::SaleLine, &line_id, sale_hlc)
+    tx.inserted_in(company_id, outbox::Entity::SaleLine, &line_id, sale_hlc)
 }
 
 /// What `units` of a sale line took from stock: for a kit, its recipe as it was sold (not as
@@ -548,6 +553,57 @@ impl HistoricalSales {
         let mut daily: Vec<_> = self.daily.into_iter().collect();
         daily.sort_unstable();
         (levels, daily)
+    }
+}
+
+impl Store {
+    /// Units sold net of returns per UTC day over the `days` days ending today, oldest first,
+    /// zeros included; a kit's sales count for its components. One warehouse or all.
+    pub fn daily_sales(
+        &self,
+        product_id: &str,
+        warehouse_id: Option<&str>,
+        days: u32,
+    ) -> Result<Vec<DailySales>> {
+        self.authorize_row("products", product_id, Action::Read)?;
+        let product = get_product(&self.conn, product_id)?;
+        if !(1..=3_660).contains(&days) {
+            return Err(Error::validation("days", "choose between 1 and 3660 days"));
+        }
+        let today = Utc::now().date_naive();
+        let first = today - Duration::days(i64::from(days) - 1);
+        // The rollup holds stock-holding products (a kit's sales are its components' units);
+        // a kit's own series comes from its sale lines and their returns.
+        let sql = if product.is_kit {
+            "SELECT day, SUM(units) FROM (
+                 SELECT substr(s.sold_at, 1, 10) AS day, l.quantity AS units
+                 FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND s.sold_at >= ?3
+                 UNION ALL
+                 SELECT substr(r.returned_at, 1, 10), -r.quantity
+                 FROM sale_returns r JOIN sale_lines l ON l.id = r.sale_line_id JOIN sales s ON s.id = r.sale_id
+                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND r.returned_at >= ?3)
+             GROUP BY day"
+        } else {
+            "SELECT day, SUM(units) FROM sales_daily
+             WHERE product_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND day >= ?3
+             GROUP BY day"
+        };
+        let mut stmt = self.conn.prepare_cached(sql)?;
+        let sold: std::collections::HashMap<String, i64> = stmt
+            .query_map((product_id, warehouse_id, first.to_string()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(first
+            .iter_days()
+            .take_while(|d| *d <= today)
+            .map(|d: NaiveDate| {
+                let day = d.to_string();
+                let units = sold.get(&day).copied().unwrap_or(0);
+                DailySales { day, units }
+            })
+            .collect())
     }
 }
 

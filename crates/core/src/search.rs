@@ -8,9 +8,9 @@
 use rusqlite::types::Value;
 
 use crate::auth::Action;
-use crate::catalog::get_company;
 use crate::db::Store;
 use crate::error::Result;
+use crate::lookup::get_company;
 use crate::model::{ArchivedFilter, ProductListItem, ProductPage, ProductQuery, ProductSort};
 use crate::sql::{decimal_column, optional_decimal_column, DEFAULT_PAGE, MAX_PAGE};
 

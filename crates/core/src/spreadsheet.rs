@@ -737,7 +737,7 @@ impl Store {
     /// and `qty:<warehouse>` for each open warehouse. It imports cleanly once rows are added.
     pub fn spreadsheet_template(&self, company_id: &str) -> Result<String> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let mut header: Vec<String> = SCALAR_FIELDS.iter().map(|f| f.to_string()).collect();
         for (_, name) in warehouses_of(&self.conn, company_id)? {
             header.push(format!("qty:{name}"));
@@ -770,7 +770,7 @@ impl Store {
         mapping: &[ColumnMapping],
     ) -> Result<SpreadsheetPreview> {
         self.authorize(company_id, Action::Import)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let r = read(&self.conn, company_id, path, mapping)?;
         let error_count = r.errors.len();
         let mut errors = r.errors;
@@ -798,7 +798,7 @@ impl Store {
         dry_run: bool,
     ) -> Result<SpreadsheetSummary> {
         self.authorize(company_id, Action::Import)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let r = read(&self.conn, company_id, path, mapping)?;
         if let Some(field) = r.missing_fields.first() {
             return Err(Error::validation(

@@ -10,14 +10,14 @@ use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 use crate::auth::Action;
-use crate::catalog::{get_company, warehouse_of_company};
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::{get_company, on_hand, open_warehouse, product_of_company, StockedProduct};
 use crate::model::{
     AdjustmentInput, AdjustmentReason, CompanySummary, CountInput, MovementKind, MovementResult,
     ReceiptInput, StockLevel, StockQuery, StockRow, TransferInput, Warehouse,
 };
-use crate::sync;
+use crate::outbox;
 use crate::validate::{self, sum_lines, Sign, MAX_NAME};
 
 /// The adjustment reasons every company starts with.
@@ -172,7 +172,7 @@ pub(crate) fn append(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<(String, St
             tx.device_id(),
             tx.user_id()
         ])?;
-    tx.inserted_in(m.company_id, sync::Entity::StockMovement, &id, &hlc)?;
+    tx.inserted_in(m.company_id, outbox::Entity::StockMovement, &id, &hlc)?;
     Ok((id, hlc, occurred_at))
 }
 
@@ -232,65 +232,6 @@ pub(crate) fn ensure_level(conn: &Connection, product_id: &str, warehouse_id: &s
         (product_id, warehouse_id),
     )?;
     Ok(())
-}
-
-pub(crate) fn on_hand(conn: &Connection, product_id: &str, warehouse_id: &str) -> Result<i64> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT on_hand FROM stock_levels WHERE product_id = ?1 AND warehouse_id = ?2",
-        )?
-        .query_row((product_id, warehouse_id), |r| r.get(0))
-        .optional()?
-        .unwrap_or(0))
-}
-
-/// A product of the company that can hold stock, as a movement needs it.
-pub(crate) struct StockedProduct {
-    pub id: String,
-    pub sku: String,
-    pub price: Decimal,
-    pub archived: bool,
-    pub is_kit: bool,
-}
-
-pub(crate) fn product_of_company(
-    conn: &Connection,
-    company_id: &str,
-    id: &str,
-) -> Result<StockedProduct> {
-    conn.prepare_cached(
-        "SELECT p.id, p.sku, p.price, p.archived,
-                EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)
-         FROM products p WHERE p.id = ?1 AND p.company_id = ?2",
-    )?
-    .query_row((id, company_id), |r| {
-        Ok(StockedProduct {
-            id: r.get(0)?,
-            sku: r.get(1)?,
-            price: crate::sql::decimal_column(r, 2)?,
-            archived: r.get(3)?,
-            is_kit: r.get(4)?,
-        })
-    })
-    .optional()?
-    .ok_or_else(|| Error::not_found(Entity::Product, id))
-}
-
-/// A warehouse of the company that takes stock (not archived).
-pub(crate) fn open_warehouse(
-    conn: &Connection,
-    company_id: &str,
-    id: &str,
-    field: &str,
-) -> Result<Warehouse> {
-    let w = warehouse_of_company(conn, company_id, id)?;
-    if w.archived {
-        return Err(Error::validation(
-            field,
-            format!("warehouse {} is archived and takes no stock", w.name),
-        ));
-    }
-    Ok(w)
 }
 
 /// Refuses to take on hand below zero unless the company allows backorders.
@@ -541,12 +482,12 @@ impl Store {
                     return Err(Error::Conflict { entity: Entity::Reason, field: "name".into(), value: name })
                 }
                 Some((id, true)) => {
-                    let before = tx.before(sync::Entity::AdjustmentReason, &id)?;
+                    let before = tx.before(outbox::Entity::AdjustmentReason, &id)?;
                     tx.conn.execute(
                         "UPDATE adjustment_reasons SET archived = 0, updated_hlc = ?2 WHERE id = ?1",
                         (&id, &hlc),
                     )?;
-                    tx.updated(sync::Entity::AdjustmentReason, &id, &hlc, before)?;
+                    tx.updated(outbox::Entity::AdjustmentReason, &id, &hlc, before)?;
                     id
                 }
                 None => insert_reason(tx, company_id, &name, &hlc)?,
@@ -560,7 +501,7 @@ impl Store {
     pub fn remove_adjustment_reason(&mut self, company_id: &str, id: &str) -> Result<()> {
         self.authorize(company_id, Action::EditCatalog)?;
         self.write(|tx| {
-            let before = tx.before(sync::Entity::AdjustmentReason, id)?;
+            let before = tx.before(outbox::Entity::AdjustmentReason, id)?;
             let hlc = tx.stamp();
             let changed = tx.conn.execute(
                 "UPDATE adjustment_reasons SET archived = 1, updated_hlc = ?3
@@ -570,7 +511,7 @@ impl Store {
             if changed == 0 {
                 return Err(Error::not_found(Entity::Reason, id));
             }
-            tx.updated(sync::Entity::AdjustmentReason, id, &hlc, before)
+            tx.updated(outbox::Entity::AdjustmentReason, id, &hlc, before)
         })
     }
 }
@@ -587,7 +528,7 @@ pub(crate) fn insert_reason(
         "INSERT INTO adjustment_reasons (id, company_id, name, updated_hlc) VALUES (?1, ?2, ?3, ?4)",
         (&id, company_id, name, hlc),
     )?;
-    tx.inserted(sync::Entity::AdjustmentReason, &id, hlc)?;
+    tx.inserted(outbox::Entity::AdjustmentReason, &id, hlc)?;
     Ok(id)
 }
 
@@ -668,7 +609,7 @@ impl Store {
     /// The dashboard's figures: one pass over the company's stock levels.
     pub fn company_summary(&self, company_id: &str) -> Result<CompanySummary> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let count = |sql: &str| -> Result<i64> {
             Ok(self
                 .conn
@@ -722,9 +663,9 @@ impl Store {
     /// ordered by SKU then warehouse name. Archived products are left out.
     pub fn list_stock(&self, query: &StockQuery) -> Result<Vec<StockRow>> {
         self.authorize(&query.company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, &query.company_id)?;
+        crate::lookup::get_company(&self.conn, &query.company_id)?;
         if let Some(w) = &query.warehouse_id {
-            crate::catalog::warehouse_of_company(&self.conn, &query.company_id, w)?;
+            crate::lookup::warehouse_of_company(&self.conn, &query.company_id, w)?;
         }
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.sku, p.name, w.id, w.name, s.on_hand, p.price, p.cost

@@ -2,9 +2,9 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::catalog::get_company;
 use crate::db::{Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::lookup::get_company;
 use crate::model::*;
 use crate::validate::{self, MAX_NAME};
 
@@ -127,7 +127,7 @@ pub(super) fn insert_membership(
         .conn
         .prepare_cached("SELECT 1 FROM memberships WHERE id = ?1")?
         .exists([&id])?;
-    let before = tx.before(crate::sync::Entity::Membership, &id)?;
+    let before = tx.before(crate::outbox::Entity::Membership, &id)?;
     let hlc = tx.stamp();
     tx.conn.execute(
         "INSERT INTO memberships (id, user_id, company_id, role, updated_hlc) VALUES (?5, ?1, ?2, ?3, ?4)
@@ -136,11 +136,11 @@ pub(super) fn insert_membership(
         params![user_id, company_id, role.as_str(), hlc, id],
     )?;
     if exists {
-        tx.updated(crate::sync::Entity::Membership, &id, &hlc, before)
+        tx.updated(crate::outbox::Entity::Membership, &id, &hlc, before)
     } else {
         // The user travels to the company's other devices with their first membership of it.
         tx.queue_user_for_company(user_id, company_id)?;
-        tx.inserted(crate::sync::Entity::Membership, &id, &hlc)
+        tx.inserted(crate::outbox::Entity::Membership, &id, &hlc)
     }
 }
 
@@ -173,7 +173,7 @@ pub(super) fn insert_user(tx: &mut Tx<'_>, name: &str, email: &str, hash: &str) 
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, email, name, hash, tx.now, hlc],
     )?;
-    tx.inserted(crate::sync::Entity::User, &id, &hlc)?;
+    tx.inserted(crate::outbox::Entity::User, &id, &hlc)?;
     Ok(id)
 }
 
@@ -191,13 +191,13 @@ pub(super) fn own_everything(tx: &mut Tx<'_>, user_id: &str) -> Result<()> {
 }
 
 pub(super) fn set_hash(tx: &mut Tx<'_>, user_id: &str, hash: &str) -> Result<()> {
-    let before = tx.before(crate::sync::Entity::User, user_id)?;
+    let before = tx.before(crate::outbox::Entity::User, user_id)?;
     let hlc = tx.stamp();
     tx.conn.execute(
         "UPDATE users SET password_hash = ?2, updated_hlc = ?3 WHERE id = ?1",
         params![user_id, hash, hlc],
     )?;
-    tx.updated(crate::sync::Entity::User, user_id, &hlc, before)
+    tx.updated(crate::outbox::Entity::User, user_id, &hlc, before)
 }
 
 pub(super) struct ValidUser {
@@ -296,13 +296,13 @@ impl Store {
             if disabled {
                 ensure_other_owner(tx, user_id, None)?;
             }
-            let before = tx.before(crate::sync::Entity::User, user_id)?;
+            let before = tx.before(crate::outbox::Entity::User, user_id)?;
             let hlc = tx.stamp();
             tx.conn.execute(
                 "UPDATE users SET disabled = ?2, updated_hlc = ?3 WHERE id = ?1",
                 params![user_id, disabled, hlc],
             )?;
-            tx.updated(crate::sync::Entity::User, user_id, &hlc, before)
+            tx.updated(crate::outbox::Entity::User, user_id, &hlc, before)
         })?;
         tracing::info!(%user_id, disabled, "user disabled state changed");
         get_user(&self.conn, user_id, viewer.as_deref())

@@ -189,7 +189,7 @@ impl Store {
         self.authorize_anywhere(Action::Sync)?;
         let pending = self
             .conn
-            .query_row(super::outbox::PENDING_SQL, [], |r| r.get(0))?;
+            .query_row(crate::outbox::PENDING_SQL, [], |r| r.get(0))?;
         let last_synced_at =
             self.conn
                 .query_row("SELECT MAX(last_synced_at) FROM sync_cursors", [], |r| {

@@ -1,21 +1,18 @@
-//! Sync with a central server (DESIGN §4), the device's side: the outbox of this device's
-//! changes, what it has applied of the others', and the merge rules. No HTTP here: the sync
+//! Sync with a central server (DESIGN §4), the device's side: sending this device's changes
+//! from the outbox (`crate::outbox`, below the domain, which every write records into), what
+//! it has applied of the others', and the merge rules, whose side effects go through the
+//! domain (a pulled movement settles stock and the sales rollup). No HTTP here: the sync
 //! client moves [`stockflow_sync_proto`] values between these functions and the server.
 
 mod apply;
 mod connection;
-mod devices;
-pub(crate) mod entity;
-mod outbox;
 mod overwrites;
 
 use rusqlite::{params, OptionalExtension};
 use stockflow_sync_proto::{Change, PulledChange};
 
-pub(crate) use apply::{resolve_barcode, resolve_sku};
+pub use crate::outbox::Entity;
 pub use connection::{SyncConnection, SyncConnectionInput, SyncSummary};
-pub(crate) use devices::device_label;
-pub use entity::Entity;
 
 use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
@@ -104,7 +101,7 @@ impl Store {
         self.settle_device()?;
         let device_id = self.device_id().to_owned();
         self.write(|tx| {
-            outbox::expand_ranges(tx, limit)?;
+            crate::outbox::expand_ranges(tx, limit)?;
             let rows: Vec<OutboxRow> = tx
                 .conn
                 .prepare_cached(
@@ -159,7 +156,9 @@ impl Store {
     /// Changes still to send.
     pub fn sync_pending(&self) -> Result<i64> {
         self.authorize_sync()?;
-        Ok(self.conn.query_row(outbox::PENDING_SQL, [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row(crate::outbox::PENDING_SQL, [], |r| r.get(0))?)
     }
 
     /// Where this device is in the company's server log.
@@ -389,7 +388,7 @@ impl Store {
             .collect::<rusqlite::Result<_>>()?;
         rows.into_iter()
             .map(|(id, hlc)| {
-                let fields = outbox::snapshot(&self.conn, entity, &id)?.unwrap_or_default();
+                let fields = crate::outbox::snapshot(&self.conn, entity, &id)?.unwrap_or_default();
                 Ok((id, serde_json::Value::Object(fields).to_string(), hlc))
             })
             .collect()
@@ -452,7 +451,7 @@ fn freeze(tx: &mut Tx<'_>, row: OutboxRow, device_id: &str) -> Result<Change> {
                 .map_err(|e| Error::validation("payload", e.to_string()))?,
         });
     }
-    let payload = outbox::snapshot(tx.conn, entity, &row.entity_id)?
+    let payload = crate::outbox::snapshot(tx.conn, entity, &row.entity_id)?
         .ok_or_else(|| Error::not_found(crate::error::Entity::Change, &row.entity_id))?;
     let device_seq: i64 = tx
         .conn

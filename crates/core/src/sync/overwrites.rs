@@ -13,12 +13,11 @@ use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 use stockflow_sync_proto::Change;
 
-use super::entity::Entity;
-use super::outbox::{snapshot, Snapshot};
 use crate::auth::Action;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Error, Result};
 use crate::model::SyncOverwrite;
+use crate::outbox::{snapshot, Entity, Snapshot};
 
 /// Fields that are bookkeeping, not something a person typed.
 const NOT_EDITS: &[&str] = &["created_at", "updated_at", "company_id"];
@@ -120,7 +119,7 @@ impl Store {
     /// not kept yet, newest first.
     pub fn sync_overwrites(&self, company_id: &str) -> Result<Vec<SyncOverwrite>> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let me = self.device_id().to_owned();
         let mut stmt = self.conn.prepare_cached(
             "SELECT o.id, o.entity_id, p.sku, p.name, o.field, o.kept_value, o.kept_device,
@@ -142,10 +141,10 @@ impl Store {
                 product_name: r.get(3)?,
                 field: r.get(4)?,
                 kept_value: readable(r.get(5)?),
-                kept_device_name: super::device_label(r.get(7)?, &kept_device),
+                kept_device_name: crate::devices::device_label(r.get(7)?, &kept_device),
                 kept_here: kept_device == me,
                 lost_value: readable(r.get(8)?),
-                lost_device_name: super::device_label(r.get(10)?, &lost_device),
+                lost_device_name: crate::devices::device_label(r.get(10)?, &lost_device),
                 lost_here: lost_device == me,
                 recorded_at: r.get(11)?,
             })
@@ -223,9 +222,9 @@ impl Store {
             // The others asking for the code settle among themselves.
             let key = crate::validate::key(&requested);
             if kind == "sku" {
-                super::resolve_sku(tx, &company, &key)?;
+                crate::claims::resolve_sku(tx, &company, &key)?;
             } else {
-                super::resolve_barcode(tx, &company, &key)?;
+                crate::claims::resolve_barcode(tx, &company, &key)?;
             }
             Ok(())
         })?;

@@ -4,11 +4,11 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::Entity;
 use crate::auth::Action;
 use crate::db::{pair_id, Store, Tx};
 use crate::error::Result;
 use crate::model::{DeviceNameSettings, StockChangeElsewhere};
+use crate::outbox::Entity;
 
 /// The longest device name.
 const MAX_DEVICE_NAME: usize = 60;
@@ -51,7 +51,7 @@ impl Store {
     /// This computer's name in `company_id`.
     pub fn device_name(&self, company_id: &str) -> Result<DeviceNameSettings> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         Ok(DeviceNameSettings {
             name: named(&self.conn, company_id, self.device_id())?,
             fallback: device_label(None, self.device_id()),
@@ -66,7 +66,7 @@ impl Store {
         name: Option<&str>,
     ) -> Result<DeviceNameSettings> {
         self.authorize(company_id, Action::Settings)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let name = crate::validate::optional("name", "The name", name, MAX_DEVICE_NAME)?
             .unwrap_or_default();
         let device_id = self.device_id().to_owned();
@@ -100,7 +100,7 @@ impl Store {
     /// The pairs of `company_id` that last moved on another computer, with when and where.
     pub fn stock_changes_elsewhere(&self, company_id: &str) -> Result<Vec<StockChangeElsewhere>> {
         self.authorize(company_id, Action::Read)?;
-        crate::catalog::get_company(&self.conn, company_id)?;
+        crate::lookup::get_company(&self.conn, company_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT c.product_id, c.warehouse_id, c.device_id, dn.name, c.occurred_at
              FROM stock_changes_elsewhere c

@@ -1,7 +1,7 @@
 //! What syncs: one [`Entity`] per kind of synced row, and for each the table, the synced
 //! fields (their wire names are the column names) and how to find its company. The record
-//! handles of `outbox.rs` and the merge of `apply.rs` are written once over this table, so a
-//! new synced column is one line here.
+//! handles of the outbox (`outbox/mod.rs`) and the merge of `sync/apply.rs` are written once
+//! over this table, so a new synced column is one line here.
 
 /// A kind of synced row. Its wire name (`as_str`) is serialized: extend, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

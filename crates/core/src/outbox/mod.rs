@@ -1,5 +1,7 @@
-//! The write side of sync: what every write to a synced row calls, in its transaction, to
-//! queue the change (DESIGN §4 transactional outbox) and keep the field clocks of the merge.
+//! The write side of sync, below the domain: what every write to a synced row calls, in its
+//! transaction, to queue the change (DESIGN §4 transactional outbox) and keep the field clocks
+//! of the merge. `entity.rs` is the table of what syncs that these steps, and the merge of
+//! pulled changes in `sync/apply.rs`, are written over.
 //!
 //! An outbox entry points at the row it changed, with the change's HLC and the fields it set.
 //! Its payload is read from the row when the entry is first sent, and frozen then with a
@@ -10,9 +12,13 @@ use std::sync::LazyLock;
 use rusqlite::{params, OptionalExtension};
 use serde_json::{Map, Value};
 
-use super::entity::{Def, Entity, DEFS};
+pub(crate) mod entity;
+
+pub use entity::Entity;
+
 use crate::db::Tx;
 use crate::error::Result;
+use entity::{Def, DEFS};
 
 /// The row's synced fields as the wire carries them.
 pub(crate) type Snapshot = Map<String, Value>;
