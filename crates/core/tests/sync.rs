@@ -133,15 +133,15 @@ impl Device {
     /// Everything that must be the same on every device.
     fn state(&self) -> Vec<(&'static str, Vec<String>)> {
         [
-            ("companies", "SELECT id, name, default_threshold, allow_backorders, origin_device_id FROM companies ORDER BY id"),
+            ("companies", "SELECT id, name, default_threshold, allow_backorders, origin_device_id, address, tax_id FROM companies ORDER BY id"),
             ("warehouses", "SELECT id, name, archived FROM warehouses ORDER BY id"),
             ("products", "SELECT id, sku, requested_sku, name, barcode, requested_barcode, price, threshold, archived, preferred_supplier_id FROM products ORDER BY id"),
             ("thresholds", "SELECT product_id, warehouse_id, threshold FROM product_warehouse_thresholds ORDER BY 1, 2"),
             ("kits", "SELECT kit_id, component_id, quantity FROM kit_components ORDER BY 1, 2"),
             ("suppliers", "SELECT id, name, archived FROM suppliers ORDER BY id"),
-            ("links", "SELECT id, product_id, supplier_id, lead_time_days, unit_cost, preferred FROM product_suppliers ORDER BY id"),
-            ("orders", "SELECT id, status, sent_at, received_at, cancelled_at, number FROM purchase_orders ORDER BY id"),
-            ("order lines", "SELECT id, product_id, quantity_ordered, quantity_received FROM purchase_order_lines ORDER BY id"),
+            ("links", "SELECT id, product_id, supplier_id, lead_time_days, unit_cost, preferred, archived FROM product_suppliers ORDER BY id"),
+            ("orders", "SELECT id, status, sent_at, received_at, cancelled_at, number, warehouse_id, note FROM purchase_orders ORDER BY id"),
+            ("order lines", "SELECT id, product_id, quantity_ordered, quantity_received, unit_cost, removed FROM purchase_order_lines ORDER BY id"),
             ("counts", "SELECT id, status, number FROM count_sessions ORDER BY id"),
             ("count lines", "SELECT id, counted, counted_at FROM count_lines ORDER BY id"),
             ("ledger", "SELECT id, product_id, warehouse_id, kind, quantity, occurred_at, hlc, reference_id FROM stock_movements ORDER BY id"),
@@ -343,11 +343,32 @@ enum Op {
         product: usize,
         supplier: usize,
     },
-    /// A purchase order drafted and sent.
+    /// A purchase order drafted, and sent unless `draft`.
     Order {
         dev: usize,
         product: usize,
         qty: i64,
+        draft: bool,
+    },
+    /// A draft this device knows edited: its first line's quantity, another product added or
+    /// taken off, the warehouse and note; then sent, or left a draft.
+    EditDraft {
+        dev: usize,
+        pick: usize,
+        qty: i64,
+        other: usize,
+        send: bool,
+    },
+    /// A product's link to a supplier removed (refused when there is none).
+    Unlink {
+        dev: usize,
+        product: usize,
+        supplier: usize,
+    },
+    /// The company's profile edited (two devices may edit it at once).
+    Profile {
+        dev: usize,
+        text: u8,
     },
     /// Receiving against an order this device knows, possibly on two devices.
     ReceiveOrder {
@@ -385,7 +406,10 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (d.clone(), 0usize..4, any::<bool>()).prop_map(|(dev, product, archived)| Op::Archive { dev, product, archived }),
         1 => d.clone().prop_map(|dev| Op::CreateTwin { dev }),
         1 => (d.clone(), 0usize..4, 0usize..2).prop_map(|(dev, product, supplier)| Op::Prefer { dev, product, supplier }),
-        1 => (d.clone(), 0usize..4, 1i64..8).prop_map(|(dev, product, qty)| Op::Order { dev, product, qty }),
+        1 => (d.clone(), 0usize..4, 1i64..8, any::<bool>()).prop_map(|(dev, product, qty, draft)| Op::Order { dev, product, qty, draft }),
+        2 => (d.clone(), any::<usize>(), 1i64..9, 0usize..4, any::<bool>()).prop_map(|(dev, pick, qty, other, send)| Op::EditDraft { dev, pick, qty, other, send }),
+        1 => (d.clone(), 0usize..4, 0usize..2).prop_map(|(dev, product, supplier)| Op::Unlink { dev, product, supplier }),
+        1 => (d.clone(), any::<u8>()).prop_map(|(dev, text)| Op::Profile { dev, text }),
         2 => (d.clone(), any::<usize>(), 1i64..6).prop_map(|(dev, pick, qty)| Op::ReceiveOrder { dev, pick, qty }),
         1 => (d.clone(), any::<usize>()).prop_map(|(dev, pick)| Op::CancelOrder { dev, pick }),
         4 => (d.clone(), 1usize..20, prop::bool::weighted(0.25)).prop_map(|(dev, limit, lose)| Op::Push { dev, limit, lose }),
@@ -619,25 +643,106 @@ fn run(op: &Op, devices: &mut [Device], relay: &mut Relay, shop: &Shop, twins: &
                 )
                 .unwrap();
         }
-        Op::Order { dev, product, qty } => {
+        Op::Order {
+            dev,
+            product,
+            qty,
+            draft,
+        } => {
             let s = &mut devices[dev % n].store;
-            let po = s
-                .create_purchase_order(
+            // Refused when the supplier's link was removed (no cost to default to).
+            let Ok(po) = s.create_purchase_order(
+                c,
+                &PurchaseOrderInput {
+                    supplier_id: shop.suppliers[0].clone(),
+                    warehouse_id: wh(0),
+                    lines: vec![PurchaseOrderLineInput {
+                        product_id: shop.products[product].clone(),
+                        quantity: qty,
+                        unit_cost: None,
+                    }],
+                    note: None,
+                    confirm_new_links: true,
+                },
+            ) else {
+                return;
+            };
+            if !draft {
+                s.send_purchase_order(&po.id).unwrap();
+            }
+        }
+        Op::EditDraft {
+            dev,
+            pick,
+            qty,
+            other,
+            send,
+        } => {
+            let d = &mut devices[dev % n];
+            let drafts = ids(
+                d,
+                "SELECT id FROM purchase_orders WHERE status = 'draft' ORDER BY id",
+            );
+            if let Some(order) = drafts.get(pick % drafts.len().max(1)) {
+                let current = d.store.get_purchase_order(order).unwrap();
+                let mut lines: Vec<PurchaseOrderLineInput> = current
+                    .lines
+                    .iter()
+                    .map(|l| PurchaseOrderLineInput {
+                        product_id: l.product_id.clone(),
+                        quantity: l.quantity_ordered,
+                        unit_cost: None,
+                    })
+                    .collect();
+                let extra = &shop.products[other];
+                match lines.iter().position(|l| &l.product_id == extra) {
+                    // Taken off, unless it is the only line.
+                    Some(at) if lines.len() > 1 => {
+                        lines.remove(at);
+                    }
+                    Some(_) => {}
+                    None => lines.push(PurchaseOrderLineInput {
+                        product_id: extra.clone(),
+                        quantity: 1,
+                        unit_cost: Some("1.10".into()),
+                    }),
+                }
+                lines[0].quantity = qty;
+                let input = PurchaseOrderInput {
+                    supplier_id: current.supplier_id.clone(),
+                    warehouse_id: wh(qty as usize % 2),
+                    lines,
+                    note: Some(format!("edit {qty}")),
+                    confirm_new_links: true,
+                };
+                // Refused when another device's change made it no draft here: wrote nothing.
+                if d.store.update_purchase_order(order, &input).is_ok() && send {
+                    let _ = d.store.send_purchase_order(order);
+                }
+            }
+        }
+        Op::Unlink {
+            dev,
+            product,
+            supplier,
+        } => {
+            let _ = devices[dev % n]
+                .store
+                .unlink_supplier(&shop.products[product], &shop.suppliers[supplier]);
+        }
+        Op::Profile { dev, text } => {
+            devices[dev % n]
+                .store
+                .update_company(
                     c,
-                    &PurchaseOrderInput {
-                        supplier_id: shop.suppliers[0].clone(),
-                        warehouse_id: wh(0),
-                        lines: vec![PurchaseOrderLineInput {
-                            product_id: shop.products[product].clone(),
-                            quantity: qty,
-                            unit_cost: None,
-                        }],
-                        note: None,
-                        confirm_new_links: true,
+                    &CompanyInput {
+                        name: "Harbour Hardware".into(),
+                        address: Some(format!("{text} Quay Street")),
+                        tax_id: (text % 2 == 0).then(|| format!("GB{text}")),
+                        ..Default::default()
                     },
                 )
                 .unwrap();
-            s.send_purchase_order(&po.id).unwrap();
         }
         Op::ReceiveOrder { dev, pick, qty } => {
             let d = &mut devices[dev % n];
