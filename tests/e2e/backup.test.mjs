@@ -23,20 +23,6 @@ async function invoke(app, command, args) {
   return result.ok;
 }
 
-async function shot(app, name) {
-  const dir = process.env.STOCKFLOW_E2E_SHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  // The driver's screenshot is of the last composited frame: let two frames pass first (and
-  // take it twice, as scripts/screenshots.mjs does, the first one can still be the old frame).
-  for (let i = 0; i < 2; i++) {
-    await app.session.executeAsync(
-      'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-    );
-    await app.session.screenshot();
-  }
-  fs.writeFileSync(path.join(dir, `${name}.png`), await app.session.screenshot());
-}
 
 async function scrollTo(app, testId) {
   await app.session.execute(
@@ -55,7 +41,7 @@ appTest('backup: back up with progress, export, a refused restore, then a restor
   // The app took today's automatic backup when it started.
   await app.el('backup-row', { timeout: 15_000 });
   await scrollTo(app, 'backup-settings');
-  await shot(app, 'backup-1-settings');
+  await app.shot('backup-1-settings');
 
   // Back up now, to a typed path.
   const backupFile = path.join(work, 'monday.db');
@@ -65,7 +51,7 @@ appTest('backup: back up with progress, export, a refused restore, then a restor
   const bar = await app.el('backup-progress');
   assert.equal(await bar.attribute('aria-valuenow'), '100');
   assert.ok(fs.statSync(backupFile).size > 0, 'the backup file is there');
-  await shot(app, 'backup-2-done');
+  await app.shot('backup-2-done');
 
   // Export the company to a folder.
   const exportDir = path.join(work, 'export');
@@ -74,7 +60,7 @@ appTest('backup: back up with progress, export, a refused restore, then a restor
   await app.click('export-start');
   await app.waitForText('export-result', (t) => t.includes('Exported'), { timeout: 30_000 });
   assert.match(fs.readFileSync(path.join(exportDir, 'companies.csv'), 'utf8'), /Harbour Goods/);
-  await shot(app, 'backup-3-export');
+  await app.shot('backup-3-export');
 
   // After the backup, a second company: the restore must take it away again.
   await invoke(app, 'create_company', { input: { name: 'Later Company' } });
@@ -86,10 +72,10 @@ appTest('backup: back up with progress, export, a refused restore, then a restor
   await app.fill('restore-path', junk);
   await app.click('restore-start');
   await app.el('restore-confirm');
-  await shot(app, 'backup-4-confirm');
+  await app.shot('backup-4-confirm');
   await app.click('restore-confirm-yes');
   await app.waitForText('restore-error', (t) => t.includes('not a StockFlow database'), { timeout: 15_000 });
-  await shot(app, 'backup-5-refused');
+  await app.shot('backup-5-refused');
   const names = (await invoke(app, 'list_companies', {})).map((c) => c.name).sort();
   assert.deepEqual(names, ['Harbour Goods', 'Later Company'], 'a refused restore changes nothing');
 
@@ -98,7 +84,7 @@ appTest('backup: back up with progress, export, a refused restore, then a restor
   await app.click('restore-start');
   await app.click('restore-confirm-yes');
   await app.el('signin-form', { timeout: 30_000 });
-  await shot(app, 'backup-6-signin-after-restore');
+  await app.shot('backup-6-signin-after-restore');
   await app.signIn();
   const after = (await invoke(app, 'list_companies', {})).map((c) => c.name);
   assert.deepEqual(after, ['Harbour Goods'], 'the shop as it was when backed up');
@@ -112,9 +98,9 @@ appTest('backup: back up with progress, export, a refused restore, then a restor
     { timeout: 15_000, message: 'the "before a restore" backup in the list' },
   );
   await scrollTo(app, 'backup-settings');
-  await shot(app, 'backup-7-after-restore');
+  await app.shot('backup-7-after-restore');
   // The list screens offer their CSV (the file is chosen in the system dialog, not driven here).
   await app.click('nav-products');
   await app.el('export-csv');
-  await shot(app, 'backup-8-products-export-csv');
+  await app.shot('backup-8-products-export-csv');
 });

@@ -17,27 +17,7 @@ import { Keys } from './webdriver.mjs';
 const detail = (status) => `[data-testid="po-detail"][data-status="${status}"]`;
 const poLine = (sku) => `[data-testid="po-line"][data-sku="${sku}"]`;
 
-async function shot(app, name) {
-  const dir = process.env.STOCKFLOW_E2E_SHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < 2; i++) {
-    await app.session.executeAsync(
-      'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-    );
-    await app.session.screenshot();
-  }
-  fs.writeFileSync(path.join(dir, `${name}.png`), await app.session.screenshot());
-}
 
-async function setTheme(app, theme) {
-  await app.click('nav-settings');
-  await app.click(`theme-${theme}`);
-  await app.waitFor(
-    async () => (await app.session.execute('return document.documentElement.dataset.theme')) === theme,
-    { message: `the ${theme} theme` },
-  );
-}
 
 async function linesOf(app) {
   return app.session.execute(
@@ -131,7 +111,7 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
     { message: 'the profile saved (nothing left to save)' },
   );
   await session.execute(`document.querySelector('[data-testid="settings-profile"]').scrollIntoView({ block: 'center' });`);
-  await shot(app, 'settings-profile-light');
+  await app.shot('settings-profile-light');
 
   // A draft to Potter: 10 mugs.
   await app.click('nav-purchase-orders');
@@ -158,7 +138,7 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   const jugQty = await session.waitForElement(`${poLine('JUG')} [data-testid="po-line-qty"]`);
   await jugQty.clear();
   await jugQty.sendKeys('2');
-  await shot(app, 'po-edit-light');
+  await app.shot('po-edit-light');
   await app.click('po-save');
   await session.waitForElement(detail('draft'), { timeout: 10_000 });
   await app.waitFor(async () => /12/.test(await app.text('po-detail')) && /JUG/.test(await app.text('po-detail')), {
@@ -183,7 +163,7 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   const printed = await print.text();
   assert.doesNotMatch(printed, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no UUID on the printed order');
   assert.equal((await session.findAll('[data-testid="po-print-line"]')).length, 1);
-  await shot(app, 'po-print-light');
+  await app.shot('po-print-light');
   await app.click('po-print-back');
 
   // A product's supplier removed: the jug no longer comes from Potter.
@@ -196,7 +176,7 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   await session.execute(
     `document.querySelector('[data-testid="link-remove-confirm"]').scrollIntoView({ block: 'center' });`,
   );
-  await shot(app, 'supplier-remove-light');
+  await app.shot('supplier-remove-light');
   await app.click('link-remove-confirm');
   await session.waitForGone('[data-testid="product-supplier-row"][data-supplier="Potter"]', { timeout: 10_000 });
   // A barcode for the mug, for an EAN-13 label.
@@ -224,7 +204,7 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   assert.ok(number.includes(await app.text('receipt-number')), `the receipt of ${number}`);
   assert.match(await app.text('receipt-number'), /^S-\d{4}$/);
   assert.match(await app.text('receipt-total'), /^USD\s8\.00$/, 'two espresso cups at 4.00');
-  await shot(app, 'receipt-light');
+  await app.shot('receipt-light');
   await app.click('receipt-back');
   await app.el('sale-detail');
   await app.click('sale-close');
@@ -248,7 +228,7 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   );
   await session.execute(`document.querySelector('[data-testid="labels-preview"]').scrollIntoView({ block: 'start' });`);
   assert.deepEqual(await readBarcodes(app), ['4006381333931', 'PLATE'], 'a barcode reader reads what the labels say');
-  await shot(app, 'labels-light');
+  await app.shot('labels-light');
 
   // EAN-13 for all: the plate has none, and its line is named.
   await app.select('labels-symbology', 'ean13');
@@ -262,33 +242,33 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   // The label printer's roll, one label a page: each read back.
   await app.select('labels-paper', 'roll');
   await session.waitForElement('[data-testid="labels-preview"][data-paper="roll"]');
-  await shot(app, 'labels-roll-light');
+  await app.shot('labels-roll-light');
   assert.deepEqual(await readEachLabel(app, 3), ['4006381333931', 'PLATE'], 'Code 128 of the barcode and of the SKU');
 
   if (process.env.STOCKFLOW_E2E_SHOTS) {
-    await setTheme(app, 'dark');
+    await app.setTheme('dark');
     await app.click('nav-products');
     await app.click('products-labels');
     await app.fill('labels-product', 'PLATE');
     await (await app.el('labels-product')).sendKeys(Keys.ENTER);
     await session.waitForElement('[data-testid="label"]');
-    await shot(app, 'labels-dark');
+    await app.shot('labels-dark');
     await app.click('nav-settings');
     await session.execute(`document.querySelector('[data-testid="settings-profile"]').scrollIntoView({ block: 'center' });`);
-    await shot(app, 'settings-profile-dark');
+    await app.shot('settings-profile-dark');
     await app.click('nav-purchase-orders');
     await (await session.waitForElement('[data-testid="po-row"]', { timeout: 10_000 })).click();
     await app.click('po-edit');
     await session.waitForElement(poLine('MUG'));
-    await shot(app, 'po-edit-dark');
+    await app.shot('po-edit-dark');
     await app.click('po-cancel-new');
     await app.click('po-print');
     await app.el('po-print-view');
-    await shot(app, 'po-print-dark');
+    await app.shot('po-print-dark');
     await app.click('nav-sales');
     await (await session.waitForElement('[data-testid="sale-row"]', { timeout: 10_000 })).click();
     await app.click('sale-receipt');
     await app.el('receipt');
-    await shot(app, 'receipt-dark');
+    await app.shot('receipt-dark');
   }
 });

@@ -434,6 +434,34 @@ export class App {
     return chosen;
   }
 
+  /**
+   * With STOCKFLOW_E2E_SHOTS=DIR, saves the window as DIR/NAME.png (to look at every changed
+   * screen); otherwise does nothing. The driver's screenshot is of the last composited frame:
+   * two frames pass first, and it is taken twice (the first can still be the old frame).
+   */
+  async shot(name) {
+    const dir = process.env.STOCKFLOW_E2E_SHOTS;
+    if (!dir) return;
+    fs.mkdirSync(dir, { recursive: true });
+    for (let i = 0; i < 2; i++) {
+      await this.session.executeAsync(
+        'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
+      );
+      await this.session.screenshot();
+    }
+    fs.writeFileSync(path.join(dir, `${name}.png`), await this.session.screenshot());
+  }
+
+  /** Settings > Appearance: the light or dark theme, waited for. */
+  async setTheme(theme) {
+    await this.click('nav-settings');
+    await this.click(`theme-${theme}`);
+    await this.waitFor(
+      async () => (await this.session.execute('return document.documentElement.dataset.theme')) === theme,
+      { message: `the ${theme} theme` },
+    );
+  }
+
   async text(testId, options) {
     return (await (await this.el(testId, options)).text()).trim();
   }

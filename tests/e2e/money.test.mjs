@@ -5,8 +5,6 @@
 // picked in Settings > Appearance (kept in this computer's localStorage, like the theme).
 // STOCKFLOW_E2E_SHOTS=DIR saves each screen, light and dark.
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 
 import { appTest } from './harness.mjs';
 
@@ -26,58 +24,37 @@ async function expectText(app, what, read, pattern) {
   return last;
 }
 
-async function shot(app, name) {
-  const dir = process.env.STOCKFLOW_E2E_SHOTS;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  // The screenshot is of the last composited frame: let two frames pass, take it twice.
-  for (let i = 0; i < 2; i++) {
-    await app.session.executeAsync(
-      'const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));',
-    );
-    await app.session.screenshot();
-  }
-  fs.writeFileSync(path.join(dir, `${name}.png`), await app.session.screenshot());
-}
 
-async function setTheme(app, theme) {
-  await app.click('nav-settings');
-  await app.click(`theme-${theme}`);
-  await app.waitFor(
-    async () => (await app.session.execute('return document.documentElement.dataset.theme')) === theme,
-    { message: `the ${theme} theme` },
-  );
-}
 
 async function shootScreens(app, theme) {
   if (!process.env.STOCKFLOW_E2E_SHOTS) return;
-  await setTheme(app, theme);
+  await app.setTheme(theme);
   await app.session.execute(
     `document.querySelector('[data-testid="settings-currency"]').scrollIntoView({ block: 'center' });`,
   );
-  await shot(app, `settings-company-${theme}`);
+  await app.shot(`settings-company-${theme}`);
   await app.session.execute(
     `document.querySelector('[data-testid="number-locale"]').scrollIntoView({ block: 'center' });`,
   );
-  await shot(app, `settings-appearance-${theme}`);
+  await app.shot(`settings-appearance-${theme}`);
   await app.click('nav-products');
   await app.session.waitForElement(productRow('MUG'));
-  await shot(app, `products-${theme}`);
+  await app.shot(`products-${theme}`);
   await (await app.session.waitForElement(productRow('MUG'))).click();
   await app.el('product-form');
   await app.waitForText('product-margin', '40.0');
-  await shot(app, `product-form-${theme}`);
+  await app.shot(`product-form-${theme}`);
   await app.click('product-close');
   await app.session.waitForGone('[data-testid="product-form"]', { timeout: 5_000 });
   await app.click('nav-stock');
   await app.el('stock-total-value');
-  await shot(app, `stock-${theme}`);
+  await app.shot(`stock-${theme}`);
   await app.click('nav-dashboard');
   await app.waitForText('dash-cost-value', '1,110,375.00');
-  await shot(app, `dashboard-${theme}`);
+  await app.shot(`dashboard-${theme}`);
   await app.click('company-new');
   await app.el('company-currency');
-  await shot(app, `new-company-${theme}`);
+  await app.shot(`new-company-${theme}`);
   await app.session.execute("document.activeElement.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }))");
   await app.session.waitForGone('[data-testid="company-currency"]', { timeout: 5_000 });
 }
@@ -85,7 +62,7 @@ async function shootScreens(app, theme) {
 appTest('money: currency, cost price, margins, value at cost and the number locale', async (app) => {
   await app.fill('company-name', 'Harbour Hardware', { timeout: 30_000 });
   await app.select('company-currency', 'GBP');
-  await shot(app, 'onboarding-light');
+  await app.shot('onboarding-light');
   await app.click('company-create');
   await app.el('nav-products', { timeout: 15_000 });
 
@@ -183,5 +160,5 @@ appTest('money: currency, cost price, margins, value at cost and the number loca
   await app.click('nav-dashboard');
   await expectText(app, 'the dashboard in German', () => app.text('dash-value'), /1\.851\.780,00\sEUR/);
   assert.match(await app.text('dash-units'), /1\.510/);
-  if (process.env.STOCKFLOW_E2E_SHOTS) await shot(app, 'dashboard-de-dark');
+  if (process.env.STOCKFLOW_E2E_SHOTS) await app.shot('dashboard-de-dark');
 });

@@ -134,6 +134,39 @@ impl Shop {
     }
 }
 
+/// The shop's window and a laptop that joined it, syncing through a relay.
+struct Pair {
+    relay: Relay,
+    laptop: Fixture,
+    window_after: i64,
+    laptop_after: i64,
+}
+
+impl Pair {
+    /// The window sends what it has; a new laptop joins and takes it.
+    fn join(window: &mut Fixture) -> Pair {
+        let mut pair = Pair {
+            relay: Relay::new(&window.company),
+            laptop: Fixture::new(),
+            window_after: 0,
+            laptop_after: 0,
+        };
+        pair.sync_window(window);
+        pair.laptop.store.start_join().unwrap();
+        pair.sync_laptop();
+        pair
+    }
+
+    fn sync_window(&mut self, window: &mut Fixture) {
+        self.relay.sync(&mut window.store, &mut self.window_after);
+    }
+
+    fn sync_laptop(&mut self) {
+        self.relay
+            .sync(&mut self.laptop.store, &mut self.laptop_after);
+    }
+}
+
 fn lines(order: &PurchaseOrder) -> Vec<(String, i64, String)> {
     order
         .lines
@@ -211,7 +244,6 @@ fn the_company_profile_is_kept_cleared_and_checked() {
 #[test]
 fn the_profile_reaches_the_other_computer() {
     let mut window = Fixture::with_company("Harbour Goods");
-    let mut relay = Relay::new(&window.company);
     let company = window.company.clone();
     window
         .store
@@ -224,13 +256,8 @@ fn the_profile_reaches_the_other_computer() {
             },
         )
         .unwrap();
-    let mut window_after = 0;
-    relay.sync(&mut window.store, &mut window_after);
-    let mut laptop = Fixture::new();
-    laptop.store.start_join().unwrap();
-    let mut laptop_after = 0;
-    relay.sync(&mut laptop.store, &mut laptop_after);
-    let seen = laptop.store.get_company(&company).unwrap();
+    let pair = Pair::join(&mut window);
+    let seen = pair.laptop.store.get_company(&company).unwrap();
     assert_eq!(seen.address.as_deref(), Some("12 Quay Street"));
 }
 
@@ -371,13 +398,7 @@ fn two_computers_editing_one_draft_keep_both_edits() {
     let mut shop = Shop::new();
     let order = shop.draft();
     let (mug, plate) = (shop.mug.clone(), shop.plate.clone());
-    let mut relay = Relay::new(&shop.fx.company);
-    let mut window_after = 0;
-    relay.sync(&mut shop.fx.store, &mut window_after);
-    let mut laptop = Fixture::new();
-    laptop.store.start_join().unwrap();
-    let mut laptop_after = 0;
-    relay.sync(&mut laptop.store, &mut laptop_after);
+    let mut pair = Pair::join(&mut shop.fx);
 
     // Offline: the window takes the plate off; the laptop orders 30 mugs.
     let input = shop.order_input(&[(&mug, 10, None)]);
@@ -386,16 +407,16 @@ fn two_computers_editing_one_draft_keep_both_edits() {
         .update_purchase_order(&order.id, &input)
         .unwrap();
     let input = shop.order_input(&[(&mug, 30, None), (&plate, 4, None)]);
-    laptop
+    pair.laptop
         .store
         .update_purchase_order(&order.id, &input)
         .unwrap();
 
-    relay.sync(&mut shop.fx.store, &mut window_after);
-    relay.sync(&mut laptop.store, &mut laptop_after);
-    relay.sync(&mut shop.fx.store, &mut window_after);
+    pair.sync_window(&mut shop.fx);
+    pair.sync_laptop();
+    pair.sync_window(&mut shop.fx);
     let on_window = lines(&shop.fx.store.get_purchase_order(&order.id).unwrap());
-    let on_laptop = lines(&laptop.store.get_purchase_order(&order.id).unwrap());
+    let on_laptop = lines(&pair.laptop.store.get_purchase_order(&order.id).unwrap());
     assert_eq!(
         on_window,
         vec![("MUG".to_owned(), 30, "2.50".to_owned())],
@@ -514,19 +535,13 @@ fn a_preferred_supplier_removed_is_removed_on_the_other_computer_too() {
         .store
         .link_supplier(&mug, &other, &link(2, "3.10", true))
         .unwrap();
-    let mut relay = Relay::new(&shop.fx.company);
-    let mut window_after = 0;
-    relay.sync(&mut shop.fx.store, &mut window_after);
-    let mut laptop = Fixture::new();
-    laptop.store.start_join().unwrap();
-    let mut laptop_after = 0;
-    relay.sync(&mut laptop.store, &mut laptop_after);
-    assert_eq!(laptop.store.product_suppliers(&mug).unwrap().len(), 2);
+    let mut pair = Pair::join(&mut shop.fx);
+    assert_eq!(pair.laptop.store.product_suppliers(&mug).unwrap().len(), 2);
 
     shop.fx.store.unlink_supplier(&mug, &other).unwrap();
-    relay.sync(&mut shop.fx.store, &mut window_after);
-    relay.sync(&mut laptop.store, &mut laptop_after);
-    let seen = laptop.store.product_suppliers(&mug).unwrap();
+    pair.sync_window(&mut shop.fx);
+    pair.sync_laptop();
+    let seen = pair.laptop.store.product_suppliers(&mug).unwrap();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0].supplier_name, "Potter & Co");
     assert!(!seen[0].preferred);
