@@ -516,25 +516,25 @@ fn review(conn: &Connection, session_id: &str) -> Result<CountReview> {
 /// What one unit of a product is worth at cost, for a count's variance: the cost price the
 /// owner set, else the last received cost, else the chosen supplier's cost (DESIGN §3 order).
 fn unit_cost(conn: &Connection, product_id: &str) -> Result<Option<Decimal>> {
-    let set: Option<String> = conn
+    // Stored amounts were checked when written: one that does not read is an error, not none.
+    let set = conn
         .prepare_cached("SELECT cost FROM products WHERE id = ?1")?
-        .query_row([product_id], |r| r.get(0))
+        .query_row([product_id], |r| crate::sql::optional_decimal_column(r, 0))
         .optional()?
         .flatten();
-    if let Some(cost) = set.and_then(|c| c.parse().ok()) {
+    if let Some(cost) = set {
         return Ok(Some(cost));
     }
     if let Some(cost) = crate::catalog::last_received_cost(conn, product_id)? {
         return Ok(Some(cost));
     }
     // The supplier alerts and reorders go to (chosen once, by migration 0015's triggers).
-    let link: Option<String> = conn
+    Ok(conn
         .prepare_cached(
             "SELECT l.unit_cost FROM products p JOIN alert_products a ON a.seq = p.seq
              JOIN product_suppliers l ON l.product_id = p.id AND l.supplier_id = a.supplier_id
              WHERE p.id = ?1",
         )?
-        .query_row([product_id], |r| r.get(0))
-        .optional()?;
-    Ok(link.and_then(|c| c.parse().ok()))
+        .query_row([product_id], |r| crate::sql::decimal_column(r, 0))
+        .optional()?)
 }

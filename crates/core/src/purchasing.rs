@@ -360,18 +360,18 @@ impl Store {
             }
             let w = open_warehouse(tx.conn, &current.company_id, &input.warehouse_id, "warehouse_id")?;
             // Every line of the order, those taken off too: (id, product, cost, removed).
-            let existing: Vec<(String, String, String, bool)> = tx
+            let existing: Vec<(String, String, Decimal, bool)> = tx
                 .conn
                 .prepare_cached(
                     "SELECT id, product_id, unit_cost, removed FROM purchase_order_lines WHERE purchase_order_id = ?1",
                 )?
-                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .query_map([id], |r| Ok((r.get(0)?, r.get(1)?, decimal_column(r, 2)?, r.get(3)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             let hlc = tx.stamp();
             for (n, (line, typed)) in input.lines.iter().zip(&order.costs).enumerate() {
                 let old = existing.iter().find(|(_, product, _, _)| *product == line.product_id);
                 let kept = match old {
-                    Some((_, _, cost, false)) => cost.parse().ok(),
+                    Some((_, _, cost, false)) => Some(*cost),
                     _ => None,
                 };
                 let (product_id, unit_cost) = line_cost(
