@@ -227,6 +227,24 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
                AND EXISTS (SELECT 1 FROM purchase_order_lines WHERE purchase_order_id = ?1)",
         )?
         .execute([order_id])?;
+    // A cancelled order keeps its status, but when it was received is still its receipts'
+    // (received in full on one device and cancelled on another, it must read the same on
+    // both, whichever change each saw first).
+    tx.conn
+        .prepare_cached(
+            "WITH sums AS (
+                 SELECT COALESCE(SUM(CASE WHEN removed = 0
+                                     THEN MAX(quantity_ordered - quantity_received, 0) ELSE 0 END), 0) AS open
+                 FROM purchase_order_lines WHERE purchase_order_id = ?1)
+             UPDATE purchase_orders SET
+                 received_at = CASE WHEN (SELECT open FROM sums) = 0 THEN (
+                     SELECT MAX(m.occurred_at) FROM stock_movements m
+                     WHERE m.reference_id = ?1 AND m.reference_kind = 'purchase_order'
+                       AND m.kind = 'receipt') END
+             WHERE id = ?1 AND status = 'cancelled'
+               AND EXISTS (SELECT 1 FROM purchase_order_lines WHERE purchase_order_id = ?1)",
+        )?
+        .execute([order_id])?;
     Ok(())
 }
 
