@@ -491,6 +491,18 @@ impl ImportLock {
     }
 }
 
+/// What the import made, by the key each file gives it.
+#[derive(Default)]
+struct Ids {
+    companies: HashMap<String, String>,
+    /// A warehouse's id and its company's.
+    warehouses: HashMap<String, (String, String)>,
+    /// A product type's id by (company, type name key).
+    types: HashMap<(String, String), String>,
+    products: HashMap<String, Imported>,
+    suppliers: HashMap<String, String>,
+}
+
 struct Run<'s, 'p> {
     store: &'s mut Store,
     summary: ImportSummary,
@@ -581,11 +593,26 @@ impl Run<'_, '_> {
         Ok(())
     }
 
+    /// Every file of the folder, in the order their references need.
     fn all(&mut self, dir: &Path) -> Result<()> {
-        let mut companies: HashMap<String, String> = HashMap::new();
+        let mut ids = Ids::default();
+        self.import_companies(dir, &mut ids)?;
+        self.import_warehouses(dir, &mut ids)?;
+        self.import_product_types(dir, &mut ids)?;
+        self.import_products(dir, &mut ids)?;
+        self.import_suppliers(dir, &mut ids)?;
+        self.import_links(dir, &ids)?;
+        self.import_thresholds(dir, &ids)?;
+        self.import_sales(dir, &ids)?;
+        self.import_inventory(dir, &ids)?;
+        Ok(())
+    }
+
+    /// Companies first: each invisible until the last step (`pending_imports`).
+    fn import_companies(&mut self, dir: &Path, ids: &mut Ids) -> Result<()> {
         let mut made = Vec::new();
         self.summary.companies = self.each(dir, "companies.csv", &["id", "name"], |tx, r| {
-            let key = r.id("id", &companies)?;
+            let key = r.id("id", &ids.companies)?;
             let name =
                 validate::required("name", "Company name", &r.name("name"), validate::MAX_NAME)
                     .map_err(|e| r.wrap("name", e))?;
@@ -612,33 +639,41 @@ impl Run<'_, '_> {
                 (&id, &tx.now),
             )?;
             made.push(id.clone());
-            companies.insert(key, id);
+            ids.companies.insert(key, id);
             Ok(())
         })?;
 
         self.companies = made;
+        Ok(())
+    }
 
-        let mut warehouses: HashMap<String, (String, String)> = HashMap::new();
+    /// Warehouses, each of a company of the file.
+    fn import_warehouses(&mut self, dir: &Path, ids: &mut Ids) -> Result<()> {
         self.summary.warehouses = self.each(
             dir,
             "warehouses.csv",
             &["id", "company_id", "name"],
             |tx, r| {
-                let key = r.id("id", &warehouses)?;
-                let company = r.reference("company_id", &companies, "company")?.clone();
+                let key = r.id("id", &ids.warehouses)?;
+                let company = r
+                    .reference("company_id", &ids.companies, "company")?
+                    .clone();
                 let input = WarehouseInput {
                     name: r.name("name"),
                     ..Default::default()
                 };
                 let id = catalog::insert_warehouse(tx, &company, &input)
                     .map_err(|e| r.wrap("name", e))?;
-                warehouses.insert(key, (id, company));
+                ids.warehouses.insert(key, (id, company));
                 Ok(())
             },
         )?;
+        Ok(())
+    }
 
+    /// Product types, made for every company of the file.
+    fn import_product_types(&mut self, dir: &Path, ids: &mut Ids) -> Result<()> {
         // Product types are shared by every company of the file: each company gets its own.
-        let mut types: HashMap<(String, String), String> = HashMap::new();
         let mut type_names: HashMap<String, ()> = HashMap::new();
         self.summary.product_types = self.each(
             dir,
@@ -657,26 +692,33 @@ impl Run<'_, '_> {
                     default_threshold: r.int("default_threshold")?,
                     count_frequency_days: None,
                 };
-                for company in companies.values() {
+                for company in ids.companies.values() {
                     let id = catalog::insert_product_type(tx, company, &input)
                         .map_err(|e| r.wrap("product_type", e))?;
-                    types.insert((company.clone(), validate::key(input.name.trim())), id);
+                    ids.types
+                        .insert((company.clone(), validate::key(input.name.trim())), id);
                 }
                 Ok(())
             },
         )?;
+        Ok(())
+    }
 
-        let mut products: HashMap<String, Imported> = HashMap::new();
+    /// Products, with their type, price and the optional barcode and cost.
+    fn import_products(&mut self, dir: &Path, ids: &mut Ids) -> Result<()> {
         self.summary.products = self.each(
             dir,
             "products.csv",
             &["id", "company_id", "sku", "name", "price", "product_type"],
             |tx, r| {
-                let key = r.id("id", &products)?;
-                let company = r.reference("company_id", &companies, "company")?.clone();
+                let key = r.id("id", &ids.products)?;
+                let company = r
+                    .reference("company_id", &ids.companies, "company")?
+                    .clone();
                 // A type the file does not define has no threshold of its own: the product
                 // falls back to the company default, as if it had no type.
-                let product_type_id = types
+                let product_type_id = ids
+                    .types
                     .get(&(company.clone(), validate::key(r.get("product_type").trim())))
                     .cloned();
                 let price = parse_money("price", r.get("price")).map_err(|e| r.wrap("price", e))?;
@@ -694,7 +736,7 @@ impl Run<'_, '_> {
                 };
                 let id = catalog::insert_product_input(tx, &company, &input)
                     .map_err(|e| r.wrap("sku", e))?;
-                products.insert(
+                ids.products.insert(
                     key,
                     Imported {
                         id,
@@ -705,15 +747,18 @@ impl Run<'_, '_> {
                 Ok(())
             },
         )?;
+        Ok(())
+    }
 
-        let mut suppliers: HashMap<String, String> = HashMap::new();
+    /// Suppliers, each of a company of the file.
+    fn import_suppliers(&mut self, dir: &Path, ids: &mut Ids) -> Result<()> {
         self.summary.suppliers = self.each(
             dir,
             "suppliers.csv",
             &["id", "company_id", "name", "contact_email"],
             |tx, r| {
-                let key = r.id("id", &suppliers)?;
-                let company = r.reference("company_id", &companies, "company")?;
+                let key = r.id("id", &ids.suppliers)?;
+                let company = r.reference("company_id", &ids.companies, "company")?;
                 let input = SupplierInput {
                     name: r.name("name"),
                     contact_email: r.get("contact_email").to_owned(),
@@ -721,11 +766,15 @@ impl Run<'_, '_> {
                 };
                 let id = purchasing::insert_supplier(tx, company, &input)
                     .map_err(|e| r.wrap("name", e))?;
-                suppliers.insert(key, id);
+                ids.suppliers.insert(key, id);
                 Ok(())
             },
         )?;
+        Ok(())
+    }
 
+    /// Which supplier supplies which product, on which terms.
+    fn import_links(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
         let mut links = HashSet::new();
         self.summary.product_suppliers = self.each(
             dir,
@@ -738,8 +787,8 @@ impl Run<'_, '_> {
                 "is_preferred",
             ],
             |tx, r| {
-                let product = r.reference("product_id", &products, "product")?;
-                let supplier = r.reference("supplier_id", &suppliers, "supplier")?;
+                let product = r.reference("product_id", &ids.products, "product")?;
+                let supplier = r.reference("supplier_id", &ids.suppliers, "supplier")?;
                 once(
                     &mut links,
                     r,
@@ -765,10 +814,14 @@ impl Run<'_, '_> {
                 Ok(())
             },
         )?;
+        Ok(())
+    }
 
+    /// Low-stock thresholds: of a product, or of a product in one warehouse.
+    fn import_thresholds(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
         let mut thresholds = HashSet::new();
         self.summary.thresholds = self.each(dir, "thresholds.csv", &["product_id", "warehouse_id", "threshold"], |tx, r| {
-            let product = r.reference("product_id", &products, "product")?;
+            let product = r.reference("product_id", &ids.products, "product")?;
             once(&mut thresholds, r, (&product.id, r.get("warehouse_id").trim()), "warehouse_id", "a threshold for this product and warehouse")?;
             let threshold = validate::threshold("threshold", r.int("threshold")?).map_err(|e| r.wrap("threshold", e))?;
             // A threshold is a field of its product (the warehouse ones a set of it): a change
@@ -781,7 +834,7 @@ impl Run<'_, '_> {
                     (&product.id, threshold, &hlc),
                 )?;
             } else {
-                let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
+                let (warehouse, company) = r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
                 if *company != product.company_id {
                     return Err(r.error("warehouse_id", "the warehouse belongs to another company than the product"));
                 }
@@ -797,15 +850,20 @@ impl Run<'_, '_> {
             tx.updated(outbox::Entity::Product, &product.id, &hlc, before)?;
             Ok(())
         })?;
+        Ok(())
+    }
 
+    /// Sales history, then what it adds up to: outbox ranges, stock levels, the daily rollup.
+    fn import_sales(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
         let mut history = sales::HistoricalSales::default();
         self.summary.sales = self.each(
             dir,
             "sales.csv",
             &["id", "product_id", "warehouse_id", "quantity", "sold_at"],
             |tx, r| {
-                let product = r.reference("product_id", &products, "product")?;
-                let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
+                let product = r.reference("product_id", &ids.products, "product")?;
+                let (warehouse, company) =
+                    r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
                 if *company != product.company_id {
                     return Err(r.error(
                         "warehouse_id",
@@ -846,7 +904,11 @@ impl Run<'_, '_> {
         self.batched(daily, |tx, ((product_id, warehouse_id, day), units)| {
             sales::roll_up(tx, &product_id, &warehouse_id, &day, units)
         })?;
+        Ok(())
+    }
 
+    /// Inventory last: counts as of now, after every imported sale.
+    fn import_inventory(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
         // Inventory last: counts as of now, after every imported sale.
         let mut counted = HashSet::new();
         self.summary.inventory = self.each(
@@ -854,8 +916,9 @@ impl Run<'_, '_> {
             "inventory.csv",
             &["product_id", "warehouse_id", "quantity"],
             |tx, r| {
-                let product = r.reference("product_id", &products, "product")?;
-                let (warehouse, company) = r.reference("warehouse_id", &warehouses, "warehouse")?;
+                let product = r.reference("product_id", &ids.products, "product")?;
+                let (warehouse, company) =
+                    r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
                 if *company != product.company_id {
                     return Err(r.error(
                         "warehouse_id",
