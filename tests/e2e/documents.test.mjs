@@ -211,10 +211,11 @@ appTest('documents: company profile on orders and receipts, a draft edited, a su
   await session.waitForGone('[data-testid="sale-detail"]', { timeout: 5_000 });
 
   // Labels: two mugs (EAN-13 from its barcode) and a plate (Code 128 of its SKU).
+  // From the mug's drawer: its labels.
   await app.click('nav-products');
-  await app.click('products-labels');
-  await app.fill('labels-product', 'MUG');
-  await (await app.el('labels-product')).sendKeys(Keys.ENTER);
+  await (await session.waitForElement('[data-testid="product-row"][data-sku="MUG"]')).click();
+  await app.click('product-labels');
+  await session.waitForGone('[data-testid="product-form"]', { timeout: 5_000 });
   await session.waitForElement('[data-testid="labels-row"][data-sku="MUG"]');
   const copies = await session.waitForElement('[data-testid="labels-row"][data-sku="MUG"] [data-testid="labels-copies"]');
   await copies.clear();
