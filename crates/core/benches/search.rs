@@ -78,6 +78,14 @@ fn main() {
         ("a word in every name `product`".into(), query("product")),
         ("no match `zzz`".into(), query("zzz")),
         (
+            "browse: first page by price, highest first".into(),
+            ProductQuery {
+                sort: ProductSort::Price,
+                descending: true,
+                ..query("")
+            },
+        ),
+        (
             "type filter, sorted by SKU, third page".into(),
             ProductQuery {
                 product_type_id: types.get("standard").cloned(),

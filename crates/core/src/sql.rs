@@ -45,6 +45,9 @@ pub(crate) fn decimal_column(r: &Row<'_>, idx: usize) -> rusqlite::Result<Decima
 /// negative amount complemented so that a larger one sorts first. Equal amounts written
 /// differently (`1.5`, `1.50`) have the same key.
 pub(crate) fn decimal_key(text: &str) -> Option<String> {
+    if let Some(key) = plain_key(text) {
+        return Some(key);
+    }
     let value = Decimal::from_str(text.trim()).ok()?.normalize();
     let negative = value.is_sign_negative() && !value.is_zero();
     let digits = value.abs().to_string();
@@ -61,6 +64,32 @@ pub(crate) fn decimal_key(text: &str) -> Option<String> {
         key.push('1');
         key.push_str(&plain);
     }
+    Some(key)
+}
+
+/// [`decimal_key`] without parsing, for the form every amount is stored in (digits, at most
+/// one point, no sign; a product list sorted by price calls this once per product). `None`
+/// for any other text, which takes the general path.
+fn plain_key(text: &str) -> Option<String> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let whole = whole.trim_start_matches('0');
+    let fraction = fraction.trim_end_matches('0');
+    if whole.len() > 29
+        || fraction.len() > 28
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || text.is_empty()
+        || text == "."
+    {
+        return None;
+    }
+    let mut key = String::with_capacity(59);
+    key.push('1');
+    key.extend(std::iter::repeat_n('0', 29 - whole.len()));
+    key.push_str(whole);
+    key.push('.');
+    key.push_str(fraction);
+    key.extend(std::iter::repeat_n('0', 28 - fraction.len()));
     Some(key)
 }
 
@@ -126,6 +155,31 @@ mod tests {
         "12345678901234567.02",
         "79228162514264337593543950335",
     ];
+
+    #[test]
+    fn the_fast_path_gives_the_general_paths_key() {
+        for text in [
+            "0",
+            "0.5",
+            "5",
+            "5.00",
+            "007.50",
+            "12345678901234567.01",
+            "999999999.9999",
+            "10",
+        ] {
+            let general = {
+                let value = Decimal::from_str(text).unwrap().normalize();
+                let digits = value.to_string();
+                let (whole, fraction) = digits.split_once('.').unwrap_or((&digits, ""));
+                format!("1{whole:0>29}.{fraction:0<28}")
+            };
+            assert_eq!(plain_key(text).as_deref(), Some(general.as_str()), "{text}");
+        }
+        for not_plain in ["", ".", "-1", "+1", "1e3", " 1", "1.2.3", "abc"] {
+            assert_eq!(plain_key(not_plain), None, "{not_plain:?}");
+        }
+    }
 
     #[test]
     fn decimal_keys_sort_as_the_amounts_do() {
