@@ -1201,8 +1201,7 @@ fn currency_cost_and_margin_are_in_the_json() {
 
 #[test]
 fn a_company_profile_a_draft_edited_and_a_supplier_unlinked_from_the_command_line() {
-    let db = Db::new();
-    db.ok(&["company", "add", "Acme"]);
+    let db = setup();
     let c = db.ok(&[
         "company",
         "edit",
@@ -1226,8 +1225,6 @@ fn a_company_profile_a_draft_edited_and_a_supplier_unlinked_from_the_command_lin
         "what is not given stays"
     );
 
-    db.ok(&["warehouse", "add", "--company", "Acme", "Main"]);
-    db.ok(&["warehouse", "add", "--company", "Acme", "Back"]);
     for sku in ["MUG", "PLATE"] {
         db.ok(&[
             "product",
@@ -1284,12 +1281,12 @@ fn a_company_profile_a_draft_edited_and_a_supplier_unlinked_from_the_command_lin
         "edit",
         id,
         "--warehouse",
-        "Back",
+        "Back room",
         "PLATE=4",
         "--cost",
         "PLATE=1.75",
     ]);
-    assert_eq!(edited["warehouse_name"], "Back");
+    assert_eq!(edited["warehouse_name"], "Back room");
     let lines: Vec<(String, i64, String)> = edited["lines"]
         .as_array()
         .unwrap()
