@@ -407,7 +407,7 @@ fn check_restorable(copy: &Path, shown: &Path) -> Result<i64> {
     }
     let tables: i64 = conn
         .query_row(
-            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type IN ('table', 'view')
              AND name IN ('device', 'companies', 'products', 'stock_movements', 'stock_levels')",
             [],
             |r| r.get(0),

@@ -342,6 +342,7 @@ fn cleanup_steps() -> Vec<(&'static str, &'static str, String)> {
     let warehouses = format!("(SELECT id FROM warehouses WHERE company_id IN {P})");
     let sales = format!("(SELECT id FROM sales WHERE company_id IN {P})");
     let orders = format!("(SELECT id FROM purchase_orders WHERE company_id IN {P})");
+    let keys = format!("(SELECT seq FROM companies WHERE id IN {P})");
     let sessions = format!("(SELECT id FROM count_sessions WHERE company_id IN {P})");
     let mut steps: Vec<(&'static str, &'static str, String)> = vec![
         ("outbox", "rowid", format!("company_id IN {P}")),
@@ -369,9 +370,14 @@ fn cleanup_steps() -> Vec<(&'static str, &'static str, String)> {
             format!("product_id IN {products}"),
         ),
         ("sale_returns", "rowid", format!("sale_id IN {sales}")),
-        ("sale_lines", "rowid", format!("sale_id IN {sales}")),
-        ("sales", "rowid", format!("company_id IN {P}")),
-        ("stock_movements", "rowid", format!("company_id IN {P}")),
+        // The ledger's rows themselves (its tables are views, migration 0016).
+        (
+            "sale_line_rows",
+            "sale_key, line_no",
+            format!("sale_key IN (SELECT seq FROM sale_rows WHERE company_key IN {keys})"),
+        ),
+        ("sale_rows", "seq", format!("company_key IN {keys}")),
+        ("movement_rows", "seq", format!("company_key IN {keys}")),
         (
             "stock_levels",
             "product_id, warehouse_id",

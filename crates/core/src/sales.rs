@@ -431,6 +431,34 @@ pub(crate) struct HistoricalSales {
     /// Per company: the first and last `sales.seq` written, and how many (queued as one
     /// outbox range).
     pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
+    /// The local keys of the companies, warehouses, products and device written about.
+    keys: LocalKeys,
+}
+
+/// Local integer keys by text id (migration 0016), per table, each looked up once.
+#[derive(Default)]
+struct LocalKeys(HashMap<&'static str, HashMap<String, i64>>);
+
+impl LocalKeys {
+    fn key(
+        &mut self,
+        conn: &Connection,
+        table: &'static str,
+        column: &str,
+        id: &str,
+    ) -> Result<i64> {
+        let known = self.0.entry(table).or_default();
+        if let Some(key) = known.get(id) {
+            return Ok(*key);
+        }
+        let key: i64 = conn
+            .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::Internal(format!("{table}: no local key for {id}")))?;
+        known.insert(id.to_owned(), key);
+        Ok(key)
+    }
 }
 
 impl HistoricalSales {
@@ -487,9 +515,11 @@ impl HistoricalSales {
         Ok(())
     }
 
-    /// The sale, its line and its movement; the sale's `seq`.
+    /// The sale, its line and its movement, written straight into the ledger's rows (not
+    /// through the views' triggers, migration 0016) with the local keys looked up once per
+    /// import; the same rows, ids and clocks as [`Store::record_sale`] writes. The sale's `seq`.
     fn write_sale(
-        &self,
+        &mut self,
         tx: &mut Tx<'_>,
         sale_id: &str,
         (company_id, warehouse_id, product_id): (&str, &str, &str),
@@ -497,41 +527,51 @@ impl HistoricalSales {
         unit_price: Decimal,
         sold_at: &str,
     ) -> Result<i64> {
-        let hlc = insert_sale(
-            tx,
-            sale_id,
-            company_id,
-            warehouse_id,
-            sold_at,
-            line_total(unit_price, quantity)?,
-            None,
-            // Imported history keeps no number: the shop's own numbers start at its first sale here.
-            None,
-        )?;
+        let company = self.keys.key(tx.conn, "companies", "seq", company_id)?;
+        let warehouse = self.keys.key(tx.conn, "warehouses", "seq", warehouse_id)?;
+        let product = self.keys.key(tx.conn, "products", "seq", product_id)?;
+        let device = self
+            .keys
+            .key(tx.conn, "device_keys", "key", tx.device_id())?;
+        let total = line_total(unit_price, quantity)?.to_string();
+        // Imported history keeps no number: the shop's own numbers start at its first sale here.
+        let hlc = tx.stamp();
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, user_id,
+                     device_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![sale_id, company, warehouse, sold_at, total, hlc, tx.user_id(), device])?;
         let seq = tx.conn.last_insert_rowid();
-        insert_line(
-            tx,
-            sale_id,
-            (company_id, &hlc),
-            0,
-            (product_id, None),
-            quantity,
-            unit_price,
-        )?;
-        stock::append(
-            tx,
-            &NewMovement {
-                company_id,
-                product_id,
-                warehouse_id,
-                kind: MovementKind::Sale,
-                quantity: -quantity,
-                reason: None,
-                reference: Some(("sale", sale_id)),
-                note: None,
-                occurred_at: Some(sold_at),
-            },
-        )?;
+        // The line syncs with the sale's HLC (a line has none of its own).
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO sale_line_rows (sale_key, line_no, id, product_key, quantity, unit_price,
+                     line_total)
+                 VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
+            )?
+            .execute(params![seq, new_id(), product, quantity, unit_price.to_string(), total])?;
+        // The movement has its own clock, as `stock::append` gives it.
+        let movement_hlc = tx.stamp();
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
+                     reference_kind, reference_id, occurred_at, hlc, user_id, device_key)
+                 VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10)",
+            )?
+            .execute(params![
+                new_id(),
+                company,
+                product,
+                warehouse,
+                -quantity,
+                sale_id,
+                sold_at,
+                movement_hlc,
+                tx.user_id(),
+                device
+            ])?;
         Ok(seq)
     }
 

@@ -30,6 +30,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0013-import-staging", "a0019109564e0f4c"),
     ("0014-money", "8056ec4b9c831993"),
     ("0015-documents", "3bf59f038c483fe5"),
+    ("0016-compact-ledger", "a093cbc46c6e0208"),
 ];
 
 fn migrations_dir() -> PathBuf {
@@ -200,7 +201,48 @@ fn check_upgrade(fixture: &Path, version: usize) {
             })
             .unwrap();
         assert_eq!(sales.items.len(), 1, "{what}: the sale is there");
+        let sale = store.get_sale(&sales.items[0].id).unwrap();
+        assert_eq!(sale.lines.len(), 1, "{what}: with its line");
+        assert_eq!(sale.lines[0].product_id, PRODUCT, "{what}");
     }
+    // The ledger as it was, ids, times and devices (migration 0016 moved its rows).
+    let history = store
+        .list_movements(&HistoryQuery {
+            company_id: COMPANY.into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let seen: Vec<_> = history
+        .items
+        .iter()
+        .map(|m| {
+            (
+                m.id.as_str(),
+                m.quantity,
+                m.occurred_at.as_str(),
+                m.device_id.as_str(),
+            )
+        })
+        .collect();
+    let device = "fixturedevice00000000000000000000";
+    let mut expected = vec![(
+        "01900000-0000-7000-8000-000000000010",
+        10,
+        "2023-11-14T22:13:20.000Z",
+        device,
+    )];
+    if version >= 2 {
+        expected.insert(
+            0,
+            (
+                "01900000-0000-7000-8000-000000000022",
+                -3,
+                "2023-11-15T10:00:00.000Z",
+                device,
+            ),
+        );
+    }
+    assert_eq!(seen, expected, "{what}: the history");
     // The upgraded database takes new writes and answers the alert query.
     store
         .record_sale(

@@ -133,24 +133,32 @@ fn insert_event(
     let marks: Vec<String> = (2..=def.columns.len() + 1)
         .map(|i| format!("?{i}"))
         .collect();
+    // Once by id. The ledger's tables are views (migration 0016), which take no ON CONFLICT.
+    if exists(tx, def, &change.entity_id)? {
+        return Ok(Outcome::Unchanged);
+    }
     let sql = format!(
-        "INSERT INTO {} (id, {columns}) VALUES (?1, {}) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO {} (id, {columns}) VALUES (?1, {})",
         def.table,
         marks.join(", ")
     );
     let mut values = vec![SqlValue::Text(change.entity_id.clone())];
     values.extend(def.columns.iter().map(|c| sql_value(payload.get(*c))));
-    let inserted = tx
-        .conn
+    tx.conn
         .prepare_cached(&sql)?
         .execute(rusqlite::params_from_iter(values))?;
-    if inserted == 0 {
-        return Ok(Outcome::Unchanged);
-    }
     if def.entity == Entity::StockMovement {
         settle_movement(tx, &change.entity_id)?;
     }
     Ok(Outcome::Applied)
+}
+
+/// Whether the row `id` of the entity is here.
+fn exists(tx: &Tx<'_>, def: &Def, id: &str) -> Result<bool> {
+    Ok(tx
+        .conn
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", def.table))?
+        .exists([id])?)
 }
 
 /// The effects of a movement that arrived from another device: the stock level, the daily
@@ -270,10 +278,7 @@ fn merge_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) ->
             .filter(|f| change.fields.iter().any(|c| c == f) && payload.contains_key(*f))
             .collect()
     };
-    let exists = tx
-        .conn
-        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", def.table))?
-        .exists([id])?;
+    let exists = exists(tx, def, id)?;
     let old_codes = if entity == Entity::Product && exists {
         Some(requested_codes(tx, id)?)
     } else {
