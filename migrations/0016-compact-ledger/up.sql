@@ -90,7 +90,10 @@ CREATE TABLE movement_rows (
     quantity       INTEGER NOT NULL,
     reason         TEXT,
     reference_kind TEXT,
+    -- What the movement refers to: a sale of this database by its key, anything else (or a
+    -- sale not here yet) by its text id.
     reference_id   TEXT,
+    sale_key       INTEGER,
     occurred_at    TEXT NOT NULL,
     hlc            TEXT NOT NULL,
     user_id        TEXT,
@@ -98,15 +101,17 @@ CREATE TABLE movement_rows (
     note           TEXT
 ) STRICT;
 INSERT INTO movement_rows (seq, id, company_key, product_key, warehouse_key, kind, quantity, reason,
-                           reference_kind, reference_id, occurred_at, hlc, user_id, device_key,
-                           note)
+                           reference_kind, reference_id, sale_key, occurred_at, hlc, user_id,
+                           device_key, note)
 SELECT m.seq, m.id, c.seq, p.seq, w.seq, m.kind, m.quantity, m.reason, m.reference_kind,
-       m.reference_id, m.occurred_at, m.hlc, m.user_id, d.key, m.note
+       CASE WHEN s.seq IS NULL THEN m.reference_id END, s.seq,
+       m.occurred_at, m.hlc, m.user_id, d.key, m.note
 FROM stock_movements m
 JOIN companies c ON c.id = m.company_id
 JOIN products p ON p.id = m.product_id
 JOIN warehouses w ON w.id = m.warehouse_id
 JOIN device_keys d ON d.id = m.device_id
+LEFT JOIN sale_rows s ON m.reference_kind = 'sale' AND s.id = m.reference_id
 ORDER BY m.seq;
 
 -- Returns keep their text references (few rows); rebuilt only to point at the new tables.
@@ -146,10 +151,16 @@ FROM sale_line_rows l
 JOIN sale_rows s ON s.seq = l.sale_key
 JOIN products p ON p.seq = l.product_key;
 
+-- `reference_id` is computed: a filter on it reads every row. Queries filter on the stored
+-- `reference_text` (not a sale of here) or `sale_key` instead.
 CREATE VIEW stock_movements AS
 SELECT m.seq, m.id, c.id AS company_id, p.id AS product_id, w.id AS warehouse_id, m.kind,
-       m.quantity, m.reason, m.reference_kind, m.reference_id, m.occurred_at, m.hlc, m.user_id,
-       (SELECT d.id FROM device_keys d WHERE d.key = m.device_key) AS device_id, m.note
+       m.quantity, m.reason, m.reference_kind,
+       CASE WHEN m.sale_key IS NULL THEN m.reference_id
+            ELSE (SELECT s.id FROM sale_rows s WHERE s.seq = m.sale_key) END AS reference_id,
+       m.occurred_at, m.hlc, m.user_id,
+       (SELECT d.id FROM device_keys d WHERE d.key = m.device_key) AS device_id, m.note,
+       m.reference_id AS reference_text, m.sale_key
 FROM movement_rows m
 JOIN companies c ON c.seq = m.company_key
 JOIN products p ON p.seq = m.product_key
@@ -178,15 +189,18 @@ END;
 CREATE TRIGGER stock_movements_insert INSTEAD OF INSERT ON stock_movements BEGIN
     INSERT OR IGNORE INTO device_keys (id) VALUES (NEW.device_id);
     INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
-                               reason, reference_kind, reference_id, occurred_at, hlc, user_id,
-                               device_key, note)
-    VALUES (NEW.id,
+                               reason, reference_kind, reference_id, sale_key, occurred_at, hlc,
+                               user_id, device_key, note)
+    SELECT NEW.id,
             COALESCE((SELECT seq FROM companies WHERE id = NEW.company_id), -1),
             COALESCE((SELECT seq FROM products WHERE id = NEW.product_id), -1),
             COALESCE((SELECT seq FROM warehouses WHERE id = NEW.warehouse_id), -1),
-            NEW.kind, NEW.quantity, NEW.reason, NEW.reference_kind, NEW.reference_id,
+            NEW.kind, NEW.quantity, NEW.reason, NEW.reference_kind,
+            CASE WHEN sale.seq IS NULL THEN NEW.reference_id END, sale.seq,
             NEW.occurred_at, NEW.hlc, NEW.user_id,
-            (SELECT key FROM device_keys WHERE id = NEW.device_id), NEW.note);
+            (SELECT key FROM device_keys WHERE id = NEW.device_id), NEW.note
+    FROM (SELECT (SELECT seq FROM sale_rows
+                  WHERE NEW.reference_kind = 'sale' AND id = NEW.reference_id) AS seq) sale;
 END;
 
 -- The ledger is append-only (DESIGN §2), through the view or not; an unfinished import's rows
@@ -218,6 +232,7 @@ CREATE INDEX movement_rows_reason_time
     ON movement_rows (company_key, reason COLLATE NOCASE, occurred_at, seq)
     WHERE reason IS NOT NULL;
 CREATE INDEX movement_rows_reference ON movement_rows (reference_id) WHERE reference_id IS NOT NULL;
+CREATE INDEX movement_rows_sale ON movement_rows (sale_key) WHERE sale_key IS NOT NULL;
 CREATE INDEX movement_rows_counts ON movement_rows (warehouse_key, product_key, occurred_at)
     WHERE kind = 'count';
 CREATE INDEX movement_rows_receipts ON movement_rows (product_key, occurred_at, hlc)

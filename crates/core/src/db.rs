@@ -423,9 +423,6 @@ pub(crate) struct Tx<'c> {
     ticked: bool,
     /// When the write happens, the same for every row it touches; and in milliseconds.
     pub now: String,
-    /// Imported history is being written: its sales, lines and movements are queued as one
-    /// range per company (`outbox_ranges`), not one outbox entry each.
-    pub(crate) history: bool,
     now_ms: i64,
 }
 
@@ -457,7 +454,6 @@ impl<'c> Tx<'c> {
             user_id,
             last,
             ticked: false,
-            history: false,
             now_ms,
             now: chrono::DateTime::from_timestamp_millis(now_ms)
                 .unwrap_or_else(Utc::now)

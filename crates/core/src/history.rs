@@ -105,9 +105,6 @@ impl Store {
         if let Some(u) = &query.user_id {
             filter("m.user_id =", u.clone());
         }
-        if let Some(r) = &query.reference_id {
-            filter("m.reference_id =", r.clone());
-        }
         if let Some(from) = &query.from {
             filter(
                 "m.occurred_at >=",
@@ -116,6 +113,15 @@ impl Store {
         }
         if let Some(to) = &query.to {
             filter("m.occurred_at <", crate::validate::timestamp("to", to)?);
+        }
+        if let Some(r) = &query.reference_id {
+            // Stored as the sale's key or as text (migration 0016): either, by index.
+            params.push(Value::Text(r.clone()));
+            let n = params.len();
+            filters.push_str(&format!(
+                " AND (m.reference_text = ?{n}
+                       OR m.sale_key = (SELECT seq FROM sale_rows WHERE id = ?{n}))"
+            ));
         }
         let limit = match query.limit {
             0 => DEFAULT_PAGE,

@@ -58,6 +58,9 @@ pub struct ImportProgress {
 /// The page cache of an import, in KiB (SQLite's own default is 2,000).
 const IMPORT_CACHE_KIB: i64 = 512 * 1024;
 
+/// WAL pages between two checkpoints during an import (64 MiB of 4 KiB pages).
+const IMPORT_CHECKPOINT_PAGES: i64 = 16_384;
+
 /// The work an import does in one transaction before it commits: what another writer (a sale
 /// from the app) may have to wait, plus the commit.
 pub(crate) const BATCH_BUDGET: Duration = Duration::from_millis(150);
@@ -238,6 +241,14 @@ impl Store {
         // one leaves a pending import, deleted by the next): no fsync per commit. The last
         // step, which makes it visible, is durable like any write.
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Each batch's commit would otherwise pass SQLite's 1,000-page mark and checkpoint,
+        // copying its pages into the database and syncing it, every 150 ms: let the WAL grow
+        // to IMPORT_CHECKPOINT_PAGES between checkpoints instead.
+        let checkpoint: i64 = self
+            .conn
+            .pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", IMPORT_CHECKPOINT_PAGES)?;
         let clock_before: (i64, u32) =
             self.conn
                 .query_row("SELECT hlc_wall_ms, hlc_counter FROM device", [], |r| {
@@ -292,6 +303,8 @@ impl Store {
         };
         self.conn.pragma_update(None, "synchronous", "FULL")?;
         self.conn.pragma_update(None, "cache_size", cache)?;
+        self.conn
+            .pragma_update(None, "wal_autocheckpoint", checkpoint)?;
         imported
     }
 
@@ -862,7 +875,11 @@ impl Run<'_, '_> {
     /// Sales history, then what it adds up to: outbox ranges, stock levels, the daily rollup.
     fn import_sales(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
         let mut history = sales::HistoricalSales::default();
-        self.summary.sales = self.each(
+        // Each row's references were checked above (`Row::reference`) and its local keys read
+        // from the rows they name (`HistoricalSales`), so the foreign keys would only look them
+        // up again: nine lookups per sale. Off for this file only, on again even if it fails.
+        self.store.conn.pragma_update(None, "foreign_keys", false)?;
+        let sales = self.each(
             dir,
             "sales.csv",
             &["id", "product_id", "warehouse_id", "quantity", "sold_at"],
@@ -892,7 +909,9 @@ impl Run<'_, '_> {
                     &sold_at,
                 )
             },
-        )?;
+        );
+        self.store.conn.pragma_update(None, "foreign_keys", true)?;
+        self.summary.sales = sales?;
 
         let ranges: Vec<_> = std::mem::take(&mut history.ranges).into_iter().collect();
         self.batched(ranges, |tx, (company, (first, last, sales))| {

@@ -424,15 +424,26 @@ fn add_units(
 /// upserts.
 #[derive(Default)]
 pub(crate) struct HistoricalSales {
-    /// Per (product, warehouse): its latest count before the import, and the units sold after it.
-    levels: HashMap<(String, String), (Option<String>, i64)>,
-    /// Per (product, warehouse, UTC day): units sold.
-    daily: HashMap<(String, String, String), i64>,
+    /// Per (product, warehouse) by local keys: the pair's ids, its latest count before the
+    /// import, and the units sold after it.
+    levels: HashMap<(i64, i64), Level>,
+    /// Per (product, warehouse, UTC day `YYYY-MM-DD`): units sold.
+    daily: HashMap<(i64, i64, [u8; 10]), i64>,
     /// Per company: the first and last `sales.seq` written, and how many (queued as one
     /// outbox range).
     pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
     /// The local keys of the companies, warehouses, products and device written about.
     keys: LocalKeys,
+}
+
+/// What the imported sales of one product in one warehouse add up to.
+struct Level {
+    product_id: String,
+    warehouse_id: String,
+    /// Its latest count before the import.
+    counted: Option<String>,
+    /// Units sold after that count.
+    delta: i64,
 }
 
 /// Local integer keys by text id (migration 0016), per table, each looked up once.
@@ -461,6 +472,14 @@ impl LocalKeys {
     }
 }
 
+/// The keys of one imported sale's rows: company, warehouse, product, device.
+struct SaleKeys {
+    company: i64,
+    warehouse: i64,
+    product: i64,
+    device: i64,
+}
+
 impl HistoricalSales {
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn add(
@@ -473,106 +492,51 @@ impl HistoricalSales {
         unit_price: Decimal,
         sold_at: &str,
     ) -> Result<()> {
+        let keys = SaleKeys {
+            company: self.keys.key(tx.conn, "companies", "seq", company_id)?,
+            warehouse: self.keys.key(tx.conn, "warehouses", "seq", warehouse_id)?,
+            product: self.keys.key(tx.conn, "products", "seq", product_id)?,
+            device: self
+                .keys
+                .key(tx.conn, "device_keys", "key", tx.device_id())?,
+        };
         let sale_id = new_id();
-        tx.history = true;
-        let written = self.write_sale(
-            tx,
-            &sale_id,
-            (company_id, warehouse_id, product_id),
-            quantity,
-            unit_price,
-            sold_at,
-        );
-        tx.history = false;
-        let seq = written?;
-        let range = self
-            .ranges
-            .entry(company_id.to_owned())
-            .or_insert((seq, seq, 0));
-        range.1 = seq;
-        range.2 += 1;
-        let pair = (product_id.to_owned(), warehouse_id.to_owned());
-        let level = match self.levels.entry(pair) {
-            Entry::Occupied(e) => e.into_mut(),
-            Entry::Vacant(e) => {
-                let counted = stock::latest_count_at(tx.conn, product_id, warehouse_id)?;
-                e.insert((counted, 0))
+        let seq = write_history_sale(tx, &sale_id, &keys, quantity, unit_price, sold_at)?;
+        match self.ranges.get_mut(company_id) {
+            Some(range) => {
+                range.1 = seq;
+                range.2 += 1;
             }
+            None => {
+                self.ranges.insert(company_id.to_owned(), (seq, seq, 1));
+            }
+        }
+        let level = match self.levels.entry((keys.product, keys.warehouse)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => e.insert(Level {
+                product_id: product_id.to_owned(),
+                warehouse_id: warehouse_id.to_owned(),
+                counted: stock::latest_count_at(tx.conn, product_id, warehouse_id)?,
+                delta: 0,
+            }),
         };
         // DESIGN §2: a sale older than the latest count is absorbed by it. Each sale is newer
         // (by HLC) than every count already stored, so only a later time absorbs it.
-        if level.0.as_deref().is_none_or(|counted| counted <= sold_at) {
-            level.1 -= quantity;
+        if level
+            .counted
+            .as_deref()
+            .is_none_or(|counted| counted <= sold_at)
+        {
+            level.delta -= quantity;
         }
+        let day: [u8; 10] = sold_at.as_bytes()[..10]
+            .try_into()
+            .map_err(|_| Error::Internal(format!("sold_at {sold_at}")))?;
         *self
             .daily
-            .entry((
-                product_id.to_owned(),
-                warehouse_id.to_owned(),
-                sold_at[..10].to_owned(),
-            ))
+            .entry((keys.product, keys.warehouse, day))
             .or_default() += quantity;
         Ok(())
-    }
-
-    /// The sale, its line and its movement, written straight into the ledger's rows (not
-    /// through the views' triggers, migration 0016) with the local keys looked up once per
-    /// import; the same rows, ids and clocks as [`Store::record_sale`] writes. The sale's `seq`.
-    fn write_sale(
-        &mut self,
-        tx: &mut Tx<'_>,
-        sale_id: &str,
-        (company_id, warehouse_id, product_id): (&str, &str, &str),
-        quantity: i64,
-        unit_price: Decimal,
-        sold_at: &str,
-    ) -> Result<i64> {
-        let company = self.keys.key(tx.conn, "companies", "seq", company_id)?;
-        let warehouse = self.keys.key(tx.conn, "warehouses", "seq", warehouse_id)?;
-        let product = self.keys.key(tx.conn, "products", "seq", product_id)?;
-        let device = self
-            .keys
-            .key(tx.conn, "device_keys", "key", tx.device_id())?;
-        let total = line_total(unit_price, quantity)?.to_string();
-        // Imported history keeps no number: the shop's own numbers start at its first sale here.
-        let hlc = tx.stamp();
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, user_id,
-                     device_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?
-            .execute(params![sale_id, company, warehouse, sold_at, total, hlc, tx.user_id(), device])?;
-        let seq = tx.conn.last_insert_rowid();
-        // The line syncs with the sale's HLC (a line has none of its own).
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO sale_line_rows (sale_key, line_no, id, product_key, quantity, unit_price,
-                     line_total)
-                 VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
-            )?
-            .execute(params![seq, new_id(), product, quantity, unit_price.to_string(), total])?;
-        // The movement has its own clock, as `stock::append` gives it.
-        let movement_hlc = tx.stamp();
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
-                     reference_kind, reference_id, occurred_at, hlc, user_id, device_key)
-                 VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10)",
-            )?
-            .execute(params![
-                new_id(),
-                company,
-                product,
-                warehouse,
-                -quantity,
-                sale_id,
-                sold_at,
-                movement_hlc,
-                tx.user_id(),
-                device
-            ])?;
-        Ok(seq)
     }
 
     /// The summed level changes and rollup to write, in key order (sequential B-tree
@@ -584,16 +548,97 @@ impl HistoricalSales {
         Vec<((String, String), i64)>,
         Vec<((String, String, String), i64)>,
     ) {
+        let mut daily: Vec<_> = self
+            .daily
+            .into_iter()
+            .map(|((product, warehouse, day), units)| {
+                let level = &self.levels[&(product, warehouse)];
+                let day = String::from_utf8_lossy(&day).into_owned();
+                (
+                    (level.product_id.clone(), level.warehouse_id.clone(), day),
+                    units,
+                )
+            })
+            .collect();
+        daily.sort_unstable();
         let mut levels: Vec<_> = self
             .levels
-            .into_iter()
-            .map(|(pair, (_, delta))| (pair, delta))
+            .into_values()
+            .map(|l| ((l.product_id, l.warehouse_id), l.delta))
             .collect();
         levels.sort_unstable();
-        let mut daily: Vec<_> = self.daily.into_iter().collect();
-        daily.sort_unstable();
         (levels, daily)
     }
+}
+
+/// An imported sale, its line and its movement, written straight into the ledger's rows (not
+/// through the views' triggers, migration 0016): the same rows, ids and clocks as
+/// [`Store::record_sale`] writes, outside the outbox (the import queues them as a range). The
+/// sale's `seq`.
+fn write_history_sale(
+    tx: &mut Tx<'_>,
+    sale_id: &str,
+    keys: &SaleKeys,
+    quantity: i64,
+    unit_price: Decimal,
+    sold_at: &str,
+) -> Result<i64> {
+    let total = line_total(unit_price, quantity)?.to_string();
+    // Imported history keeps no number: the shop's own numbers start at its first sale here.
+    let hlc = tx.stamp();
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, user_id,
+                 device_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            sale_id,
+            keys.company,
+            keys.warehouse,
+            sold_at,
+            total,
+            hlc,
+            tx.user_id(),
+            keys.device
+        ])?;
+    let seq = tx.conn.last_insert_rowid();
+    // The line syncs with the sale's HLC (a line has none of its own).
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO sale_line_rows (sale_key, line_no, id, product_key, quantity, unit_price,
+                 line_total)
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            seq,
+            new_id(),
+            keys.product,
+            quantity,
+            unit_price.to_string(),
+            total
+        ])?;
+    // The movement has its own clock, as `stock::append` gives it.
+    let movement_hlc = tx.stamp();
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
+                 reference_kind, sale_key, occurred_at, hlc, user_id, device_key)
+             VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10)",
+        )?
+        .execute(params![
+            new_id(),
+            keys.company,
+            keys.product,
+            keys.warehouse,
+            -quantity,
+            seq,
+            sold_at,
+            movement_hlc,
+            tx.user_id(),
+            keys.device
+        ])?;
+    Ok(seq)
 }
 
 impl Store {

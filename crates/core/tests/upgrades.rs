@@ -30,7 +30,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0013-import-staging", "a0019109564e0f4c"),
     ("0014-money", "8056ec4b9c831993"),
     ("0015-documents", "3bf59f038c483fe5"),
-    ("0016-compact-ledger", "a093cbc46c6e0208"),
+    ("0016-compact-ledger", "f58d355e79587e24"),
 ];
 
 fn migrations_dir() -> PathBuf {

@@ -125,13 +125,6 @@ impl Tx<'_> {
         hlc: &str,
     ) -> Result<()> {
         debug_assert!(!entity.def().derived_id && entity != Entity::User);
-        if self.history {
-            debug_assert!(matches!(
-                entity,
-                Entity::Sale | Entity::SaleLine | Entity::StockMovement
-            ));
-            return Ok(());
-        }
         self.conn
             .prepare_cached(
                 "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -273,14 +266,14 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
         let mut movement_entries = tx.conn.prepare_cached(
             "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
              SELECT ?1, 'stock_movement', m.id, m.hlc, m.user_id FROM stock_movements m
-             WHERE m.reference_id = ?2 AND m.reference_kind = 'sale' ORDER BY m.seq",
+             WHERE m.sale_key = ?2 ORDER BY m.seq",
         )?;
         let mut next = last + 1;
         for (sale_seq, id, hlc, user_id) in &sales {
             sale_entry.execute(params![company, id, hlc, user_id])?;
             room -= 1;
             room -= line_entries.execute(params![company, id, hlc, user_id])? as i64;
-            room -= movement_entries.execute(params![company, id])? as i64;
+            room -= movement_entries.execute(params![company, sale_seq])? as i64;
             next = sale_seq + 1;
         }
         if sales.is_empty() || next > last {

@@ -210,7 +210,7 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
         .prepare_cached(
             "UPDATE purchase_order_lines SET quantity_received = (
                  SELECT COALESCE(SUM(m.quantity), 0) FROM stock_movements m
-                 WHERE m.reference_id = purchase_order_lines.purchase_order_id
+                 WHERE m.reference_text = purchase_order_lines.purchase_order_id
                    AND m.reference_kind = 'purchase_order' AND m.kind = 'receipt'
                    AND m.product_id = purchase_order_lines.product_id)
              WHERE purchase_order_id = ?1",
@@ -229,7 +229,7 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
                                ELSE 'sent' END,
                  received_at = CASE WHEN (SELECT open FROM sums) = 0 THEN (
                      SELECT MAX(m.occurred_at) FROM stock_movements m
-                     WHERE m.reference_id = ?1 AND m.reference_kind = 'purchase_order'
+                     WHERE m.reference_text = ?1 AND m.reference_kind = 'purchase_order'
                        AND m.kind = 'receipt') END
              WHERE id = ?1 AND status IN ('sent', 'partially_received', 'received')
                AND EXISTS (SELECT 1 FROM purchase_order_lines WHERE purchase_order_id = ?1)",
@@ -247,7 +247,7 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
              UPDATE purchase_orders SET
                  received_at = CASE WHEN (SELECT open FROM sums) = 0 THEN (
                      SELECT MAX(m.occurred_at) FROM stock_movements m
-                     WHERE m.reference_id = ?1 AND m.reference_kind = 'purchase_order'
+                     WHERE m.reference_text = ?1 AND m.reference_kind = 'purchase_order'
                        AND m.kind = 'receipt') END
              WHERE id = ?1 AND status = 'cancelled'
                AND EXISTS (SELECT 1 FROM purchase_order_lines WHERE purchase_order_id = ?1)",
