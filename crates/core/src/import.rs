@@ -115,17 +115,13 @@ impl Row<'_> {
     /// Wraps an error from the core's own checks, naming the column it is about: the error's
     /// field when that is a column of this file, else `column`.
     fn wrap(&self, column: &str, e: Error) -> Error {
-        let named = e
-            .field()
-            .filter(|f| self.0.has_column(f))
-            .unwrap_or(column)
-            .to_owned();
-        Error::Import {
-            file: self.0.file.to_owned(),
-            line: self.0.line,
-            column: named,
-            source: Box::new(e),
-        }
+        wrap_at(
+            self.0.file,
+            self.0.line,
+            |c| self.0.has_column(c),
+            column,
+            e,
+        )
     }
 
     fn int(&self, column: &str) -> Result<i64> {
@@ -165,6 +161,27 @@ impl Row<'_> {
     }
 }
 
+/// [`Row::wrap`] for a row read before: `has_column` tells the columns of its file.
+fn wrap_at(
+    file: &str,
+    line: u64,
+    has_column: impl Fn(&str) -> bool,
+    column: &str,
+    e: Error,
+) -> Error {
+    let named = e
+        .field()
+        .filter(|f| has_column(f))
+        .unwrap_or(column)
+        .to_owned();
+    Error::Import {
+        file: file.to_owned(),
+        line,
+        column: named,
+        source: Box::new(e),
+    }
+}
+
 /// Refuses a pair (a product and a supplier or warehouse) that the file already gave: the
 /// later row would silently replace the earlier one.
 fn once(
@@ -178,6 +195,57 @@ fn once(
         return Err(r.error(column, format!("{what} appears twice in the file")));
     }
     Ok(())
+}
+
+/// A row of `product_suppliers.csv`, checked, to write once the whole file is read.
+struct LinkRow<'i> {
+    product_id: &'i str,
+    supplier_id: &'i str,
+    input: ProductSupplierInput,
+    line: u64,
+}
+
+/// Reads and checks a row of `product_suppliers.csv`: everything that refuses a link
+/// ([`purchasing::check_link`]), with the errors and in the order writing it would give them.
+fn read_link<'i>(
+    r: &Row<'_>,
+    ids: &'i Ids,
+    companies: &HashMap<String, String>,
+    pairs: &mut HashSet<(String, String)>,
+) -> Result<LinkRow<'i>> {
+    let product = r.reference("product_id", &ids.products, "product")?;
+    let supplier = r.reference("supplier_id", &ids.suppliers, "supplier")?;
+    once(
+        pairs,
+        r,
+        (&product.id, supplier),
+        "supplier_id",
+        "this product and supplier",
+    )?;
+    let preferred = match r.get("is_preferred").trim() {
+        "1" | "true" => true,
+        "0" | "false" | "" => false,
+        other => return Err(r.error("is_preferred", format!("\"{other}\" is not 0 or 1"))),
+    };
+    let input = ProductSupplierInput {
+        lead_time_days: r.int("lead_time_days")?,
+        unit_cost: r.get("unit_cost").to_owned(),
+        preferred,
+        ..Default::default()
+    };
+    purchasing::check_link(
+        &input,
+        &product.company_id,
+        supplier,
+        companies.get(supplier).map(String::as_str),
+    )
+    .map_err(|e| r.wrap("supplier_id", e))?;
+    Ok(LinkRow {
+        product_id: &product.id,
+        supplier_id: supplier,
+        input,
+        line: r.0.line,
+    })
 }
 
 /// A product as the import needs it later: its id, company and price.
@@ -793,11 +861,23 @@ impl Run<'_, '_> {
     }
 
     /// Which supplier supplies which product, on which terms.
+    ///
+    /// The whole file is read and checked before a link is written, so the first bad row in
+    /// file order refuses the import as it would row by row; then the links are written in
+    /// the order of their products (their ids are made in file order, as their rows are), so
+    /// that a batch touches each product's pages (its row, its `alert_products` row, its
+    /// links) once even when the file lists the links in another order, by supplier say. A
+    /// file in product order (ours, the benchmark's) is written in its own order.
     fn import_links(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
-        let mut links = HashSet::new();
-        self.summary.product_suppliers = self.each(
-            dir,
-            "product_suppliers.csv",
+        const NAME: &str = "product_suppliers.csv";
+        let path = dir.join(NAME);
+        let file = File::open(&path).map_err(|source| Error::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let mut csv = CsvFile::open(
+            NAME,
+            file,
             &[
                 "product_id",
                 "supplier_id",
@@ -805,35 +885,62 @@ impl Run<'_, '_> {
                 "unit_cost",
                 "is_preferred",
             ],
-            |tx, r| {
-                let product = r.reference("product_id", &ids.products, "product")?;
-                let supplier = r.reference("supplier_id", &ids.suppliers, "supplier")?;
-                once(
-                    &mut links,
-                    r,
-                    (&product.id, supplier),
-                    "supplier_id",
-                    "this product and supplier",
-                )?;
-                let preferred = match r.get("is_preferred").trim() {
-                    "1" | "true" => true,
-                    "0" | "false" | "" => false,
-                    other => {
-                        return Err(r.error("is_preferred", format!("\"{other}\" is not 0 or 1")))
-                    }
-                };
-                let input = ProductSupplierInput {
-                    lead_time_days: r.int("lead_time_days")?,
-                    unit_cost: r.get("unit_cost").to_owned(),
-                    preferred,
-                    ..Default::default()
-                };
-                purchasing::upsert_link(tx, &product.id, supplier, &input)
-                    .map_err(|e| r.wrap("supplier_id", e))?;
-                Ok(())
-            },
         )?;
+        let columns: HashSet<String> = csv.header().iter().cloned().collect();
+        let companies = self.supplier_companies(ids)?;
+        let mut pairs = HashSet::new();
+        let mut links = Vec::new();
+        while let Some(record) = csv.next()? {
+            links.push(read_link(&Row(record), ids, &companies, &mut pairs)?);
+        }
+        let bytes = csv.bytes();
+        // Stable: a product's links keep their file order (its last preferred one wins).
+        links.sort_by(|a, b| a.product_id.cmp(b.product_id));
+
+        let mut written = 0;
+        while written < links.len() {
+            let started = Instant::now();
+            let (done, clock) = self.store.write(|tx| {
+                let mut i = written;
+                for link in &links[written..] {
+                    purchasing::upsert_link(tx, link.product_id, link.supplier_id, &link.input)
+                        .map_err(|e| {
+                            wrap_at(NAME, link.line, |c| columns.contains(c), "supplier_id", e)
+                        })?;
+                    i += 1;
+                    if ((i - written) as u64).is_multiple_of(ROWS_PER_CHECK)
+                        && started.elapsed() >= BATCH_BUDGET
+                    {
+                        break;
+                    }
+                }
+                Ok((i, tx.clock()))
+            })?;
+            self.clock = Some(clock);
+            written = done;
+            if written < links.len() {
+                self.report(NAME, bytes * written as u64 / links.len() as u64);
+                std::thread::sleep(BATCH_GAP);
+            }
+        }
+        self.done += bytes;
+        self.report(NAME, 0);
+        self.summary.product_suppliers = links.len() as u64;
         Ok(())
+    }
+
+    /// The company of each supplier the import made, for checking links without a write.
+    fn supplier_companies(&self, ids: &Ids) -> Result<HashMap<String, String>> {
+        let mut stmt = self
+            .store
+            .conn
+            .prepare_cached("SELECT company_id FROM suppliers WHERE id = ?1")?;
+        let mut companies = HashMap::with_capacity(ids.suppliers.len());
+        for id in ids.suppliers.values() {
+            let company: String = stmt.query_row([id], |r| r.get(0))?;
+            companies.insert(id.clone(), company);
+        }
+        Ok(companies)
     }
 
     /// Low-stock thresholds: of a product, or of a product in one warehouse.

@@ -848,6 +848,23 @@ pub(crate) fn insert_supplier(
     Ok(id)
 }
 
+/// What [`upsert_link`] refuses of a link, for a caller that knows the product's company and
+/// the supplier's (`None`: no such supplier): the same errors, in the same order. The import
+/// checks a whole file with it before it writes a link. (A kit is refused too, but an
+/// import's own products are never kits.)
+pub(crate) fn check_link(
+    input: &ProductSupplierInput,
+    product_company: &str,
+    supplier_id: &str,
+    supplier_company: Option<&str>,
+) -> Result<()> {
+    ValidLink::parse(input)?;
+    if supplier_company != Some(product_company) {
+        return Err(Error::not_found(Entity::Supplier, supplier_id));
+    }
+    Ok(())
+}
+
 /// Validates and writes (or replaces) a product-supplier link of one company; returns the
 /// supplier's id. Marking it preferred unmarks the product's other suppliers.
 pub(crate) fn upsert_link(
@@ -857,20 +874,28 @@ pub(crate) fn upsert_link(
     input: &ProductSupplierInput,
 ) -> Result<String> {
     let link = ValidLink::parse(input)?;
-    let product = get_product(tx.conn, product_id)?;
-    let supplier = supplier_of_company(tx.conn, &product.company_id, supplier_id)?;
+    // What the checks need of the product and the supplier, not all of them: the import
+    // links a product hundreds of thousands of times, and `get_supplier` counts and reads
+    // every link of the supplier (its product count, its promised lead time).
+    let product = link_product(tx.conn, product_id)?;
+    let supplier = supplier_id_of_company(tx.conn, &product.company_id, supplier_id)?;
     if product.is_kit {
         return Err(Error::validation(
             "product_id",
             format!("{} is a kit: order its components", product.sku),
         ));
     }
-    let link_id = crate::db::pair_id("product_supplier", product_id, &supplier.id);
+    let link_id = crate::db::pair_id("product_supplier", product_id, &supplier);
     let exists = tx
         .conn
         .prepare_cached("SELECT 1 FROM product_suppliers WHERE id = ?1")?
         .exists([&link_id])?;
-    let before = tx.before(outbox::Entity::ProductSupplier, &link_id)?;
+    // Only a link that is there has fields to compare (a new one is queued whole).
+    let before = if exists {
+        Some(tx.before(outbox::Entity::ProductSupplier, &link_id)?)
+    } else {
+        None
+    };
     let hlc = tx.stamp();
     tx.conn
         .prepare_cached(
@@ -884,7 +909,7 @@ pub(crate) fn upsert_link(
         .execute(params![
             link_id,
             product_id,
-            supplier.id,
+            supplier,
             link.supplier_sku,
             link.lead_time_days,
             link.unit_cost.to_string(),
@@ -892,36 +917,70 @@ pub(crate) fn upsert_link(
             link.pack_multiple,
             hlc
         ])?;
-    if exists {
-        tx.updated(outbox::Entity::ProductSupplier, &link_id, &hlc, before)?;
-    } else {
-        tx.inserted(outbox::Entity::ProductSupplier, &link_id, &hlc)?;
+    match before {
+        Some(before) => tx.updated(outbox::Entity::ProductSupplier, &link_id, &hlc, before)?,
+        None => tx.inserted(outbox::Entity::ProductSupplier, &link_id, &hlc)?,
     }
     // The preferred supplier is one field of the product (DESIGN §4): choosing this one
     // replaces the other, and unmarking it leaves the product without one.
-    let preferred: Option<String> = tx.conn.query_row(
-        "SELECT preferred_supplier_id FROM products WHERE id = ?1",
-        [product_id],
-        |r| r.get(0),
-    )?;
+    let preferred: Option<String> = tx
+        .conn
+        .prepare_cached("SELECT preferred_supplier_id FROM products WHERE id = ?1")?
+        .query_row([product_id], |r| r.get(0))?;
     let wanted = match (
         link.preferred,
-        preferred.as_deref() == Some(supplier.id.as_str()),
+        preferred.as_deref() == Some(supplier.as_str()),
     ) {
-        (true, _) => Some(supplier.id.clone()),
+        (true, _) => Some(supplier.clone()),
         (false, true) => None,
         (false, false) => preferred.clone(),
     };
     if wanted != preferred {
         let before = tx.before(outbox::Entity::Product, product_id)?;
         let hlc = tx.stamp();
-        tx.conn.execute(
-            "UPDATE products SET preferred_supplier_id = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
-            params![product_id, wanted, tx.now, hlc],
-        )?;
+        tx.conn
+            .prepare_cached(
+                "UPDATE products SET preferred_supplier_id = ?2, updated_at = ?3, updated_hlc = ?4 WHERE id = ?1",
+            )?
+            .execute(params![product_id, wanted, tx.now, hlc])?;
         tx.updated(outbox::Entity::Product, product_id, &hlc, before)?;
     }
-    Ok(supplier.id)
+    Ok(supplier)
+}
+
+/// What [`upsert_link`] checks of a product: what [`get_product`] would give of its company,
+/// SKU and kitness, without its stock, thresholds and costs.
+struct LinkProduct {
+    company_id: String,
+    sku: String,
+    is_kit: bool,
+}
+
+fn link_product(conn: &Connection, id: &str) -> Result<LinkProduct> {
+    conn.prepare_cached(
+        // A kit is a product with components (`kits::components`: joined to their products).
+        "SELECT p.company_id, p.sku, EXISTS (SELECT 1 FROM kit_components k
+                 JOIN products c ON c.id = k.component_id WHERE k.kit_id = p.id)
+         FROM products p WHERE p.id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(LinkProduct {
+            company_id: r.get(0)?,
+            sku: r.get(1)?,
+            is_kit: r.get(2)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| Error::not_found(Entity::Product, id))
+}
+
+/// A supplier's id, if it is one of the company's: [`supplier_of_company`] without reading
+/// the rest of the supplier (its product count, its learned lead times).
+fn supplier_id_of_company(conn: &Connection, company_id: &str, id: &str) -> Result<String> {
+    conn.prepare_cached("SELECT id FROM suppliers WHERE id = ?1 AND company_id = ?2")?
+        .query_row([id, company_id], |r| r.get(0))
+        .optional()?
+        .ok_or_else(|| Error::not_found(Entity::Supplier, id))
 }
 
 fn words(status: PurchaseOrderStatus) -> &'static str {
