@@ -373,6 +373,10 @@ impl Store {
         self.conn.pragma_update(None, "cache_size", cache)?;
         self.conn
             .pragma_update(None, "wal_autocheckpoint", checkpoint)?;
+        // Copy what the WAL grew to into the database now, without blocking writers, rather
+        // than in a later commit or when the last connection closes (which holds the file).
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         imported
     }
 
