@@ -469,11 +469,6 @@ fn cleanup_steps() -> Vec<(&'static str, &'static str, String)> {
             format!("warehouse_id IN {warehouses}"),
         ),
         (
-            "sales_daily",
-            "product_id, warehouse_id, day",
-            format!("warehouse_id IN {warehouses}"),
-        ),
-        (
             "sales_daily_keyed",
             "rowid",
             format!("key / 68719476736 IN (SELECT seq FROM products WHERE company_id IN {P})"),

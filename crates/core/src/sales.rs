@@ -670,9 +670,16 @@ impl Store {
                  WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND r.returned_at >= ?3)
              GROUP BY day"
         } else {
-            "SELECT day, SUM(units) FROM sales_daily
-             WHERE product_id = ?1 AND (?2 IS NULL OR warehouse_id = ?2) AND day >= ?3
-             GROUP BY day"
+            // The product's range of the rollup's key (migration 0005), each warehouse's days
+            // from the first one asked for.
+            "SELECT date((k.key % 65536) * 86400, 'unixepoch'), SUM(k.units)
+             FROM sales_daily_keyed k, products p
+             WHERE p.id = ?1
+               AND k.key >= p.seq * 68719476736 AND k.key < (p.seq + 1) * 68719476736
+               AND k.key % 65536 >= CAST(julianday(?3) - 2440587.5 AS INTEGER)
+               AND (?2 IS NULL
+                    OR (k.key / 65536) % 1048576 = (SELECT seq FROM warehouses WHERE id = ?2))
+             GROUP BY k.key % 65536"
         };
         let mut stmt = self.conn.prepare_cached(sql)?;
         let sold: std::collections::HashMap<String, i64> = stmt
@@ -701,12 +708,22 @@ pub(crate) fn roll_up(
     units: i64,
 ) -> Result<()> {
     let day = &at[..10];
-    tx.conn
+    // The rollup's key (migration 0005); its triggers keep the stock row's last sale day.
+    let written = tx
+        .conn
         .prepare_cached(
-            "INSERT INTO sales_daily (product_id, warehouse_id, day, units) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (product_id, warehouse_id, day) DO UPDATE SET units = units + excluded.units",
+            "INSERT INTO sales_daily_keyed (key, units)
+             SELECT p.seq * 68719476736 + w.seq * 65536
+                    + CAST(julianday(?3) - 2440587.5 AS INTEGER), ?4
+             FROM products p, warehouses w WHERE p.id = ?1 AND w.id = ?2
+             ON CONFLICT (key) DO UPDATE SET units = units + excluded.units",
         )?
         .execute(params![product_id, warehouse_id, day, units])?;
+    if written == 0 {
+        return Err(Error::Internal(format!(
+            "daily sales of {product_id} in {warehouse_id}: no such product or warehouse"
+        )));
+    }
     Ok(())
 }
 

@@ -722,3 +722,50 @@ fn a_folder_without_one_of_the_files_is_refused_naming_it_and_changes_nothing() 
     assert!(err.to_string().contains("no folder"), "{err}");
     assert_eq!(snapshot(&fx.path), before);
 }
+
+#[test]
+fn the_daily_sales_of_imported_history_follow_it_day_by_day_in_each_warehouse() {
+    // The rollup is one integer-keyed table read by ranges (migration 0017): a product's
+    // series, and one warehouse's, must still be its sales day by day.
+    let mut fx = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let day = |ago: i64| (today - chrono::Duration::days(ago)).to_string();
+    write_dataset(dir.path(), |files| {
+        let sales = files.iter_mut().find(|(n, _)| *n == "sales.csv").unwrap();
+        sales.1 = format!(
+            "id,product_id,warehouse_id,quantity,sold_at\n\
+             1,1,1,10,{d2}T09:00:00Z\n2,1,2,2,{d2}T23:59:59Z\n3,1,1,3,{d5}T00:00:00Z\n\
+             4,1,1,7,{d40}T12:00:00Z\n5,2,1,4,{d2}T10:00:00Z\n",
+            d2 = day(2),
+            d5 = day(5),
+            d40 = day(40)
+        );
+    });
+    fx.store.import_dir(dir.path(), &mut |_| {}).unwrap();
+    let company = fx.store.find_company("Harbour").unwrap().id;
+    let mug = fx.store.find_product_by_sku(&company, "MUG").unwrap();
+    let back = mug
+        .stock
+        .iter()
+        .find(|s| s.warehouse_name == "Back")
+        .unwrap()
+        .warehouse_id
+        .clone();
+    let sold = |warehouse: Option<&str>| -> Vec<(String, i64)> {
+        fx.store
+            .daily_sales(&mug.id, warehouse, 30)
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.units != 0)
+            .map(|d| (d.day, d.units))
+            .collect()
+    };
+    assert_eq!(
+        sold(None),
+        [(day(5), 3), (day(2), 12)],
+        "both warehouses, the 30 days only, not the glue"
+    );
+    assert_eq!(sold(Some(&back)), [(day(2), 2)], "one warehouse");
+    assert_eq!(fx.store.daily_sales(&mug.id, None, 30).unwrap().len(), 30);
+}

@@ -31,6 +31,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0014-money", "8056ec4b9c831993"),
     ("0015-documents", "3bf59f038c483fe5"),
     ("0016-compact-ledger", "f58d355e79587e24"),
+    ("0017-daily-rollup-keys", "d086631e10ac85b2"),
 ];
 
 fn migrations_dir() -> PathBuf {
