@@ -529,9 +529,11 @@ impl HistoricalSales {
         {
             level.delta -= quantity;
         }
-        let day: [u8; 10] = sold_at.as_bytes()[..10]
-            .try_into()
-            .map_err(|_| Error::Internal(format!("sold_at {sold_at}")))?;
+        let day: [u8; 10] = sold_at
+            .as_bytes()
+            .get(..10)
+            .and_then(|d| d.try_into().ok())
+            .ok_or_else(|| Error::Internal(format!("sold_at {sold_at} has no day")))?;
         *self
             .daily
             .entry((keys.product, keys.warehouse, day))
