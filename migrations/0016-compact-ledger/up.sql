@@ -12,7 +12,7 @@
 -- An id that names no row maps to key -1, which the foreign key refuses exactly as it refused
 -- the unknown text id: a change that arrives before its parent still waits (sync/apply.rs).
 
--- Companies get a local key like warehouses have (0011), assigned on insert.
+-- Companies get a local key like the one warehouses have had since 0005, assigned on insert.
 ALTER TABLE companies ADD COLUMN seq INTEGER;
 UPDATE companies SET seq = rowid;
 CREATE UNIQUE INDEX companies_seq ON companies (seq);

@@ -30,7 +30,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0013-import-staging", "a0019109564e0f4c"),
     ("0014-money", "8056ec4b9c831993"),
     ("0015-documents", "3bf59f038c483fe5"),
-    ("0016-compact-ledger", "4cb649540ee78e96"),
+    ("0016-compact-ledger", "370edbbac06972e8"),
     ("0017-daily-rollup-keys", "d086631e10ac85b2"),
 ];
 
