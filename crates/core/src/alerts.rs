@@ -124,13 +124,14 @@ impl Store {
         let suppliers = self.company_suppliers(&q.company_id)?;
         let on_order = self.open_order_quantities(&q.company_id)?;
         let scan = Scan {
+            company_id: &q.company_id,
             window: &w,
             product_type_id: q.product_type_id.as_deref(),
             suppliers: &suppliers,
             on_order: &on_order,
         };
         let warehouses = self.alert_warehouses(&q.company_id, q.warehouse_id.as_deref())?;
-        let rows = scan.warehouses(&self.conn, &warehouses)?;
+        let rows = scan.warehouses(self, &warehouses)?;
         let window = i64::from(days);
         let search = q
             .search
@@ -297,6 +298,7 @@ impl Store {
 
 /// What reading the alert rows of a company's warehouses needs, the same for every warehouse.
 struct Scan<'a> {
+    company_id: &'a str,
     window: &'a Window,
     product_type_id: Option<&'a str>,
     suppliers: &'a HashMap<String, (String, String)>,
@@ -307,37 +309,102 @@ struct Scan<'a> {
 /// multiple.
 type Row = (Alert, i64, i64);
 
+/// The alert rows of one warehouse (`?1`) for the products with keys in `[?10, ?11)`: one row
+/// per (product, warehouse) below its threshold that sold since the window began, from the
+/// partial index; its units sold from the integer-keyed rollup (whole days) and the movements
+/// (the partial days at the edges, skipped when empty).
+const ALERT_ROWS: &str = "SELECT s.product_id, a.name, a.sku, s.on_hand, s.threshold,
+         COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
+           WHERE k.key >= s.product_seq * 68719476736 + ?2
+             AND k.key < s.product_seq * 68719476736 + ?3), 0)
+       - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
+           WHERE ?4 < ?5 AND m.product_id = s.product_id AND m.warehouse_id = ?1
+             AND m.occurred_at >= ?4 AND m.occurred_at < ?5
+             AND m.kind IN ('sale', 'return')), 0)
+       - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
+           WHERE ?6 < ?7 AND m.product_id = s.product_id AND m.warehouse_id = ?1
+             AND m.occurred_at >= ?6 AND m.occurred_at < ?7
+             AND m.kind IN ('sale', 'return')), 0),
+         a.supplier_id, a.lead_time_days, a.moq, a.pack_multiple
+     FROM stock_levels s INDEXED BY stock_levels_below
+     JOIN alert_products a ON a.seq = s.product_seq
+     WHERE s.warehouse_id = ?1 AND s.on_hand < s.threshold AND s.last_sale_day >= ?8
+       AND s.product_seq >= ?10 AND s.product_seq < ?11
+       AND a.archived = 0 AND (?9 IS NULL OR a.product_type_id = ?9)";
+
+/// A company with products over a key range at least this wide has its alerts read on two
+/// threads: below it, starting the second costs more than it saves.
+const SPLIT_FROM_PRODUCTS: i64 = 1_000;
+
 impl Scan<'_> {
-    /// The rows of these warehouses below their threshold that sold in the window, read in
-    /// one transaction (one snapshot) of `conn`.
-    fn warehouses(
+    /// The rows of these warehouses below their threshold that sold in the window, as of one
+    /// state of the database.
+    ///
+    /// A large company's products are split in two halves by local key, read at once on the
+    /// store's connection and on a second one: each half touches its own pages of the rollup
+    /// and the products, so the threads share little work (at M, 20,000 products, that is
+    /// most of a cold start). The second connection takes the write lock, without waiting,
+    /// before the first begins to read, and keeps it until both have read: no write can
+    /// commit in between, so both read the same state. A sale waits for the lock that long at
+    /// most (milliseconds). When the lock is taken (an import) or the file is read-only, one
+    /// connection reads everything. SQLite's snapshot API would not need the lock, but it
+    /// cannot share a snapshot while the WAL is empty, which is how the CLI finds it.
+    fn warehouses(&self, store: &Store, warehouses: &[(String, String, i64)]) -> Result<Vec<Row>> {
+        let all = (i64::MIN, i64::MAX);
+        let (first, last): (Option<i64>, Option<i64>) = store
+            .conn
+            .prepare_cached(
+                "SELECT (SELECT MIN(seq) FROM products WHERE company_id = ?1),
+                        (SELECT MAX(seq) FROM products WHERE company_id = ?1)",
+            )?
+            .query_row([self.company_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let middle = match (first, last) {
+            (Some(first), Some(last)) if last - first >= SPLIT_FROM_PRODUCTS => {
+                first + (last - first) / 2
+            }
+            _ => return self.read_in_transaction(&store.conn, warehouses, all),
+        };
+        let Some(mut second) = store.second_reader().filter(|second| {
+            // The statement first: reading the schema is a transaction of its own.
+            second.prepare_cached(ALERT_ROWS).is_ok()
+                && second.execute_batch("BEGIN IMMEDIATE").is_ok()
+        }) else {
+            return self.read_in_transaction(&store.conn, warehouses, all);
+        };
+        let split = std::thread::scope(|scope| {
+            let other: &mut Connection = &mut second;
+            // The halves cover every key, whatever the range read above: a product added since
+            // is read too.
+            let high = scope.spawn(move || self.read(other, warehouses, (middle, all.1)));
+            let low = self.read_in_transaction(&store.conn, warehouses, (all.0, middle));
+            (low, high.join())
+        });
+        second.execute_batch("ROLLBACK")?;
+        let (low, high) = split;
+        let mut rows = low?;
+        rows.extend(high.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        Ok(rows)
+    }
+
+    /// [`Scan::read`] in a read transaction of its own: one state of the database.
+    fn read_in_transaction(
         &self,
         conn: &Connection,
         warehouses: &[(String, String, i64)],
+        keys: (i64, i64),
     ) -> Result<Vec<Row>> {
         let tx = conn.unchecked_transaction()?;
-        // One row per (product, warehouse) below its threshold that sold since the window
-        // began, from the partial index; its units sold from the integer-keyed rollup (whole
-        // days) and the movements (the partial days at the edges, skipped when empty).
-        let mut stmt = tx.prepare_cached(
-            "SELECT s.product_id, a.name, a.sku, s.on_hand, s.threshold,
-                 COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
-                           WHERE k.key >= s.product_seq * 68719476736 + ?2
-                             AND k.key < s.product_seq * 68719476736 + ?3), 0)
-               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                           WHERE ?4 < ?5 AND m.product_id = s.product_id AND m.warehouse_id = ?1
-                             AND m.occurred_at >= ?4 AND m.occurred_at < ?5
-                             AND m.kind IN ('sale', 'return')), 0)
-               - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-                           WHERE ?6 < ?7 AND m.product_id = s.product_id AND m.warehouse_id = ?1
-                             AND m.occurred_at >= ?6 AND m.occurred_at < ?7
-                             AND m.kind IN ('sale', 'return')), 0),
-                 a.supplier_id, a.lead_time_days, a.moq, a.pack_multiple
-             FROM stock_levels s INDEXED BY stock_levels_below
-             JOIN alert_products a ON a.seq = s.product_seq
-             WHERE s.warehouse_id = ?1 AND s.on_hand < s.threshold AND s.last_sale_day >= ?8
-               AND a.archived = 0 AND (?9 IS NULL OR a.product_type_id = ?9)",
-        )?;
+        self.read(&tx, warehouses, keys)
+    }
+
+    /// The rows of products with keys in `[from, to)`, on `conn` (in a read transaction).
+    fn read(
+        &self,
+        conn: &Connection,
+        warehouses: &[(String, String, i64)],
+        (from, to): (i64, i64),
+    ) -> Result<Vec<Row>> {
+        let mut stmt = conn.prepare_cached(ALERT_ROWS)?;
         let w = self.window;
         let mut out = Vec::new();
         for (warehouse_id, warehouse_name, seq) in warehouses {
@@ -353,7 +420,9 @@ impl Scan<'_> {
                     w.tail.0,
                     w.tail.1,
                     w.since_day,
-                    self.product_type_id
+                    self.product_type_id,
+                    from,
+                    to
                 ],
                 |r| {
                     let recent_sales: i64 = r.get(5)?;

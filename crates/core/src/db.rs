@@ -81,6 +81,9 @@ pub struct Store {
     pub(crate) joining: std::cell::Cell<bool>,
     /// How long a write waits for the lock (see [`busy_wait`]).
     busy_limit: Cell<Duration>,
+    /// A second connection to the same file, opened the first time a read is split over two
+    /// threads (see [`Store::second_reader`]) and kept, with its page cache, for the next.
+    second: std::cell::RefCell<Option<Connection>>,
 }
 
 impl Store {
@@ -143,7 +146,24 @@ impl Store {
             frozen_now: std::cell::Cell::new(None),
             joining: std::cell::Cell::new(false),
             busy_limit: Cell::new(BUSY_TIMEOUT),
+            second: std::cell::RefCell::new(None),
         })
+    }
+
+    /// A second connection to this database for a read split over two threads, opened on first
+    /// use; `None` when it cannot be (the caller then reads on one thread).
+    pub(crate) fn second_reader(&self) -> Option<std::cell::RefMut<'_, Connection>> {
+        let mut slot = self.second.borrow_mut();
+        if slot.is_none() {
+            match open_reader(&self.path) {
+                Ok(conn) => *slot = Some(conn),
+                Err(e) => {
+                    tracing::debug!(error = %e, "no second connection: reading on one thread");
+                    return None;
+                }
+            }
+        }
+        std::cell::RefMut::filter_map(slot, Option::as_mut).ok()
     }
 
     /// How long a write waits for another writer (an import, the CLI beside the app) before it
@@ -260,6 +280,16 @@ fn open_connection(path: &Path) -> Result<Connection> {
             | OpenFlags::SQLITE_OPEN_URI
             | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?)
+}
+
+/// A connection that only reads, with the pragmas of [`Store::open`] that reads depend on. It
+/// never waits for a lock: what it is for is only worth doing at once.
+fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = open_connection(path)?;
+    conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    register_functions(&conn)?;
+    Ok(conn)
 }
 
 /// A path as the path of a `file:` URI: `%`, `?` and `#` escaped.

@@ -769,3 +769,114 @@ fn the_daily_sales_of_imported_history_follow_it_day_by_day_in_each_warehouse() 
     assert_eq!(sold(Some(&back)), [(day(2), 2)], "one warehouse");
     assert_eq!(fx.store.daily_sales(&mug.id, None, 30).unwrap().len(), 30);
 }
+
+/// A company of `products` products, each below its threshold in both warehouses (5 < 20)
+/// with sales in the window: product i sold `i % 7 + 1` units in Main and 2 in Back.
+fn write_large_dataset(dir: &Path, products: usize) {
+    write_dataset(dir, |files| {
+        let mut catalog = String::from("id,company_id,sku,name,price,product_type\n");
+        let mut sales = String::from("id,product_id,warehouse_id,quantity,sold_at\n");
+        let mut inventory = String::from("product_id,warehouse_id,quantity\n");
+        for i in 1..=products {
+            catalog.push_str(&format!("{i},1,SKU-{i:05},Product {i},1.00,standard\n"));
+            let sale = 2 * i;
+            sales.push_str(&format!(
+                "{},{i},1,{},2024-12-20T10:00:00Z\n{sale},{i},2,2,2024-12-22T10:00:00Z\n",
+                sale - 1,
+                i % 7 + 1
+            ));
+            inventory.push_str(&format!("{i},1,5\n{i},2,5\n"));
+        }
+        for (name, text) in [
+            ("products.csv", catalog),
+            ("sales.csv", sales),
+            ("inventory.csv", inventory),
+            ("product_suppliers.csv", "product_id,supplier_id,lead_time_days,unit_cost,is_preferred\n".into()),
+            ("thresholds.csv", "product_id,warehouse_id,threshold\n".into()),
+        ] {
+            files.iter_mut().find(|(n, _)| *n == name).unwrap().1 = text;
+        }
+    });
+}
+
+#[test]
+fn a_large_company_has_every_alert_whether_or_not_another_writer_holds_the_lock() {
+    // Above 1,000 products the alerts are read on two threads, over two halves of the
+    // products, with the write lock held so that both read one state; when another writer has
+    // the lock they are read on one. Either way every row is there once, with its figures, and
+    // the lock is free again afterwards.
+    let mut fx = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    write_large_dataset(dir.path(), 1_500);
+    fx.store.import_dir(dir.path(), &mut |_| {}).unwrap();
+    let company = fx.store.find_company("Harbour").unwrap().id;
+    let query = AlertQuery {
+        company_id: company.clone(),
+        now: Some(NOW.into()),
+        ..Default::default()
+    };
+    let mut expected: Vec<(String, String, i64, i64)> = (1..=1_500i64)
+        .flat_map(|i| {
+            let main = i % 7 + 1;
+            [
+                (format!("SKU-{i:05}"), "Main".to_string(), main, 30 * 5 / main),
+                (format!("SKU-{i:05}"), "Back".to_string(), 2, 30 * 5 / 2),
+            ]
+        })
+        .collect();
+    expected.sort_by(|a, b| (a.3, &a.0, &a.1).cmp(&(b.3, &b.0, &b.1)));
+    let rows = |page: &AlertPage| -> Vec<(String, String, i64, i64)> {
+        page.alerts
+            .iter()
+            .map(|a| {
+                (
+                    a.sku.clone(),
+                    a.warehouse_name.clone(),
+                    a.recent_sales,
+                    a.days_until_stockout,
+                )
+            })
+            .collect()
+    };
+
+    let split = fx.store.low_stock_alerts(&query).unwrap();
+    assert_eq!(split.total_alerts, 3_000);
+    assert_eq!(rows(&split), expected);
+
+    // The lock is free: another process's write takes it at once.
+    let other = rusqlite::Connection::open(&fx.path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // And while that writer holds it, the alerts are the same, read on one connection.
+    let alone = fx.store.low_stock_alerts(&query).unwrap();
+    assert_eq!(alone, split);
+    other.execute_batch("ROLLBACK").unwrap();
+
+    // A sale after the split read is in the next one (today's window: the only sale in it).
+    let product = fx.store.find_product_by_sku(&company, "SKU-01500").unwrap();
+    let main = fx.store.find_warehouse(&company, "Main").unwrap().id;
+    fx.store
+        .record_sale(
+            &company,
+            &SaleInput {
+                warehouse_id: main,
+                lines: vec![SaleLineInput {
+                    product_id: product.id.clone(),
+                    quantity: 1,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    let today = fx
+        .store
+        .low_stock_alerts(&AlertQuery {
+            now: None,
+            ..query
+        })
+        .unwrap();
+    assert_eq!(
+        rows(&today),
+        [("SKU-01500".to_string(), "Main".to_string(), 1, 30 * 4)]
+    );
+}
