@@ -309,20 +309,20 @@ struct Scan<'a> {
 /// multiple.
 type Row = (Alert, i64, i64);
 
-/// The alert rows of one warehouse (`?1`) for the products with keys in `[?10, ?11)`: one row
-/// per (product, warehouse) below its threshold that sold since the window began, from the
-/// partial index; its units sold from the integer-keyed rollup (whole days) and the movements
-/// (the partial days at the edges, skipped when empty).
+/// The alert rows of one warehouse (`?1`, local key `?12`) for the products with keys in
+/// `[?10, ?11)`: one row per (product, warehouse) below its threshold that sold since the
+/// window began, from the partial index; its units sold from the integer-keyed rollup (whole
+/// days) and the movements' rows by key (the partial days at the edges, skipped when empty).
 const ALERT_ROWS: &str = "SELECT s.product_id, a.name, a.sku, s.on_hand, s.threshold,
          COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
            WHERE k.key >= s.product_seq * 68719476736 + ?2
              AND k.key < s.product_seq * 68719476736 + ?3), 0)
-       - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-           WHERE ?4 < ?5 AND m.product_id = s.product_id AND m.warehouse_id = ?1
+       - COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
+           WHERE ?4 < ?5 AND m.product_key = s.product_seq AND m.warehouse_key = ?12
              AND m.occurred_at >= ?4 AND m.occurred_at < ?5
              AND m.kind IN ('sale', 'return')), 0)
-       - COALESCE((SELECT SUM(m.quantity) FROM stock_movements m
-           WHERE ?6 < ?7 AND m.product_id = s.product_id AND m.warehouse_id = ?1
+       - COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
+           WHERE ?6 < ?7 AND m.product_key = s.product_seq AND m.warehouse_key = ?12
              AND m.occurred_at >= ?6 AND m.occurred_at < ?7
              AND m.kind IN ('sale', 'return')), 0),
          a.supplier_id, a.lead_time_days, a.moq, a.pack_multiple
@@ -422,7 +422,8 @@ impl Scan<'_> {
                     w.since_day,
                     self.product_type_id,
                     from,
-                    to
+                    to,
+                    seq
                 ],
                 |r| {
                     let recent_sales: i64 = r.get(5)?;

@@ -32,7 +32,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0015-documents", "3bf59f038c483fe5"),
     ("0016-compact-ledger", "370edbbac06972e8"),
     ("0017-daily-rollup-keys", "d086631e10ac85b2"),
-    ("0018-products-company-seq", "557d849f02b6b02a"),
+    ("0018-alert-halves", "4aa9e608e766f2d1"),
 ];
 
 fn migrations_dir() -> PathBuf {
