@@ -104,84 +104,28 @@ impl Store {
     pub fn low_stock_alerts(&self, q: &AlertQuery) -> Result<AlertPage> {
         self.authorize(&q.company_id, Action::Read)?;
         get_company(&self.conn, &q.company_id)?;
-        let days = match q.window_days {
-            0 => DEFAULT_WINDOW_DAYS,
-            d @ 1..=365 => d,
-            _ => {
-                return Err(Error::validation(
-                    "window_days",
-                    "a window is 1 to 365 days",
-                ))
-            }
-        };
-        let now = match q.now.as_deref() {
-            Some(t) => crate::validate::timestamp("now", t)?
-                .parse::<DateTime<Utc>>()
-                .map_err(|_| Error::validation("now", "unreadable time"))?,
-            None => Utc::now(),
-        };
+        let (days, now) = window_of(q.now.as_deref(), q.window_days)?;
         let w = Window::new(now, days);
         let suppliers = self.company_suppliers(&q.company_id)?;
         let on_order = self.open_order_quantities(&q.company_id)?;
-        let scan = Scan {
-            company_id: &q.company_id,
-            window: &w,
-            product_type_id: q.product_type_id.as_deref(),
-            suppliers: &suppliers,
-            on_order: &on_order,
-        };
-        let warehouses = self.alert_warehouses(&q.company_id, q.warehouse_id.as_deref())?;
-        let rows = scan.warehouses(self, &warehouses)?;
-        let window = i64::from(days);
         let search = q
             .search
             .as_deref()
             .map(|s| s.trim().to_lowercase())
             .filter(|s| !s.is_empty());
-        let today = now.date_naive();
-        // Many alerts share a reorder-by day: format each day once.
-        let mut days_text: HashMap<i64, String> = HashMap::new();
-        let mut alerts: Vec<Alert> = rows
-            .into_iter()
-            .filter(|(a, _, _)| {
-                q.supplier_id
-                    .as_ref()
-                    .is_none_or(|s| a.supplier.as_ref().is_some_and(|x| &x.id == s))
-                    && search.as_ref().is_none_or(|s| {
-                        a.sku.to_lowercase().contains(s)
-                            || a.product_name.to_lowercase().contains(s)
-                    })
-            })
-            .map(|(mut a, moq, multiple)| {
-                // Exact integer arithmetic throughout: avg_daily = recent / W.
-                let stock = a.current_stock.max(0);
-                let recent = a.recent_sales;
-                let lead = a.supplier.as_ref().map_or(0, |s| s.lead_time_days);
-                a.days_until_stockout = (window * stock) / recent;
-                a.reorder_point = ceil_div(recent * lead, window) + a.threshold;
-                let target = ceil_div(recent * (lead + REVIEW_PERIOD_DAYS), window) + a.threshold;
-                let need = target - stock - a.on_order;
-                a.suggested_order_qty = if need <= 0 {
-                    0
-                } else {
-                    ceil_div(need.max(moq), multiple) * multiple
-                };
-                let slack = (a.days_until_stockout - lead).max(0);
-                a.reorder_by = days_text
-                    .entry(slack)
-                    .or_insert_with(|| (today + Duration::days(slack)).to_string())
-                    .clone();
-                a
-            })
-            .collect();
-        // (sku, warehouse) is unique: the order is total, so an unstable sort is exact.
-        alerts.sort_unstable_by(|a, b| {
-            (a.days_until_stockout, &a.sku, &a.warehouse_name).cmp(&(
-                b.days_until_stockout,
-                &b.sku,
-                &b.warehouse_name,
-            ))
-        });
+        let scan = Scan {
+            company_id: &q.company_id,
+            window: &w,
+            window_days: i64::from(days),
+            today: now.date_naive(),
+            product_type_id: q.product_type_id.as_deref(),
+            supplier_id: q.supplier_id.as_deref(),
+            search: search.as_deref(),
+            suppliers: &suppliers,
+            on_order: &on_order,
+        };
+        let warehouses = self.alert_warehouses(&q.company_id, q.warehouse_id.as_deref())?;
+        let alerts = scan.warehouses(self, &warehouses)?;
         let total_alerts = alerts.len() as i64;
         let alerts = alerts
             .into_iter()
@@ -300,7 +244,13 @@ impl Store {
 struct Scan<'a> {
     company_id: &'a str,
     window: &'a Window,
+    window_days: i64,
+    /// The UTC day of the window's end, from which reorder-by days count.
+    today: NaiveDate,
     product_type_id: Option<&'a str>,
+    supplier_id: Option<&'a str>,
+    /// Lowercase, trimmed, not empty.
+    search: Option<&'a str>,
     suppliers: &'a HashMap<String, (String, String)>,
     on_order: &'a HashMap<(String, String), i64>,
 }
@@ -308,6 +258,16 @@ struct Scan<'a> {
 /// An alert row before the figures that follow from it, with its supplier's MOQ and pack
 /// multiple.
 type Row = (Alert, i64, i64);
+
+/// The order of the alerts: soonest out of stock first, then by SKU and warehouse. (SKU,
+/// warehouse) is unique: the order is total.
+fn alert_order(a: &Alert, b: &Alert) -> std::cmp::Ordering {
+    (a.days_until_stockout, &a.sku, &a.warehouse_name).cmp(&(
+        b.days_until_stockout,
+        &b.sku,
+        &b.warehouse_name,
+    ))
+}
 
 /// The alert rows of one warehouse (`?1`, local key `?12`) for the products with keys in
 /// `[?10, ?11)`: one row per (product, warehouse) below its threshold that sold since the
@@ -349,7 +309,11 @@ impl Scan<'_> {
     /// most (milliseconds). When the lock is taken (an import) or the file is read-only, one
     /// connection reads everything. SQLite's snapshot API would not need the lock, but it
     /// cannot share a snapshot while the WAL is empty, which is how the CLI finds it.
-    fn warehouses(&self, store: &Store, warehouses: &[(String, String, i64)]) -> Result<Vec<Row>> {
+    fn warehouses(
+        &self,
+        store: &Store,
+        warehouses: &[(String, String, i64)],
+    ) -> Result<Vec<Alert>> {
         let all = (i64::MIN, i64::MAX);
         let (first, last): (Option<i64>, Option<i64>) = store
             .conn
@@ -381,9 +345,11 @@ impl Scan<'_> {
         });
         second.execute_batch("ROLLBACK")?;
         let (low, high) = split;
-        let mut rows = low?;
-        rows.extend(high.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
-        Ok(rows)
+        let mut alerts = low?;
+        alerts.extend(high.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        // Two sorted runs: the stable sort merges them in one pass.
+        alerts.sort_by(alert_order);
+        Ok(alerts)
     }
 
     /// [`Scan::read`] in a read transaction of its own: one state of the database.
@@ -392,21 +358,24 @@ impl Scan<'_> {
         conn: &Connection,
         warehouses: &[(String, String, i64)],
         keys: (i64, i64),
-    ) -> Result<Vec<Row>> {
+    ) -> Result<Vec<Alert>> {
         let tx = conn.unchecked_transaction()?;
         self.read(&tx, warehouses, keys)
     }
 
-    /// The rows of products with keys in `[from, to)`, on `conn` (in a read transaction).
+    /// The alerts of products with keys in `[from, to)`, on `conn` (in a read transaction),
+    /// filtered, with their figures, in order.
     fn read(
         &self,
         conn: &Connection,
         warehouses: &[(String, String, i64)],
         (from, to): (i64, i64),
-    ) -> Result<Vec<Row>> {
+    ) -> Result<Vec<Alert>> {
         let mut stmt = conn.prepare_cached(ALERT_ROWS)?;
         let w = self.window;
         let mut out = Vec::new();
+        // Many alerts share a reorder-by day: format each day once.
+        let mut days_text: HashMap<i64, String> = HashMap::new();
         for (warehouse_id, warehouse_name, seq) in warehouses {
             // The key of (product 0, this warehouse, day): see `sales_daily_keyed`.
             let base = seq * 65536;
@@ -473,10 +442,50 @@ impl Scan<'_> {
                 },
             )?;
             for row in rows {
-                out.extend(row?);
+                if let Some(alert) = row?.and_then(|row| self.alert(row, &mut days_text)) {
+                    out.push(alert);
+                }
             }
         }
+        out.sort_unstable_by(alert_order);
         Ok(out)
+    }
+
+    /// The alert of a row, with its figures; `None` if the filters leave it out.
+    fn alert(
+        &self,
+        (mut a, moq, multiple): Row,
+        days_text: &mut HashMap<i64, String>,
+    ) -> Option<Alert> {
+        let supplier_matches = self
+            .supplier_id
+            .is_none_or(|s| a.supplier.as_ref().is_some_and(|x| x.id == s));
+        let search_matches = self.search.is_none_or(|s| {
+            a.sku.to_lowercase().contains(s) || a.product_name.to_lowercase().contains(s)
+        });
+        if !supplier_matches || !search_matches {
+            return None;
+        }
+        // Exact integer arithmetic throughout: avg_daily = recent / W.
+        let window = self.window_days;
+        let stock = a.current_stock.max(0);
+        let recent = a.recent_sales;
+        let lead = a.supplier.as_ref().map_or(0, |s| s.lead_time_days);
+        a.days_until_stockout = (window * stock) / recent;
+        a.reorder_point = ceil_div(recent * lead, window) + a.threshold;
+        let target = ceil_div(recent * (lead + REVIEW_PERIOD_DAYS), window) + a.threshold;
+        let need = target - stock - a.on_order;
+        a.suggested_order_qty = if need <= 0 {
+            0
+        } else {
+            ceil_div(need.max(moq), multiple) * multiple
+        };
+        let slack = (a.days_until_stockout - lead).max(0);
+        a.reorder_by = days_text
+            .entry(slack)
+            .or_insert_with(|| (self.today + Duration::days(slack)).to_string())
+            .clone();
+        Some(a)
     }
 }
 

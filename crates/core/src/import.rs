@@ -1028,12 +1028,14 @@ impl Run<'_, '_> {
             )?;
             Ok(())
         })?;
-        let (levels, daily) = history.into_writes();
+        let (levels, daily) = history.into_writes()?;
+        // The rollup first and by key: while it is written nothing else grows, so its pages
+        // follow each other in the file (the alerts read it; one page fault then maps many of
+        // its pages instead of one each). A stock row inserted after reads its last sale day
+        // from it.
+        self.batched(daily, |tx, (key, units)| sales::roll_up_keyed(tx, key, units))?;
         self.batched(levels, |tx, ((product_id, warehouse_id), delta)| {
             stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)
-        })?;
-        self.batched(daily, |tx, ((product_id, warehouse_id, day), units)| {
-            sales::roll_up(tx, &product_id, &warehouse_id, &day, units)
         })?;
         Ok(())
     }

@@ -541,27 +541,17 @@ impl HistoricalSales {
         Ok(())
     }
 
-    /// The summed level changes and rollup to write, in key order (sequential B-tree
-    /// inserts): the import writes them in its short transactions.
+    /// The summed level changes and the rollup's rows (key, units) to write, each in key
+    /// order (sequential B-tree inserts): the import writes them in its short transactions.
     #[allow(clippy::type_complexity)]
-    pub(crate) fn into_writes(
-        self,
-    ) -> (
-        Vec<((String, String), i64)>,
-        Vec<((String, String, String), i64)>,
-    ) {
-        let mut daily: Vec<_> = self
+    pub(crate) fn into_writes(self) -> Result<(Vec<((String, String), i64)>, Vec<(i64, i64)>)> {
+        let mut daily = self
             .daily
             .into_iter()
             .map(|((product, warehouse, day), units)| {
-                let level = &self.levels[&(product, warehouse)];
-                let day = String::from_utf8_lossy(&day).into_owned();
-                (
-                    (level.product_id.clone(), level.warehouse_id.clone(), day),
-                    units,
-                )
+                Ok((rollup_key(product, warehouse, &day)?, units))
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         daily.sort_unstable();
         let mut levels: Vec<_> = self
             .levels
@@ -569,8 +559,18 @@ impl HistoricalSales {
             .map(|l| ((l.product_id, l.warehouse_id), l.delta))
             .collect();
         levels.sort_unstable();
-        (levels, daily)
+        Ok((levels, daily))
     }
+}
+
+/// The key of a row of `sales_daily_keyed` (migration 0005): product key * 2^36 + warehouse
+/// key * 2^16 + days since 1970-01-01 of the UTC day `YYYY-MM-DD`.
+fn rollup_key(product: i64, warehouse: i64, day: &[u8; 10]) -> Result<i64> {
+    let unreadable = || Error::Internal(format!("daily sales of an unreadable day {day:?}"));
+    let day = std::str::from_utf8(day).map_err(|_| unreadable())?;
+    let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| unreadable())?;
+    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+    Ok(product * 68_719_476_736 + warehouse * 65_536 + (day - epoch).num_days())
 }
 
 /// An imported sale, its line and its movement, written straight into the ledger's rows (not
@@ -702,6 +702,18 @@ impl Store {
 }
 
 /// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.
+/// Adds `units` to the rollup's row `key` (see [`rollup_key`]); its triggers keep the stock
+/// row's last sale day, if the row is there already (a new one reads it when inserted).
+pub(crate) fn roll_up_keyed(tx: &Tx<'_>, key: i64, units: i64) -> Result<()> {
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO sales_daily_keyed (key, units) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET units = units + excluded.units",
+        )?
+        .execute(params![key, units])?;
+    Ok(())
+}
+
 pub(crate) fn roll_up(
     tx: &Tx<'_>,
     product_id: &str,
