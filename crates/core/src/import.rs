@@ -1033,7 +1033,9 @@ impl Run<'_, '_> {
         // follow each other in the file (the alerts read it; one page fault then maps many of
         // its pages instead of one each). A stock row inserted after reads its last sale day
         // from it.
-        self.batched(daily, |tx, (key, units)| sales::roll_up_keyed(tx, key, units))?;
+        self.batched(daily, |tx, (key, units)| {
+            sales::roll_up_keyed(tx, key, units)
+        })?;
         self.batched(levels, |tx, ((product_id, warehouse_id), delta)| {
             stock::add_to_level(tx.conn, &product_id, &warehouse_id, delta)
         })?;

@@ -791,8 +791,14 @@ fn write_large_dataset(dir: &Path, products: usize) {
             ("products.csv", catalog),
             ("sales.csv", sales),
             ("inventory.csv", inventory),
-            ("product_suppliers.csv", "product_id,supplier_id,lead_time_days,unit_cost,is_preferred\n".into()),
-            ("thresholds.csv", "product_id,warehouse_id,threshold\n".into()),
+            (
+                "product_suppliers.csv",
+                "product_id,supplier_id,lead_time_days,unit_cost,is_preferred\n".into(),
+            ),
+            (
+                "thresholds.csv",
+                "product_id,warehouse_id,threshold\n".into(),
+            ),
         ] {
             files.iter_mut().find(|(n, _)| *n == name).unwrap().1 = text;
         }
@@ -819,7 +825,12 @@ fn a_large_company_has_every_alert_whether_or_not_another_writer_holds_the_lock(
         .flat_map(|i| {
             let main = i % 7 + 1;
             [
-                (format!("SKU-{i:05}"), "Main".to_string(), main, 30 * 5 / main),
+                (
+                    format!("SKU-{i:05}"),
+                    "Main".to_string(),
+                    main,
+                    30 * 5 / main,
+                ),
                 (format!("SKU-{i:05}"), "Back".to_string(), 2, 30 * 5 / 2),
             ]
         })
@@ -870,10 +881,7 @@ fn a_large_company_has_every_alert_whether_or_not_another_writer_holds_the_lock(
         .unwrap();
     let today = fx
         .store
-        .low_stock_alerts(&AlertQuery {
-            now: None,
-            ..query
-        })
+        .low_stock_alerts(&AlertQuery { now: None, ..query })
         .unwrap();
     assert_eq!(
         rows(&today),
