@@ -36,6 +36,8 @@ pub(crate) struct Window {
     pub(crate) end_day_number: i64,
     /// The UTC day the window starts in: a row that last sold before it has no recent sales.
     pub(crate) since_day: String,
+    /// The same day as a day number: the day of the partial first day, if any.
+    pub(crate) since_day_number: i64,
     /// Partial days summed from movements: `[from, to)` each, possibly empty.
     pub(crate) head: (String, String),
     pub(crate) tail: (String, String),
@@ -65,6 +67,7 @@ impl Window {
             first_day_number: day_number(first_day),
             end_day_number: day_number(end_day),
             since_day: since_day.to_string(),
+            since_day_number: day_number(since_day),
             head: (stamp(since), stamp(midnight(first_day).min(now))),
             tail: (stamp(midnight(end_day).max(since)), stamp(now)),
         }
@@ -272,19 +275,26 @@ fn alert_order(a: &Alert, b: &Alert) -> std::cmp::Ordering {
 /// The alert rows of one warehouse (`?1`, local key `?12`) for the products with keys in
 /// `[?10, ?11)`: one row per (product, warehouse) below its threshold that sold since the
 /// window began, from the partial index; its units sold from the integer-keyed rollup (whole
-/// days) and the movements' rows by key (the partial days at the edges, skipped when empty).
+/// days `[?2, ?3)`) and the movements' rows by key (the partial days at the edges). An edge is
+/// only looked up when it is not empty and the rollup has a row for its day (`?13`, `?3`):
+/// every sale and return is rolled up on its day, so without that row there is nothing to
+/// add, and most rows sell on few days.
 const ALERT_ROWS: &str = "SELECT s.product_id, a.name, a.sku, s.on_hand, s.threshold,
          COALESCE((SELECT SUM(k.units) FROM sales_daily_keyed k
            WHERE k.key >= s.product_seq * 68719476736 + ?2
              AND k.key < s.product_seq * 68719476736 + ?3), 0)
-       - COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
-           WHERE ?4 < ?5 AND m.product_key = s.product_seq AND m.warehouse_key = ?12
+       - CASE WHEN ?4 < ?5 AND EXISTS (SELECT 1 FROM sales_daily_keyed k
+                                       WHERE k.key = s.product_seq * 68719476736 + ?13)
+         THEN COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
+           WHERE m.product_key = s.product_seq AND m.warehouse_key = ?12
              AND m.occurred_at >= ?4 AND m.occurred_at < ?5
-             AND m.kind IN ('sale', 'return')), 0)
-       - COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
-           WHERE ?6 < ?7 AND m.product_key = s.product_seq AND m.warehouse_key = ?12
+             AND m.kind IN ('sale', 'return')), 0) ELSE 0 END
+       - CASE WHEN ?6 < ?7 AND EXISTS (SELECT 1 FROM sales_daily_keyed k
+                                       WHERE k.key = s.product_seq * 68719476736 + ?3)
+         THEN COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
+           WHERE m.product_key = s.product_seq AND m.warehouse_key = ?12
              AND m.occurred_at >= ?6 AND m.occurred_at < ?7
-             AND m.kind IN ('sale', 'return')), 0),
+             AND m.kind IN ('sale', 'return')), 0) ELSE 0 END,
          a.supplier_id, a.lead_time_days, a.moq, a.pack_multiple
      FROM stock_levels s INDEXED BY stock_levels_below
      JOIN alert_products a ON a.seq = s.product_seq
@@ -392,7 +402,8 @@ impl Scan<'_> {
                     self.product_type_id,
                     from,
                     to,
-                    seq
+                    seq,
+                    base + w.since_day_number
                 ],
                 |r| {
                     let recent_sales: i64 = r.get(5)?;
