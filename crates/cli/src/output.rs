@@ -82,7 +82,11 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) {
     use std::io::Write;
     let stdout = std::io::stdout().lock();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let written = serde_json::to_writer_pretty(&mut out, value)
+    let written = value
+        .serialize(&mut serde_json::Serializer::with_formatter(
+            &mut out,
+            Pretty::default(),
+        ))
         .map_err(std::io::Error::from)
         .and_then(|()| writeln!(out))
         .and_then(|()| out.flush());
@@ -90,6 +94,115 @@ pub fn print_json<T: Serialize + ?Sized>(value: &T) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
+    }
+}
+
+/// serde_json's pretty layout (two spaces a level), writing each line break and its
+/// indentation at once: 5 MB of alerts are about 150,000 lines.
+#[derive(Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A line break and the indentation of the deepest level written at once.
+const LINE: &[u8; 65] = b"\n                                                                ";
+
+impl Pretty {
+    fn line<W: ?Sized + std::io::Write>(&self, out: &mut W) -> std::io::Result<()> {
+        let width = 1 + 2 * self.depth;
+        if width <= LINE.len() {
+            return out.write_all(&LINE[..width]);
+        }
+        out.write_all(b"\n")?;
+        for _ in 0..self.depth {
+            out.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        start: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(start)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        end: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(out)?;
+        }
+        out.write_all(end)
+    }
+
+    fn item<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        if !first {
+            out.write_all(b",")?;
+        }
+        self.line(out)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, out: &mut W) -> std::io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        out: &mut W,
+    ) -> std::io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
     }
 }
 
@@ -194,6 +307,85 @@ impl Progress {
     pub fn finish(&self) {
         if self.terminal {
             eprintln!();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Item {
+        name: String,
+        count: i64,
+        nested: Option<Nested>,
+        empty: Vec<i64>,
+        empty_map: std::collections::BTreeMap<String, i64>,
+    }
+
+    #[derive(Serialize)]
+    struct Nested {
+        note: String,
+        deep: Vec<Vec<Vec<i64>>>,
+    }
+
+    #[derive(Serialize)]
+    struct Page {
+        alerts: Vec<Item>,
+        total_alerts: i64,
+    }
+
+    fn page(n: usize) -> Page {
+        Page {
+            alerts: (0..n as i64)
+                .map(|i| Item {
+                    name: format!("line\nbreak \"{i}\" tab\t\u{e9}"),
+                    count: i,
+                    nested: (i % 2 == 0).then(|| Nested {
+                        note: "x".repeat(i as usize % 5),
+                        deep: vec![vec![vec![i, -i], vec![]], vec![]],
+                    }),
+                    empty: Vec::new(),
+                    empty_map: Default::default(),
+                })
+                .collect(),
+            total_alerts: n as i64 + 7,
+        }
+    }
+
+    fn pretty<T: Serialize>(value: &T) -> String {
+        let mut text = Vec::new();
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut text,
+                Pretty::default(),
+            ))
+            .unwrap();
+        String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn the_pretty_layout_is_serde_jsons_to_the_byte() {
+        for n in [0, 1, 3] {
+            let page = page(n);
+            assert_eq!(pretty(&page), serde_json::to_string_pretty(&page).unwrap());
+        }
+        let deep = (0..40).fold(
+            serde_json::json!([1, {"a": []}]),
+            |v, _| serde_json::json!({ "k": [v] }),
+        );
+        for value in [
+            serde_json::to_value(page(3)).unwrap(),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!("text"),
+            deep,
+        ] {
+            assert_eq!(
+                pretty(&value),
+                serde_json::to_string_pretty(&value).unwrap()
+            );
         }
     }
 }
