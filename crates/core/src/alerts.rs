@@ -345,18 +345,27 @@ impl Scan<'_> {
         }) else {
             return self.read_in_transaction(&store.conn, warehouses, all);
         };
-        let split = std::thread::scope(|scope| {
+        // The halves cover every key, whatever the range read above: a product added since
+        // is read too.
+        let high_keys = (middle, all.1);
+        let (low, high) = std::thread::scope(|scope| {
             let other: &mut Connection = &mut second;
-            // The halves cover every key, whatever the range read above: a product added since
-            // is read too.
-            let high = scope.spawn(move || self.read(other, warehouses, (middle, all.1)));
+            let high = std::thread::Builder::new()
+                .spawn_scoped(scope, move || self.read(other, warehouses, high_keys));
             let low = self.read_in_transaction(&store.conn, warehouses, (all.0, middle));
-            (low, high.join())
+            (low, high.map(|thread| thread.join()))
         });
+        let high = match high {
+            Ok(joined) => joined.unwrap_or_else(|panic| {
+                let _ = second.execute_batch("ROLLBACK");
+                std::panic::resume_unwind(panic)
+            }),
+            // No thread to be had: the second connection still reads the same state.
+            Err(_) => self.read(&second, warehouses, high_keys),
+        };
         second.execute_batch("ROLLBACK")?;
-        let (low, high) = split;
         let mut alerts = low?;
-        alerts.extend(high.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
+        alerts.extend(high?);
         // Two sorted runs: the stable sort merges them in one pass.
         alerts.sort_by(alert_order);
         Ok(alerts)

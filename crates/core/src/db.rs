@@ -154,6 +154,10 @@ impl Store {
     /// use; `None` when it cannot be (the caller then reads on one thread).
     pub(crate) fn second_reader(&self) -> Option<std::cell::RefMut<'_, Connection>> {
         let mut slot = self.second.borrow_mut();
+        // A read that did not finish (a panic) ends here, with the lock it held.
+        if slot.as_ref().is_some_and(|conn| !conn.is_autocommit()) {
+            *slot = None;
+        }
         if slot.is_none() {
             match open_reader(&self.path) {
                 Ok(conn) => *slot = Some(conn),
