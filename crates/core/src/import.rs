@@ -1030,9 +1030,8 @@ impl Run<'_, '_> {
         })?;
         let (levels, daily) = history.into_writes()?;
         // The rollup first and by key: while it is written nothing else grows, so its pages
-        // follow each other in the file (the alerts read it; one page fault then maps many of
-        // its pages instead of one each). A stock row inserted after reads its last sale day
-        // from it.
+        // follow each other in the file (the alerts read it in key order). A stock row
+        // inserted after reads its last sale day from it.
         self.batched(daily, |tx, (key, units)| {
             sales::roll_up_keyed(tx, key, units)
         })?;

@@ -701,7 +701,6 @@ impl Store {
     }
 }
 
-/// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.
 /// Adds `units` to the rollup's row `key` (see [`rollup_key`]); its triggers keep the stock
 /// row's last sale day, if the row is there already (a new one reads it when inserted).
 pub(crate) fn roll_up_keyed(tx: &Tx<'_>, key: i64, units: i64) -> Result<()> {
@@ -714,6 +713,7 @@ pub(crate) fn roll_up_keyed(tx: &Tx<'_>, key: i64, units: i64) -> Result<()> {
     Ok(())
 }
 
+/// Adds `units` (negative for a return) to the product's sales on the UTC day of `at`.
 pub(crate) fn roll_up(
     tx: &Tx<'_>,
     product_id: &str,
