@@ -126,4 +126,37 @@ appTest('alerts: a sale below the threshold shows an alert; drafting orders the 
   await app.click('nav-purchase-orders');
   await session.waitForElement('[data-testid="po-row"][data-status="draft"]');
   assert.equal((await session.allByTestId('po-row')).length, 1, 'one draft in all');
+
+  // TEA: 40 in Main, threshold 10; 39 sold in one sale leave 1, which lasts 30 * 1 / 39 = 0
+  // whole days: "< 1 day", not "Out now" (there is still one to sell).
+  await app.click('nav-products');
+  await app.click('product-new');
+  await app.el('product-form');
+  await app.fill('product-sku', 'TEA');
+  await app.fill('product-name', 'Tea towel');
+  await app.fill('product-price', '3.00');
+  await app.fill('product-threshold', '10');
+  await (await session.waitForElement('[data-testid="product-stock-qty"][data-warehouse-name="Main"]')).sendKeys('40');
+  await app.click('product-save');
+  await session.waitForGone('[data-testid="product-form"]');
+  await app.click('nav-sales');
+  await app.click('sale-new');
+  await app.el('sale-scan');
+  await app.select('sale-warehouse', 'Main');
+  await (await app.el('sale-scan')).sendKeys('TEA' + Keys.ENTER);
+  const teaQty = await session.waitForElement('[data-testid="sale-line"][data-sku="TEA"] [data-testid="sale-line-qty"]');
+  await session.execute(
+    `const e = arguments[0]; e.value = ''; e.dispatchEvent(new Event('input', { bubbles: true }));`,
+    [teaQty],
+  );
+  await teaQty.sendKeys('39');
+  await app.waitForText('sale-total', '117.00');
+  await app.click('sale-complete');
+  await app.waitForText('sale-last-total', '117.00');
+  await app.click('nav-alerts');
+  const tea = '[data-testid="alert-row"][data-sku="TEA"][data-warehouse="Main"]';
+  const teaDays = await session.waitForElement(`${tea} [data-testid="alert-days"]`, { timeout: 10_000 });
+  assert.equal(await teaDays.attribute('data-days'), '0');
+  assert.equal((await teaDays.text()).trim(), '< 1 day');
+  await app.shot('alerts-last-unit');
 });
