@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { appTest } from './harness.mjs';
+import { addProduct } from './shop.mjs';
 import { Keys } from './webdriver.mjs';
 
 const row = '[data-testid="alert-row"][data-sku="MUG"][data-warehouse="Main"]';
@@ -12,22 +13,6 @@ const row = '[data-testid="alert-row"][data-sku="MUG"][data-warehouse="Main"]';
 async function cell(app, testId) {
   const element = await app.session.waitForElement(`${row} [data-testid="${testId}"]`, { timeout: 5_000 });
   return (await element.text()).trim();
-}
-
-/** A product made through its form, with its opening stock in Main. */
-async function createProduct(app, { sku, name, price, threshold, inMain }) {
-  const { session } = app;
-  await app.click('nav-products');
-  await app.click('product-new');
-  await app.el('product-form');
-  await app.fill('product-sku', sku);
-  await app.fill('product-name', name);
-  await app.fill('product-price', price);
-  await app.fill('product-threshold', threshold);
-  await (await session.waitForElement('[data-testid="product-stock-qty"][data-warehouse-name="Main"]')).sendKeys(inMain);
-  await app.click('product-save');
-  await session.waitForGone('[data-testid="product-form"]');
-  await session.waitForElement(`[data-testid="product-row"][data-sku="${sku}"]`);
 }
 
 /** `YYYY-MM-DD` in UTC, `days` from now: how the core dates `reorder_by`. */
@@ -51,7 +36,7 @@ appTest('alerts: a sale below the threshold shows an alert; drafting orders the 
   await app.el('alerts-empty');
 
   // MUG: threshold 10, 12 in Main.
-  await createProduct(app, { sku: 'MUG', name: 'Stoneware mug', price: '6.00', threshold: '10', inMain: '12' });
+  await addProduct(app, { sku: 'MUG', name: 'Stoneware mug', price: '6.00', threshold: 10, stock: 12 });
 
   // Potter & Co supplies it: 7 days, 2.50 each, at least 12.
   await app.click('nav-suppliers');
@@ -134,7 +119,7 @@ appTest('alerts: a sale below the threshold shows an alert; drafting orders the 
 
   // TEA: 40 in Main, threshold 10; 39 sold in one sale leave 1, which lasts 30 * 1 / 39 = 0
   // whole days: "< 1 day", not "Out now" (there is still one to sell).
-  await createProduct(app, { sku: 'TEA', name: 'Tea towel', price: '3.00', threshold: '10', inMain: '40' });
+  await addProduct(app, { sku: 'TEA', name: 'Tea towel', price: '3.00', threshold: 10, stock: 40 });
   await app.click('nav-sales');
   await app.click('sale-new');
   await app.el('sale-scan');

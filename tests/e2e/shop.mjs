@@ -1,5 +1,6 @@
-// A small shop in the CSV interchange format (../shared/bench/README.md), written at test time
-// because its sales are dated relative to now: the dashboard reads the last 30 days.
+// A small shop for the end-to-end tests: its CSV files (../shared/bench/README.md), written at
+// test time because their sales are dated relative to now (the dashboard reads the last 30
+// days), and a product made through its form.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -48,4 +49,25 @@ export function writeShop(dir) {
       'product_id,warehouse_id,quantity\n1,1,5\n1,2,30\n2,1,12\n3,1,9\n4,2,40\n5,1,50\n6,1,3\n',
   };
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+}
+
+/**
+ * A product made through its form as a user does it: SKU, name, price, and optionally its
+ * low-stock threshold and its opening stock in the warehouse Main; back on the list after.
+ */
+export async function addProduct(app, { sku, name, price, threshold, stock }) {
+  await app.click('nav-products');
+  await app.click('product-new');
+  await app.el('product-form');
+  await app.fill('product-sku', sku);
+  await app.fill('product-name', name);
+  await app.fill('product-price', price);
+  if (threshold !== undefined) await app.fill('product-threshold', String(threshold));
+  if (stock) {
+    const qty = await app.session.waitForElement('[data-testid="product-stock-qty"][data-warehouse-name="Main"]');
+    await qty.sendKeys(String(stock));
+  }
+  await app.click('product-save');
+  await app.session.waitForGone('[data-testid="product-form"]');
+  await app.session.waitForElement(`[data-testid="product-row"][data-sku="${sku}"]`);
 }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { OWNER, appBinary, appTest, artifactsDir, freePort } from './harness.mjs';
+import { addProduct } from './shop.mjs';
 import { Keys } from './webdriver.mjs';
 
 const COMPANY = 'Harbour Hardware';
@@ -253,22 +254,6 @@ async function lastSync(app) {
 /** A sync that finished after `since`, leaving everything sent, and passing `test`. */
 const newer = (since, test = () => true) => (s) =>
   settled(s) && (s.last_report?.finished_at ?? null) !== since && test(s);
-
-async function addProduct(app, { sku, name, price, stock }) {
-  await app.click('nav-products');
-  await app.click('product-new');
-  await app.el('product-form');
-  await app.fill('product-sku', sku);
-  await app.fill('product-name', name);
-  await app.fill('product-price', price);
-  if (stock) {
-    const qty = await app.session.waitForElement('[data-testid="product-stock-qty"][data-warehouse-name="Main"]');
-    await qty.sendKeys(String(stock));
-  }
-  await app.click('product-save');
-  await app.session.waitForGone('[data-testid="product-form"]');
-  await app.session.waitForElement(`[data-testid="product-row"][data-sku="${sku}"]`);
-}
 
 async function sell(app, sku, quantity) {
   await app.click('nav-sales');
