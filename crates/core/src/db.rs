@@ -150,6 +150,33 @@ impl Store {
         })
     }
 
+    /// Opens like [`Store::open`], and meanwhile, on another thread, the second connection
+    /// that a read split over two threads uses (see [`Store::second_reader`]), with that read's
+    /// statement prepared: a short-lived process that asks for such a read once (the CLI's
+    /// `alerts`) then does not wait for the second connection to read the schema (1.3 ms at
+    /// M, issue #16). Only for a file that is already there (a new one is the store's to make);
+    /// when the second connection cannot be opened, it is opened on first use as usual.
+    pub fn open_with_second_reader(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        let early = path.is_file().then(|| {
+            let path = path.to_path_buf();
+            std::thread::Builder::new()
+                .spawn(move || {
+                    let conn = open_reader(&path)?;
+                    // Fails on a schema the store is about to migrate: prepared again then.
+                    let _ = crate::alerts::prepare_split_read(&conn);
+                    Ok::<_, Error>(conn)
+                })
+                .ok()
+        });
+        let store = Store::open(path);
+        // Joined even when the store failed to open: no connection outlives this call.
+        let second = early.flatten().and_then(|thread| thread.join().ok()?.ok());
+        let store = store?;
+        *store.second.borrow_mut() = second;
+        Ok(store)
+    }
+
     /// A second connection to this database for a read split over two threads, opened on first
     /// use; `None` when it cannot be (the caller then reads on one thread).
     pub(crate) fn second_reader(&self) -> Option<std::cell::RefMut<'_, Connection>> {

@@ -11,14 +11,29 @@ fn migrations_are_valid() {
     validate_migrations().expect("migrations/ applies cleanly from scratch");
 }
 
+/// Both ways to open a store: the second opens its second connection meanwhile (the CLI's
+/// `alerts`), and must refuse and create files as the first does.
+const OPENERS: [(&str, fn(&std::path::Path) -> Result<Store>); 2] = [
+    ("open", |path| Store::open(path)),
+    ("open_with_second_reader", |path| {
+        Store::open_with_second_reader(path)
+    }),
+];
+
 #[test]
 fn opening_creates_the_file_with_the_pragmas_we_rely_on() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("nested/folder/stockflow.db");
-    let store = Store::open(&path).unwrap();
+    for (name, open) in OPENERS {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/folder/stockflow.db");
+        let store = open(&path).unwrap();
+        opened_with_the_pragmas(name, store, &path);
+    }
+}
+
+fn opened_with_the_pragmas(name: &str, store: Store, path: &std::path::Path) {
     assert!(
         path.exists(),
-        "the database file and its folder are created"
+        "{name}: the database file and its folder are created"
     );
     assert_eq!(store.path(), path);
 
@@ -35,6 +50,12 @@ fn opening_creates_the_file_with_the_pragmas_we_rely_on() {
 
 #[test]
 fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
+    for (name, open) in OPENERS {
+        newer_refused(name, open);
+    }
+}
+
+fn newer_refused(name: &str, open: fn(&std::path::Path) -> Result<Store>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.db");
     {
@@ -43,8 +64,8 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = Store::open(&path).err().expect("a newer schema is refused");
-    assert_eq!(err.code(), "database_too_new");
+    let err = open(&path).err().expect("a newer schema is refused");
+    assert_eq!(err.code(), "database_too_new", "{name}");
     assert!(
         err.to_string().contains("newer version of StockFlow"),
         "{err}"
@@ -52,11 +73,11 @@ fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
     assert_eq!(
         std::fs::read(&path).unwrap(),
         before,
-        "the file is byte for byte as it was"
+        "{name}: the file is byte for byte as it was"
     );
     assert!(
         !dir.path().join("future.db-wal").exists(),
-        "not even switched to WAL"
+        "{name}: not even switched to WAL"
     );
 }
 
