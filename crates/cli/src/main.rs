@@ -4,6 +4,7 @@
 //! script against: extend, never rename. Exit status: 0 done, 1 refused by a rule (nothing
 //! written), 2 a usage mistake.
 
+mod alerts_json;
 mod commands;
 #[cfg(test)]
 mod fuzz_tests;
@@ -152,7 +153,13 @@ fn main() -> ExitCode {
         };
     }
     let existed = path.exists();
-    let result = Store::open(&path).and_then(|mut store| {
+    // Alerts of a large company read on two connections: the second opens meanwhile.
+    let open = if matches!(cli.command, Command::Alerts(_)) {
+        Store::open_with_second_reader
+    } else {
+        Store::open
+    };
+    let result = open(&path).and_then(|mut store| {
         let signed_in = users::sign_in(&mut store, cli.user.as_deref())?;
         run(&mut store, cli.command, signed_in, &out)
     });

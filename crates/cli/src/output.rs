@@ -80,17 +80,25 @@ pub fn error_json(code: &str, message: &str, field: Option<&str>) -> serde_json:
 /// built as one string first), then a line break.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) {
     use std::io::Write;
-    let stdout = std::io::stdout().lock();
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
-    let written = value
-        .serialize(&mut serde_json::Serializer::with_formatter(
-            &mut out,
-            Pretty::default(),
-        ))
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out))
-        .and_then(|()| out.flush());
-    if let Err(e) = written {
+    print_streamed(|stdout| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout);
+        value
+            .serialize(&mut serde_json::Serializer::with_formatter(
+                &mut out,
+                Pretty::default(),
+            ))
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+            .and_then(|()| out.flush())
+    });
+}
+
+/// What `write` writes, on stdout. A reader that went away ends the program quietly, as in
+/// [`print_line`].
+pub fn print_streamed(write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = write(&mut stdout).and_then(|()| stdout.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
