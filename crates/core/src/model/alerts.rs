@@ -46,7 +46,7 @@ pub struct AlertSupplier {
 }
 
 /// One low-stock alert: field names as in the original API (DESIGN §3), then what we add.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(TS))]
 pub struct Alert {
     pub product_id: String,
