@@ -153,13 +153,7 @@ fn main() -> ExitCode {
         };
     }
     let existed = path.exists();
-    // Alerts of a large company read on two connections: the second opens meanwhile.
-    let open = if matches!(cli.command, Command::Alerts(_)) {
-        Store::open_with_second_reader
-    } else {
-        Store::open
-    };
-    let result = open(&path).and_then(|mut store| {
+    let result = Store::open(&path).and_then(|mut store| {
         let signed_in = users::sign_in(&mut store, cli.user.as_deref())?;
         run(&mut store, cli.command, signed_in, &out)
     });

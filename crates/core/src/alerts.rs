@@ -321,12 +321,6 @@ const ALERT_ROWS: &str = "SELECT s.product_id, a.name, a.sku, s.on_hand, s.thres
        AND s.product_seq >= ?10 AND s.product_seq < ?11
        AND a.archived = 0 AND (?9 IS NULL OR a.product_type_id = ?9)";
 
-/// Prepares, into the connection's statement cache, the statement a read split over two
-/// threads runs on its second connection (see [`Store::open_with_second_reader`]).
-pub(crate) fn prepare_split_read(conn: &Connection) -> rusqlite::Result<()> {
-    conn.prepare_cached(ALERT_ROWS).map(drop)
-}
-
 /// A company with products over a key range at least this wide has its alerts read on two
 /// threads: below it, starting the second costs more than it saves.
 const SPLIT_FROM_PRODUCTS: i64 = 1_000;
@@ -365,7 +359,8 @@ impl Scan<'_> {
         };
         let Some(mut second) = store.second_reader().filter(|second| {
             // The statement first: reading the schema is a transaction of its own.
-            prepare_split_read(second).is_ok() && second.execute_batch("BEGIN IMMEDIATE").is_ok()
+            second.prepare_cached(ALERT_ROWS).is_ok()
+                && second.execute_batch("BEGIN IMMEDIATE").is_ok()
         }) else {
             return self.read_in_transaction(&store.conn, warehouses, all);
         };

@@ -91,21 +91,7 @@ impl Store {
     /// schema up to date. A database written by a newer StockFlow is refused before anything is
     /// written to it.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        Store::open_as(path.as_ref(), false)
-    }
-
-    /// Opens like [`Store::open`], and meanwhile, on another thread, the second connection
-    /// that a read split over two threads uses (see [`Store::second_reader`]), with that read's
-    /// statement prepared: a short-lived process that asks for such a read once (the CLI's
-    /// `alerts`) then does not wait for the second connection to read the schema (1.3 ms at
-    /// M, issue #16). Only for a database already up to date; otherwise, or when it cannot be
-    /// opened then, the second connection is opened on first use as usual.
-    pub fn open_with_second_reader(path: impl AsRef<Path>) -> Result<Store> {
-        Store::open_as(path.as_ref(), true)
-    }
-
-    fn open_as(path: &Path, early_second: bool) -> Result<Store> {
-        let path = path.to_path_buf();
+        let path = path.as_ref().to_path_buf();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
             std::fs::create_dir_all(parent).map_err(|source| Error::Io {
                 path: parent.display().to_string(),
@@ -133,24 +119,23 @@ impl Store {
                 tracing::warn!(%mode, "the database could not switch to WAL");
             }
         }
-        // Started only now: this connection has set up the WAL's shared index, which the
-        // other would otherwise wait for, sleeping.
-        let second = (early_second && found == supported)
-            .then(|| {
-                let path = path.clone();
-                std::thread::Builder::new()
-                    .spawn(move || {
-                        let conn = open_reader(&path)?;
-                        crate::alerts::prepare_split_read(&conn)?;
-                        Ok::<_, Error>(conn)
-                    })
-                    .ok()
-            })
-            .flatten();
-        let opened = finish_open(&mut conn, &path, found, read_only);
-        // Joined even when the store failed to open: no connection outlives this call.
-        let second = second.and_then(|thread| thread.join().ok()?.ok());
-        let (device_id, device_pending) = opened?;
+        // A sale acknowledged on screen survives a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        // Alerts and history at 100,000 products read tens of megabytes of index: keep them in
+        // memory between queries (SQLite's default is 2 MB; pages are only taken as used).
+        conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
+        // Reads straight from the OS page cache through a memory map instead of a read() and a
+        // copy per page: a short-lived process (the CLI) starts with an empty page cache of
+        // its own, and at M its alerts read tens of megabytes (issue #16).
+        conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+
+        register_functions(&conn)?;
+        // Up to date: no transaction at all (rusqlite_migration only reads user_version).
+        if found < supported && read_only {
+            return Err(Error::ReadOnly);
+        }
+        MIGRATIONS.to_latest(&mut conn)?;
+        let (device_id, device_pending) = ensure_device(&mut conn, &fingerprint(&path))?;
         tracing::info!(path = %path.display(), %device_id, read_only, "database open");
         Ok(Store {
             conn,
@@ -161,7 +146,7 @@ impl Store {
             frozen_now: std::cell::Cell::new(None),
             joining: std::cell::Cell::new(false),
             busy_limit: Cell::new(BUSY_TIMEOUT),
-            second: std::cell::RefCell::new(second),
+            second: std::cell::RefCell::new(None),
         })
     }
 
@@ -271,32 +256,6 @@ impl Store {
         self.device_pending = None;
         Ok(())
     }
-}
-
-/// The rest of [`Store::open`]: the pragmas, the migrations, this device's row.
-fn finish_open(
-    conn: &mut Connection,
-    path: &Path,
-    found: i64,
-    read_only: bool,
-) -> Result<(String, Option<String>)> {
-    // A sale acknowledged on screen survives a power cut.
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    // Alerts and history at 100,000 products read tens of megabytes of index: keep them in
-    // memory between queries (SQLite's default is 2 MB; pages are only taken as used).
-    conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
-    // Reads straight from the OS page cache through a memory map instead of a read() and a
-    // copy per page: a short-lived process (the CLI) starts with an empty page cache of
-    // its own, and at M its alerts read tens of megabytes (issue #16).
-    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
-
-    register_functions(conn)?;
-    // Up to date: no transaction at all (rusqlite_migration only reads user_version).
-    if found < schema_version() && read_only {
-        return Err(Error::ReadOnly);
-    }
-    MIGRATIONS.to_latest(conn)?;
-    ensure_device(conn, &fingerprint(path))
 }
 
 /// Opens the file for reading and writing, or, when the file itself is read-only (a backup on

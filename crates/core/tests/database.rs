@@ -11,29 +11,14 @@ fn migrations_are_valid() {
     validate_migrations().expect("migrations/ applies cleanly from scratch");
 }
 
-/// Both ways to open a store: the second opens its second connection meanwhile (the CLI's
-/// `alerts`), and must refuse and create files as the first does.
-const OPENERS: [(&str, fn(&std::path::Path) -> Result<Store>); 2] = [
-    ("open", |path| Store::open(path)),
-    ("open_with_second_reader", |path| {
-        Store::open_with_second_reader(path)
-    }),
-];
-
 #[test]
 fn opening_creates_the_file_with_the_pragmas_we_rely_on() {
-    for (name, open) in OPENERS {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("nested/folder/stockflow.db");
-        let store = open(&path).unwrap();
-        opened_with_the_pragmas(name, store, &path);
-    }
-}
-
-fn opened_with_the_pragmas(name: &str, store: Store, path: &std::path::Path) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nested/folder/stockflow.db");
+    let store = Store::open(&path).unwrap();
     assert!(
         path.exists(),
-        "{name}: the database file and its folder are created"
+        "the database file and its folder are created"
     );
     assert_eq!(store.path(), path);
 
@@ -50,12 +35,6 @@ fn opened_with_the_pragmas(name: &str, store: Store, path: &std::path::Path) {
 
 #[test]
 fn a_database_from_a_newer_version_is_refused_and_left_untouched() {
-    for (name, open) in OPENERS {
-        newer_refused(name, open);
-    }
-}
-
-fn newer_refused(name: &str, open: fn(&std::path::Path) -> Result<Store>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("future.db");
     {
@@ -64,8 +43,8 @@ fn newer_refused(name: &str, open: fn(&std::path::Path) -> Result<Store>) {
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = open(&path).err().expect("a newer schema is refused");
-    assert_eq!(err.code(), "database_too_new", "{name}");
+    let err = Store::open(&path).err().expect("a newer schema is refused");
+    assert_eq!(err.code(), "database_too_new");
     assert!(
         err.to_string().contains("newer version of StockFlow"),
         "{err}"
@@ -73,11 +52,11 @@ fn newer_refused(name: &str, open: fn(&std::path::Path) -> Result<Store>) {
     assert_eq!(
         std::fs::read(&path).unwrap(),
         before,
-        "{name}: the file is byte for byte as it was"
+        "the file is byte for byte as it was"
     );
     assert!(
         !dir.path().join("future.db-wal").exists(),
-        "{name}: not even switched to WAL"
+        "not even switched to WAL"
     );
 }
 
