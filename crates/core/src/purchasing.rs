@@ -395,7 +395,7 @@ impl Store {
                         tx.updated(outbox::Entity::PurchaseOrderLine, line_id, &hlc, before)?;
                     }
                     None => {
-                        let line_id = new_id();
+                        let line_id = line_id(id, &product_id);
                         tx.conn.execute(
                             "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
                              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -739,7 +739,7 @@ pub(crate) fn insert_purchase_order(
             input.confirm_new_links,
         )
         .map_err(|e| e.at_line(n + 1))?;
-        let line_id = new_id();
+        let line_id = line_id(&id, &product_id);
         tx.conn.execute(
             "INSERT INTO purchase_order_lines (id, purchase_order_id, line_no, product_id, quantity_ordered, unit_cost)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -749,6 +749,13 @@ pub(crate) fn insert_purchase_order(
         tx.inserted(outbox::Entity::PurchaseOrderLine, &line_id, &hlc)?;
     }
     Ok(id)
+}
+
+/// The id of an order's line for a product: named by the two (DESIGN §4, like a supplier
+/// link), so that two devices adding one product to one order offline make one line, merged
+/// field by field, instead of two lines that the order's one-line-per-product rule refuses.
+fn line_id(order_id: &str, product_id: &str) -> String {
+    crate::db::pair_id("purchase_order_line", order_id, product_id)
 }
 
 /// The product and unit cost of an order line: the cost typed, else `kept` (an edited line's

@@ -264,7 +264,9 @@ pub(crate) static DEFS: &[Def] = &[
         entity: Entity::PurchaseOrderLine,
         table: "purchase_order_lines",
         event: false,
-        derived_id: false,
+        // Named by its order and product (`purchasing::line_id`); lines made by earlier
+        // versions keep their random ids.
+        derived_id: true,
         hlc_column: None,
         columns: &[
             "purchase_order_id",

@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 
 use rusqlite::types::Value as SqlValue;
-use rusqlite::{params, ErrorCode};
+use rusqlite::{params, ErrorCode, OptionalExtension};
 use serde_json::Value;
 use stockflow_sync_proto::Change;
 
@@ -279,6 +279,9 @@ fn merge_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) ->
             .collect()
     };
     let exists = exists(tx, def, id)?;
+    if entity == Entity::PurchaseOrderLine && !exists && yields_to_twin(tx, id, payload)? {
+        return Ok(Outcome::Unchanged);
+    }
     let old_codes = if entity == Entity::Product && exists {
         Some(requested_codes(tx, id)?)
     } else {
@@ -375,6 +378,44 @@ fn merge_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) ->
         _ => {}
     }
     Ok(Outcome::Applied)
+}
+
+/// Two lines of one order for one product under two ids: made offline by versions that gave
+/// lines random ids (a line is now named by its order and product, so two devices adding one
+/// product make one line). The smaller id keeps the line on every device, whatever the order
+/// of arrival: a twin here with a larger id gives way, with its clocks and its changes not yet
+/// sent, and `true` means the line arriving is the one that gives way.
+fn yields_to_twin(tx: &Tx<'_>, id: &str, payload: &Snapshot) -> Result<bool> {
+    let field = |name: &str| payload.get(name).and_then(Value::as_str);
+    let (Some(order), Some(product)) = (field("purchase_order_id"), field("product_id")) else {
+        return Ok(false);
+    };
+    let twin: Option<String> = tx
+        .conn
+        .query_row(
+            "SELECT id FROM purchase_order_lines WHERE purchase_order_id = ?1 AND product_id = ?2",
+            [order, product],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match twin {
+        None => Ok(false),
+        Some(twin) if twin.as_str() < id => Ok(true),
+        Some(twin) => {
+            tx.conn
+                .execute("DELETE FROM purchase_order_lines WHERE id = ?1", [&twin])?;
+            tx.conn.execute(
+                "DELETE FROM field_clocks WHERE entity = 'purchase_order_line' AND entity_id = ?1",
+                [&twin],
+            )?;
+            tx.conn.execute(
+                "DELETE FROM outbox
+                 WHERE entity = 'purchase_order_line' AND entity_id = ?1 AND change_id IS NULL",
+                [&twin],
+            )?;
+            Ok(false)
+        }
+    }
 }
 
 fn insert_row(tx: &mut Tx<'_>, def: &Def, change: &Change, payload: &Snapshot) -> Result<()> {
