@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 
 import { appTest } from './harness.mjs';
+import { addProduct } from './shop.mjs';
 import { Keys } from './webdriver.mjs';
 
 const stockCell = (sku, warehouse, cell) =>
@@ -20,21 +21,6 @@ async function expectStock(app, sku, cell, expected) {
     },
     { timeout: 10_000, message: () => `${sku} ${cell} in Main to read ${expected} (reads ${JSON.stringify(last)})` },
   );
-}
-
-async function addProduct(app, { sku, name, price, stock }) {
-  await app.click('product-new');
-  await app.el('product-form');
-  await app.fill('product-sku', sku);
-  await app.fill('product-name', name);
-  await app.fill('product-price', price);
-  if (stock) {
-    const qty = await app.session.waitForElement('[data-testid="product-stock-qty"][data-warehouse-name="Main"]');
-    await qty.sendKeys(String(stock));
-  }
-  await app.click('product-save');
-  await app.session.waitForGone('[data-testid="product-form"]');
-  await app.session.waitForElement(`[data-testid="product-row"][data-sku="${sku}"]`);
 }
 
 async function addComponent(app, sku, quantity) {
@@ -75,7 +61,6 @@ appTest('kits: sell a kit by scanning, components go down, overselling is refuse
   await app.click('warehouse-save');
   await session.waitForElement('[data-testid="warehouse-row"][data-name="Main"]');
 
-  await app.click('nav-products');
   await addProduct(app, { sku: 'CUP', name: 'Tea cup', price: '5.00', stock: 10 });
   await addProduct(app, { sku: 'SAUCER', name: 'Saucer', price: '3.00', stock: 4 });
   await addProduct(app, { sku: 'SET', name: 'Cup and saucer set', price: '12.00' });

@@ -1343,44 +1343,41 @@ fn documents_made_offline_on_several_devices_never_share_a_number() {
     );
 }
 
+/// Two devices share a draft order for the first product; then, offline, both add the second
+/// product to it and change the first line differently. Nothing synced since.
+fn one_product_added_to_one_order_offline_twice() -> (Vec<Device>, Relay, Shop) {
+    let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
+    let mut relay = Relay::default();
+    let shop = set_up(&mut devices, &mut relay);
+    let mut twins = 0;
+    let order = Op::Order {
+        dev: 0,
+        product: 0,
+        qty: 2,
+        draft: true,
+    };
+    run(&order, &mut devices, &mut relay, &shop, &mut twins);
+    devices[0].push_all(&mut relay);
+    devices[1].pull_all(&relay, &shop.company);
+    for (dev, qty) in [(0, 3), (1, 5)] {
+        let edit = Op::EditDraft {
+            dev,
+            pick: 0,
+            qty,
+            other: 1,
+            send: false,
+        };
+        run(&edit, &mut devices, &mut relay, &shop, &mut twins);
+    }
+    (devices, relay, shop)
+}
+
 #[test]
 fn one_product_added_to_one_order_on_two_devices_is_one_line_everywhere() {
     // Found by the convergence test: each device gave the line a random id, so the second to
     // arrive broke the order's one-line-per-product rule and waited aside for ever.
     for later_first in [false, true] {
-        let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
-        let mut relay = Relay::default();
-        let shop = set_up(&mut devices, &mut relay);
-        let mut twins = 0;
-        let mut op = |op: Op, devices: &mut Vec<Device>, relay: &mut Relay| {
-            run(&op, devices, relay, &shop, &mut twins)
-        };
-        op(
-            Op::Order {
-                dev: 0,
-                product: 0,
-                qty: 2,
-                draft: true,
-            },
-            &mut devices,
-            &mut relay,
-        );
-        devices[0].push_all(&mut relay);
-        devices[1].pull_all(&relay, &shop.company);
-        // Offline, both add the second product, and change the first line differently.
-        for (dev, qty) in [(0, 3), (1, 5)] {
-            op(
-                Op::EditDraft {
-                    dev,
-                    pick: 0,
-                    qty,
-                    other: 1,
-                    send: false,
-                },
-                &mut devices,
-                &mut relay,
-            );
-        }
+        let (mut devices, mut relay, shop) = one_product_added_to_one_order_offline_twice();
         let order: Vec<usize> = if later_first { vec![1, 0] } else { vec![0, 1] };
         for _ in 0..2 {
             for &d in &order {
@@ -1415,47 +1412,12 @@ fn two_lines_for_one_product_from_an_earlier_version_become_the_one_with_the_sma
         "00000000-0000-7000-8000-000000000000",
         "ffffffff-ffff-7fff-bfff-ffffffffffff",
     ] {
-        let mut devices: Vec<Device> = (0..2).map(|_| Device::new()).collect();
-        let mut relay = Relay::default();
-        let shop = set_up(&mut devices, &mut relay);
-        let mut twins = 0;
-        run(
-            &Op::Order {
-                dev: 0,
-                product: 0,
-                qty: 2,
-                draft: true,
-            },
-            &mut devices,
-            &mut relay,
-            &shop,
-            &mut twins,
+        let (mut devices, mut relay, shop) = one_product_added_to_one_order_offline_twice();
+        let sql = format!(
+            "SELECT id FROM purchase_order_lines WHERE product_id = '{}'",
+            shop.products[1]
         );
-        devices[0].push_all(&mut relay);
-        devices[1].pull_all(&relay, &shop.company);
-        for (dev, qty) in [(0, 3), (1, 5)] {
-            run(
-                &Op::EditDraft {
-                    dev,
-                    pick: 0,
-                    qty,
-                    other: 1,
-                    send: false,
-                },
-                &mut devices,
-                &mut relay,
-                &shop,
-                &mut twins,
-            );
-        }
-        let named: String = ids(
-            &devices[0],
-            &format!(
-                "SELECT id FROM purchase_order_lines WHERE product_id = '{}'",
-                shop.products[1]
-            ),
-        )
-        .remove(0);
+        let named: String = ids(&devices[0], &sql).remove(0);
         let conn = rusqlite::Connection::open(&devices[1].path).unwrap();
         for sql in [
             "UPDATE purchase_order_lines SET id = ?1 WHERE id = ?2",
@@ -1481,14 +1443,7 @@ fn two_lines_for_one_product_from_an_earlier_version_become_the_one_with_the_sma
                 d.store.sync_parked().unwrap()
             );
             assert_eq!(d.store.sync_pending().unwrap(), 0);
-            let line = ids(
-                d,
-                &format!(
-                    "SELECT id FROM purchase_order_lines WHERE product_id = '{}'",
-                    shop.products[1]
-                ),
-            );
-            assert_eq!(line, [kept], "{random}");
+            assert_eq!(ids(d, &sql), [kept], "{random}");
         }
         assert_eq!(devices[0].state(), devices[1].state());
     }
