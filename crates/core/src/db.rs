@@ -506,6 +506,11 @@ impl<'c> Tx<'c> {
 
     /// A fresh HLC value for one change: each change of a write gets its own, in order.
     pub fn stamp(&mut self) -> String {
+        self.stamp_value().to_string()
+    }
+
+    /// [`Tx::stamp`] as the value, not its text.
+    pub(crate) fn stamp_value(&mut self) -> Hlc {
         let hlc = Hlc::tick(
             self.last.0,
             self.last.1,
@@ -514,7 +519,7 @@ impl<'c> Tx<'c> {
         );
         self.last = (hlc.wall_ms, hlc.counter);
         self.ticked = true;
-        hlc.to_string()
+        hlc
     }
 
     /// A change from another device was seen: the next stamp of this device comes after it,

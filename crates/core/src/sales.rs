@@ -587,12 +587,12 @@ fn write_history_sale(
 ) -> Result<i64> {
     let total = line_total(unit_price, quantity)?.to_string();
     // Imported history keeps no number: the shop's own numbers start at its first sale here.
-    let hlc = tx.stamp();
+    let (hlc, hlc_clock) = row_clock(tx.stamp_value());
     tx.conn
         .prepare_cached(
-            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, user_id,
-                 device_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, hlc_clock,
+                 user_id, device_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?
         .execute(params![
             sale_id,
@@ -601,6 +601,7 @@ fn write_history_sale(
             sold_at,
             total,
             hlc,
+            hlc_clock,
             tx.user_id(),
             keys.device
         ])?;
@@ -621,12 +622,12 @@ fn write_history_sale(
             total
         ])?;
     // The movement has its own clock, as `stock::append` gives it.
-    let movement_hlc = tx.stamp();
+    let (movement_hlc, movement_clock) = row_clock(tx.stamp_value());
     tx.conn
         .prepare_cached(
             "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
-                 reference_kind, sale_key, occurred_at, hlc, user_id, device_key)
-             VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10)",
+                 reference_kind, sale_key, occurred_at, hlc, hlc_clock, user_id, device_key)
+             VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10, ?11)",
         )?
         .execute(params![
             new_id(),
@@ -637,10 +638,20 @@ fn write_history_sale(
             seq,
             sold_at,
             movement_hlc,
+            movement_clock,
             tx.user_id(),
             keys.device
         ])?;
     Ok(seq)
+}
+
+/// A ledger row's `hlc` and `hlc_clock` for a value this device stamped (the row's own device,
+/// migration 0019): the short integer, or the text when it has none.
+fn row_clock(hlc: crate::hlc::Hlc) -> (String, Option<i64>) {
+    match hlc.short() {
+        Some(clock) => (String::new(), Some(clock)),
+        None => (hlc.to_string(), None),
+    }
 }
 
 impl Store {

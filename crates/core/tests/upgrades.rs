@@ -33,6 +33,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0016-compact-ledger", "370edbbac06972e8"),
     ("0017-daily-rollup-keys", "d086631e10ac85b2"),
     ("0018-alert-halves", "4aa9e608e766f2d1"),
+    ("0019-short-clocks", "205e8e760e841b30"),
 ];
 
 fn migrations_dir() -> PathBuf {
@@ -274,9 +275,116 @@ fn check_upgrade(fixture: &Path, version: usize) {
         alerts.total_alerts, 1,
         "{what}: 9 - sold on hand, threshold 20, a sale today"
     );
-    let v: i64 = rusqlite::Connection::open(&path)
-        .unwrap()
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let v: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(v, schema_version(), "{what}: now at the latest schema");
+    // The fixture's clocks are not of the usual form: kept word for word (migration 0019).
+    let clocks = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let old_rows = if version >= 2 { 2 } else { 1 };
+    let movement_clocks = clocks("SELECT hlc FROM stock_movements ORDER BY seq");
+    assert_eq!(
+        &movement_clocks[..old_rows],
+        vec![HLC; old_rows].as_slice(),
+        "{what}: the movements' clocks"
+    );
+    if version >= 2 {
+        assert_eq!(
+            clocks("SELECT hlc FROM sales ORDER BY seq")[0],
+            HLC,
+            "{what}: the sale's clock"
+        );
+    }
+}
+
+/// Migration 0019 keeps the ledger's usual clocks as integers, and gives the same text back.
+#[test]
+fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stockflow.db");
+    make_fixture(&path, 18);
+    let device = "fixturedevice00000000000000000000";
+    let usual = format!("1700000000123-000042-{device}");
+    let other = "1700000000124-000000-anotherdevice000000000000000000";
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, hlc, device_id)
+                 VALUES ('01900000-0000-7000-8000-000000000030', '{COMPANY}', '{WAREHOUSE}',
+                         '2023-11-16T10:00:00.000Z', '12.50', '{usual}', '{device}');
+             INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                          reference_kind, reference_id, occurred_at, hlc, device_id)
+                 VALUES ('01900000-0000-7000-8000-000000000032', '{COMPANY}', '{PRODUCT}',
+                         '{WAREHOUSE}', 'sale', -1, 'sale', '01900000-0000-7000-8000-000000000030',
+                         '2023-11-16T10:00:00.000Z', '{usual}', '{device}'),
+                        ('01900000-0000-7000-8000-000000000033', '{COMPANY}', '{PRODUCT}',
+                         '{WAREHOUSE}', 'adjustment', -1, NULL, NULL,
+                         '2023-11-16T11:00:00.000Z', '{other}', '{device}');"
+        ))
+        .unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let row = |sql: &str| -> (String, Option<i64>) {
+        conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    assert_eq!(
+        row("SELECT hlc, hlc_clock FROM sale_rows WHERE id LIKE '%30'"),
+        (String::new(), Some(1_700_000_000_123_000_042)),
+        "the usual clock is an integer"
+    );
+    assert_eq!(
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%32'"),
+        (String::new(), Some(1_700_000_000_123_000_042))
+    );
+    assert_eq!(
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%33'"),
+        (other.to_owned(), None),
+        "another device's clock on this device's row stays text"
+    );
+    let text = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(text("SELECT hlc FROM sales WHERE id LIKE '%30'"), usual);
+    assert_eq!(
+        text("SELECT hlc FROM stock_movements WHERE id LIKE '%32'"),
+        usual
+    );
+    assert_eq!(
+        text("SELECT hlc FROM stock_movements WHERE id LIKE '%33'"),
+        other
+    );
+    // A sale made now is written short, through the views, and reads back as its stamp.
+    let sale = store
+        .record_sale(
+            COMPANY,
+            &SaleInput {
+                warehouse_id: WAREHOUSE.into(),
+                lines: vec![SaleLineInput {
+                    product_id: PRODUCT.into(),
+                    quantity: 1,
+                    unit_price: None,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    let (stored, clock) = row(&format!(
+        "SELECT hlc, hlc_clock FROM sale_rows WHERE id = '{}'",
+        sale.id
+    ));
+    assert_eq!(stored, "");
+    let clock = clock.expect("a new sale's clock is short");
+    let this_device = store.device_id().to_owned();
+    assert_eq!(
+        text(&format!("SELECT hlc FROM sales WHERE id = '{}'", sale.id)),
+        format!(
+            "{:013}-{:06}-{this_device}",
+            clock / 1_000_000,
+            clock % 1_000_000
+        )
+    );
 }
