@@ -4,7 +4,8 @@
 -- 1,000,000 + counter), and an empty `hlc`; the views rebuild the same text from the two, so
 -- every reader, comparison and sync payload sees exactly what it saw before. A value that the
 -- integer would not give back to the character (another device's id, a counter of seven
--- digits, anything unusual) stays as it was, in `hlc`, with `hlc_clock` NULL.
+-- digits, a wall time past 9,223,372,036,853 ms, the year 2262, where the integer would not fit
+-- 64 bits, anything unusual) stays as it was, in `hlc`, with `hlc_clock` NULL.
 
 ALTER TABLE sale_rows ADD COLUMN hlc_clock INTEGER;
 ALTER TABLE movement_rows ADD COLUMN hlc_clock INTEGER;
@@ -16,13 +17,15 @@ UPDATE sale_rows SET
     hlc = ''
 WHERE hlc = printf('%013d-%06d-', CAST(substr(hlc, 1, 13) AS INTEGER),
                    CAST(substr(hlc, 15, 6) AS INTEGER))
-            || (SELECT d.id FROM device_keys d WHERE d.key = device_key);
+            || (SELECT d.id FROM device_keys d WHERE d.key = device_key)
+  AND CAST(substr(hlc, 1, 13) AS INTEGER) <= 9223372036853;
 UPDATE movement_rows SET
     hlc_clock = CAST(substr(hlc, 1, 13) AS INTEGER) * 1000000 + CAST(substr(hlc, 15, 6) AS INTEGER),
     hlc = ''
 WHERE hlc = printf('%013d-%06d-', CAST(substr(hlc, 1, 13) AS INTEGER),
                    CAST(substr(hlc, 15, 6) AS INTEGER))
-            || (SELECT d.id FROM device_keys d WHERE d.key = device_key);
+            || (SELECT d.id FROM device_keys d WHERE d.key = device_key)
+  AND CAST(substr(hlc, 1, 13) AS INTEGER) <= 9223372036853;
 CREATE TRIGGER movement_rows_append_only_update BEFORE UPDATE ON movement_rows BEGIN
     SELECT RAISE(ABORT, 'stock movements are append-only');
 END;
@@ -79,10 +82,11 @@ CREATE TRIGGER sales_insert INSTEAD OF INSERT ON sales BEGIN
             CASE WHEN clock.short THEN '' ELSE NEW.hlc END,
             CASE WHEN clock.short THEN clock.value END,
             NEW.user_id, (SELECT key FROM device_keys WHERE id = NEW.device_id), NEW.number
-    FROM (SELECT value, NEW.hlc = printf('%013d-%06d-', value / 1000000, value % 1000000)
-                                  || NEW.device_id AS short
-          FROM (SELECT CAST(substr(NEW.hlc, 1, 13) AS INTEGER) * 1000000
-                       + CAST(substr(NEW.hlc, 15, 6) AS INTEGER) AS value)) clock;
+    FROM (SELECT wall * 1000000 + counter AS value,
+                 wall <= 9223372036853
+                 AND NEW.hlc = printf('%013d-%06d-', wall, counter) || NEW.device_id AS short
+          FROM (SELECT CAST(substr(NEW.hlc, 1, 13) AS INTEGER) AS wall,
+                       CAST(substr(NEW.hlc, 15, 6) AS INTEGER) AS counter)) clock;
 END;
 
 CREATE TRIGGER stock_movements_insert INSTEAD OF INSERT ON stock_movements BEGIN
@@ -103,10 +107,11 @@ CREATE TRIGGER stock_movements_insert INSTEAD OF INSERT ON stock_movements BEGIN
             (SELECT key FROM device_keys WHERE id = NEW.device_id), NEW.note
     FROM (SELECT (SELECT seq FROM sale_rows
                   WHERE NEW.reference_kind = 'sale' AND id = NEW.reference_id) AS seq) sale,
-         (SELECT value, NEW.hlc = printf('%013d-%06d-', value / 1000000, value % 1000000)
-                                  || NEW.device_id AS short
-          FROM (SELECT CAST(substr(NEW.hlc, 1, 13) AS INTEGER) * 1000000
-                       + CAST(substr(NEW.hlc, 15, 6) AS INTEGER) AS value)) clock;
+         (SELECT wall * 1000000 + counter AS value,
+                 wall <= 9223372036853
+                 AND NEW.hlc = printf('%013d-%06d-', wall, counter) || NEW.device_id AS short
+          FROM (SELECT CAST(substr(NEW.hlc, 1, 13) AS INTEGER) AS wall,
+                       CAST(substr(NEW.hlc, 15, 6) AS INTEGER) AS counter)) clock;
 END;
 
 CREATE TRIGGER stock_movements_append_only_update INSTEAD OF UPDATE ON stock_movements BEGIN

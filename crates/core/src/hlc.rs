@@ -8,8 +8,9 @@ use std::fmt;
 /// The largest counter the text form holds in its six digits.
 const MAX_COUNTER: u32 = 999_999;
 
-/// The largest wall time the text form holds in its thirteen digits (the year 2286).
-const MAX_WALL_MS: i64 = 9_999_999_999_999;
+/// The largest wall time whose short form (wall ms * 1,000,000 + counter) fits an i64: the
+/// year 2262, before the text form's thirteen digits run out (2286).
+const MAX_SHORT_WALL_MS: i64 = (i64::MAX - MAX_COUNTER as i64) / 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hlc {
@@ -41,7 +42,7 @@ impl Hlc {
     /// The value as one integer, wall ms * 1,000,000 + counter, when that gives the text back
     /// with the device's id: how the ledger's rows keep their clocks (migration 0019).
     pub fn short(&self) -> Option<i64> {
-        ((0..=MAX_WALL_MS).contains(&self.wall_ms) && self.counter <= MAX_COUNTER)
+        ((0..=MAX_SHORT_WALL_MS).contains(&self.wall_ms) && self.counter <= MAX_COUNTER)
             .then(|| self.wall_ms * 1_000_000 + i64::from(self.counter))
     }
 
@@ -118,6 +119,18 @@ mod tests {
             device: "d".into(),
         };
         assert_eq!(odd.short(), None, "a seventh digit is kept as text");
+        let last = Hlc {
+            wall_ms: MAX_SHORT_WALL_MS,
+            counter: MAX_COUNTER,
+            device: "d".into(),
+        };
+        assert_eq!(last.short(), Some(9_223_372_036_853_999_999));
+        let later = Hlc {
+            wall_ms: MAX_SHORT_WALL_MS + 1,
+            counter: 0,
+            device: "d".into(),
+        };
+        assert_eq!(later.short(), None, "past the year 2262 the text is kept");
     }
 
     #[test]

@@ -33,7 +33,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0016-compact-ledger", "370edbbac06972e8"),
     ("0017-daily-rollup-keys", "d086631e10ac85b2"),
     ("0018-alert-halves", "4aa9e608e766f2d1"),
-    ("0019-short-clocks", "205e8e760e841b30"),
+    ("0019-short-clocks", "5dd4611a895d04e8"),
 ];
 
 fn migrations_dir() -> PathBuf {
@@ -311,6 +311,8 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
     let device = "fixturedevice00000000000000000000";
     let usual = format!("1700000000123-000042-{device}");
     let other = "1700000000124-000000-anotherdevice000000000000000000";
+    // Past the year 2262 the integer would not fit in 64 bits.
+    let far = format!("9999999999999-000001-{device}");
     rusqlite::Connection::open(&path)
         .unwrap()
         .execute_batch(&format!(
@@ -324,7 +326,10 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
                          '2023-11-16T10:00:00.000Z', '{usual}', '{device}'),
                         ('01900000-0000-7000-8000-000000000033', '{COMPANY}', '{PRODUCT}',
                          '{WAREHOUSE}', 'adjustment', -1, NULL, NULL,
-                         '2023-11-16T11:00:00.000Z', '{other}', '{device}');"
+                         '2023-11-16T11:00:00.000Z', '{other}', '{device}'),
+                        ('01900000-0000-7000-8000-000000000034', '{COMPANY}', '{PRODUCT}',
+                         '{WAREHOUSE}', 'adjustment', 1, NULL, NULL,
+                         '2023-11-16T12:00:00.000Z', '{far}', '{device}');"
         ))
         .unwrap();
     let mut store = Store::open(&path).unwrap();
@@ -356,6 +361,27 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
     assert_eq!(
         text("SELECT hlc FROM stock_movements WHERE id LIKE '%33'"),
         other
+    );
+    assert_eq!(
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%34'"),
+        (far.clone(), None),
+        "a clock past 2262 stays text"
+    );
+    // The same through the view's trigger, after the upgrade.
+    conn.execute_batch(&format!(
+        "INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                      occurred_at, hlc, device_id)
+             VALUES ('01900000-0000-7000-8000-000000000035', '{COMPANY}', '{PRODUCT}',
+                     '{WAREHOUSE}', 'adjustment', -1, '2023-11-16T13:00:00.000Z', '{far}', '{device}')"
+    ))
+    .unwrap();
+    assert_eq!(
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%35'"),
+        (far.clone(), None)
+    );
+    assert_eq!(
+        text("SELECT hlc FROM stock_movements WHERE id LIKE '%35'"),
+        far
     );
     // A sale made now is written short, through the views, and reads back as its stamp.
     let sale = store
