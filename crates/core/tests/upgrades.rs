@@ -93,6 +93,19 @@ const WAREHOUSE: &str = "01900000-0000-7000-8000-000000000002";
 const PRODUCT: &str = "01900000-0000-7000-8000-000000000003";
 const HLC: &str = "0001700000000000-0000-0000000000000000fixture0000000";
 
+/// A sale of one fixture mug from the fixture's warehouse.
+fn one_mug() -> SaleInput {
+    SaleInput {
+        warehouse_id: WAREHOUSE.into(),
+        lines: vec![SaleLineInput {
+            product_id: PRODUCT.into(),
+            quantity: 1,
+            unit_price: None,
+        }],
+        note: None,
+    }
+}
+
 /// The fixture of schema `version`: the shop written through each migration's own schema.
 fn make_fixture(path: &Path, version: usize) {
     migrate_file_to(path, 1).unwrap();
@@ -248,18 +261,7 @@ fn check_upgrade(fixture: &Path, version: usize) {
     assert_eq!(seen, expected, "{what}: the history");
     // The upgraded database takes new writes and answers the alert query.
     store
-        .record_sale(
-            COMPANY,
-            &SaleInput {
-                warehouse_id: WAREHOUSE.into(),
-                lines: vec![SaleLineInput {
-                    product_id: PRODUCT.into(),
-                    quantity: 1,
-                    unit_price: None,
-                }],
-                note: None,
-            },
-        )
+        .record_sale(COMPANY, &one_mug())
         .unwrap_or_else(|e| panic!("{what}: a sale after the upgrade: {e}"));
     // The window ends before `now` (DESIGN §3: sold_at < now): asked in the same millisecond
     // as the sale, the sale is not in it yet, so ask a second later.
@@ -384,20 +386,7 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
         far
     );
     // A sale made now is written short, through the views, and reads back as its stamp.
-    let sale = store
-        .record_sale(
-            COMPANY,
-            &SaleInput {
-                warehouse_id: WAREHOUSE.into(),
-                lines: vec![SaleLineInput {
-                    product_id: PRODUCT.into(),
-                    quantity: 1,
-                    unit_price: None,
-                }],
-                note: None,
-            },
-        )
-        .unwrap();
+    let sale = store.record_sale(COMPANY, &one_mug()).unwrap();
     let (stored, clock) = row(&format!(
         "SELECT hlc, hlc_clock FROM sale_rows WHERE id = '{}'",
         sale.id
