@@ -12,7 +12,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use rusqlite::{params, Connection};
 
 use crate::auth::Action;
@@ -38,14 +38,13 @@ pub(crate) struct Window {
     pub(crate) since_day: String,
     /// The same day as a day number: the day of the partial first day, if any.
     pub(crate) since_day_number: i64,
-    /// Partial days summed from movements: `[from, to)` each, possibly empty.
-    pub(crate) head: (String, String),
-    pub(crate) tail: (String, String),
+    /// Partial days summed from movements: `[from, to)` each, possibly empty, in the
+    /// ledger's milliseconds (`times`).
+    pub(crate) head: (i64, i64),
+    pub(crate) tail: (i64, i64),
 }
 
-fn stamp(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
+use crate::times::ms_of as stamp;
 
 fn midnight(d: NaiveDate) -> DateTime<Utc> {
     d.and_time(NaiveTime::MIN).and_utc()
@@ -306,13 +305,13 @@ const ALERT_ROWS: &str = "SELECT s.product_id, a.name, a.sku, s.on_hand, s.thres
                                        WHERE k.key = s.product_seq * 68719476736 + ?13)
          THEN COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
            WHERE m.product_key = s.product_seq AND m.warehouse_key = ?12
-             AND m.occurred_at >= ?4 AND m.occurred_at < ?5
+             AND m.occurred_ms >= ?4 AND m.occurred_ms < ?5
              AND m.kind IN ('sale', 'return')), 0) ELSE 0 END
        - CASE WHEN ?6 < ?7 AND EXISTS (SELECT 1 FROM sales_daily_keyed k
                                        WHERE k.key = s.product_seq * 68719476736 + ?3)
          THEN COALESCE((SELECT SUM(m.quantity) FROM movement_rows m
            WHERE m.product_key = s.product_seq AND m.warehouse_key = ?12
-             AND m.occurred_at >= ?6 AND m.occurred_at < ?7
+             AND m.occurred_ms >= ?6 AND m.occurred_ms < ?7
              AND m.kind IN ('sale', 'return')), 0) ELSE 0 END,
          a.supplier_id, a.lead_time_days, a.moq, a.pack_multiple
      FROM stock_levels s INDEXED BY stock_levels_below
@@ -546,18 +545,19 @@ mod tests {
             (w.first_day.as_str(), w.end_day.as_str()),
             ("2024-12-03", "2025-01-01")
         );
+        let ms = |s: &str| crate::times::ms(s).unwrap();
         assert_eq!(
             w.head,
             (
-                "2024-12-02T13:45:12.000Z".into(),
-                "2024-12-03T00:00:00.000Z".into()
+                ms("2024-12-02T13:45:12.000Z"),
+                ms("2024-12-03T00:00:00.000Z")
             )
         );
         assert_eq!(
             w.tail,
             (
-                "2025-01-01T00:00:00.000Z".into(),
-                "2025-01-01T13:45:12.000Z".into()
+                ms("2025-01-01T00:00:00.000Z"),
+                ms("2025-01-01T13:45:12.000Z")
             )
         );
     }

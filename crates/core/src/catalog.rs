@@ -615,7 +615,7 @@ pub(crate) fn last_received_cost(conn: &Connection, product_id: &str) -> Result<
              JOIN purchase_order_lines l
                ON l.purchase_order_id = m.reference_id AND l.product_id = m.product_id
              WHERE m.product_id = ?1 AND m.kind = 'receipt' AND m.reference_kind = 'purchase_order'
-             ORDER BY m.occurred_at DESC, m.hlc DESC LIMIT 1",
+             ORDER BY m.occurred_ms DESC, m.hlc DESC LIMIT 1",
         )?
         .query_row([product_id], |r| decimal_column(r, 0))
         .optional()?)

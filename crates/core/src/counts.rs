@@ -416,8 +416,9 @@ impl Store {
         crate::lookup::warehouse_of_company(&self.conn, company_id, warehouse_id)?;
         let mut stmt = self.conn.prepare_cached(
             "SELECT p.id, p.sku, p.name, t.name, t.count_frequency_days,
-                    (SELECT MAX(m.occurred_at) FROM stock_movements m
-                     WHERE m.kind = 'count' AND m.warehouse_id = ?2 AND m.product_id = p.id) AS last
+                    (SELECT m.occurred_at FROM stock_movements m
+                     WHERE m.kind = 'count' AND m.warehouse_id = ?2 AND m.product_id = p.id
+                     ORDER BY m.occurred_ms DESC LIMIT 1) AS last
              FROM products p JOIN product_types t ON t.id = p.product_type_id
              WHERE p.company_id = ?1 AND p.archived = 0 AND t.count_frequency_days IS NOT NULL
                AND NOT EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = p.id)

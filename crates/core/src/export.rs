@@ -276,7 +276,7 @@ impl Store {
                  JOIN warehouses w ON w.id = m.warehouse_id
                  WHERE m.company_id = ?1 AND m.kind = 'sale' AND m.quantity < 0
                    AND {PRODUCTS} AND {WAREHOUSES}
-                 ORDER BY m.occurred_at, m.seq"
+                 ORDER BY m.occurred_ms, m.seq"
             ),
             &mut w,
             5,

@@ -106,7 +106,7 @@ impl Store {
              JOIN products p ON p.id = m.product_id
              JOIN warehouses w ON w.id = m.warehouse_id
              WHERE m.company_id = ?1 AND m.kind IN ('sale', 'return')
-               AND ((m.occurred_at >= ?2 AND m.occurred_at < ?3) OR (m.occurred_at >= ?4 AND m.occurred_at < ?5))
+               AND ((m.occurred_ms >= ?2 AND m.occurred_ms < ?3) OR (m.occurred_ms >= ?4 AND m.occurred_ms < ?5))
              GROUP BY m.product_id, m.warehouse_id",
         )?;
         let mut rows = stmt.query(params![

@@ -72,9 +72,10 @@ pub(crate) fn movements_after(
 ) -> Result<Vec<Movement>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS}
-         WHERE m.product_id = ?1 AND m.warehouse_id = ?2 AND m.occurred_at > ?3
-         ORDER BY m.occurred_at, m.seq"
+         WHERE m.product_id = ?1 AND m.warehouse_id = ?2 AND m.occurred_ms > ?3
+         ORDER BY m.occurred_ms, m.seq"
     ))?;
+    let after = crate::times::ms(after)?;
     let rows = stmt.query_map((product_id, warehouse_id, after), movement_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
@@ -86,33 +87,35 @@ impl Store {
         get_company(&self.conn, &query.company_id)?;
         let mut params: Vec<Value> = vec![Value::Text(query.company_id.clone())];
         let mut filters = String::from("m.company_id = ?1");
-        let mut filter = |sql: &str, value: String| {
-            params.push(Value::Text(value));
+        let mut filter = |sql: &str, value: Value| {
+            params.push(value);
             filters.push_str(&format!(" AND {sql} ?{}", params.len()));
         };
         if let Some(p) = &query.product_id {
-            filter("m.product_id =", p.clone());
+            filter("m.product_id =", Value::Text(p.clone()));
         }
         if let Some(w) = &query.warehouse_id {
-            filter("m.warehouse_id =", w.clone());
+            filter("m.warehouse_id =", Value::Text(w.clone()));
         }
         if let Some(k) = query.kind {
-            filter("m.kind =", k.as_str().to_owned());
+            filter("m.kind =", Value::Text(k.as_str().to_owned()));
         }
         if let Some(r) = query.reason.as_deref().filter(|r| !r.trim().is_empty()) {
-            filter("m.reason COLLATE NOCASE =", r.trim().to_owned());
-        }
-        if let Some(u) = &query.user_id {
-            filter("m.user_id =", u.clone());
-        }
-        if let Some(from) = &query.from {
             filter(
-                "m.occurred_at >=",
-                crate::validate::timestamp("from", from)?,
+                "m.reason COLLATE NOCASE =",
+                Value::Text(r.trim().to_owned()),
             );
         }
+        if let Some(u) = &query.user_id {
+            filter("m.user_id =", Value::Text(u.clone()));
+        }
+        if let Some(from) = &query.from {
+            let from = crate::validate::timestamp("from", from)?;
+            filter("m.occurred_ms >=", Value::Integer(crate::times::ms(&from)?));
+        }
         if let Some(to) = &query.to {
-            filter("m.occurred_at <", crate::validate::timestamp("to", to)?);
+            let to = crate::validate::timestamp("to", to)?;
+            filter("m.occurred_ms <", Value::Integer(crate::times::ms(&to)?));
         }
         if let Some(r) = &query.reference_id {
             // Stored as the sale's key or as text (migration 0016): either, by index.
@@ -131,7 +134,7 @@ impl Store {
         // millions of rows.
         let sql = format!(
             "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS}
-             WHERE {filters} ORDER BY m.occurred_at DESC, m.seq DESC LIMIT {} OFFSET {}",
+             WHERE {filters} ORDER BY m.occurred_ms DESC, m.seq DESC LIMIT {} OFFSET {}",
             limit + 1,
             query.offset
         );

@@ -177,7 +177,7 @@ impl Store {
         }
         const FILTER: &str = "s.company_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2)
              AND (?3 IS NULL OR instr(s.number, ?3) > 0)
-             AND (?4 IS NULL OR s.sold_at >= ?4) AND (?5 IS NULL OR s.sold_at < ?5)";
+             AND (?4 IS NULL OR s.sold_ms >= ?4) AND (?5 IS NULL OR s.sold_ms < ?5)";
         let filter = params![query.company_id, query.warehouse_id, search, from, to];
         let total: i64 = self
             .conn
@@ -191,7 +191,7 @@ impl Store {
                     s.number
              FROM sales s JOIN warehouses w ON w.id = s.warehouse_id
              WHERE {FILTER}
-             ORDER BY s.sold_at DESC, s.seq DESC LIMIT ?6 OFFSET ?7"
+             ORDER BY s.sold_ms DESC, s.seq DESC LIMIT ?6 OFFSET ?7"
         ))?;
         let mut items: Vec<SaleSummary> = stmt
             .query_map(
@@ -294,8 +294,8 @@ impl Store {
     }
 }
 
-/// `YYYY-MM-DD` as the start of that day plus `days_after`, in the form `sold_at` sorts in.
-fn day_bound(field: &str, day: Option<&str>, days_after: i64) -> Result<Option<String>> {
+/// `YYYY-MM-DD` as the start of that day (UTC) plus `days_after`, as `sold_ms` (`times`).
+fn day_bound(field: &str, day: Option<&str>, days_after: i64) -> Result<Option<i64>> {
     let Some(day) = day.map(str::trim).filter(|d| !d.is_empty()) else {
         return Ok(None);
     };
@@ -305,7 +305,9 @@ fn day_bound(field: &str, day: Option<&str>, days_after: i64) -> Result<Option<S
     let date = date
         .checked_add_signed(chrono::Duration::days(days_after))
         .ok_or_else(|| Error::validation(field, "that date is out of range"))?;
-    Ok(Some(date.format("%Y-%m-%d").to_string()))
+    Ok(Some(crate::times::ms_of(
+        date.and_time(chrono::NaiveTime::MIN).and_utc(),
+    )))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -441,7 +443,7 @@ struct Level {
     product_id: String,
     warehouse_id: String,
     /// Its latest count before the import.
-    counted: Option<String>,
+    counted: Option<i64>,
     /// Units sold after that count.
     delta: i64,
 }
@@ -501,7 +503,15 @@ impl HistoricalSales {
                 .key(tx.conn, "device_keys", "key", tx.device_id())?,
         };
         let sale_id = new_id();
-        let seq = write_history_sale(tx, &sale_id, &keys, quantity, unit_price, sold_at)?;
+        let (sold_text, sold_ms) = crate::times::stored(sold_at);
+        let seq = write_history_sale(
+            tx,
+            &sale_id,
+            &keys,
+            quantity,
+            unit_price,
+            (sold_text, sold_ms),
+        )?;
         match self.ranges.get_mut(company_id) {
             Some(range) => {
                 range.1 = seq;
@@ -516,7 +526,7 @@ impl HistoricalSales {
             Entry::Vacant(e) => e.insert(Level {
                 product_id: product_id.to_owned(),
                 warehouse_id: warehouse_id.to_owned(),
-                counted: stock::latest_count_at(tx.conn, product_id, warehouse_id)?,
+                counted: stock::latest_count_ms(tx.conn, product_id, warehouse_id)?,
                 delta: 0,
             }),
         };
@@ -524,8 +534,7 @@ impl HistoricalSales {
         // (by HLC) than every count already stored, so only a later time absorbs it.
         if level
             .counted
-            .as_deref()
-            .is_none_or(|counted| counted <= sold_at)
+            .is_none_or(|counted| sold_ms.is_some_and(|sold| counted <= sold))
         {
             level.delta -= quantity;
         }
@@ -583,22 +592,23 @@ fn write_history_sale(
     keys: &SaleKeys,
     quantity: i64,
     unit_price: Decimal,
-    sold_at: &str,
+    (sold_at, sold_ms): (&str, Option<i64>),
 ) -> Result<i64> {
     let total = line_total(unit_price, quantity)?.to_string();
     // Imported history keeps no number: the shop's own numbers start at its first sale here.
     let (hlc, hlc_clock) = row_clock(tx.stamp_value());
     tx.conn
         .prepare_cached(
-            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, hlc_clock,
-                 user_id, device_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, sold_ms, total, hlc,
+                 hlc_clock, user_id, device_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
             sale_id,
             keys.company,
             keys.warehouse,
             sold_at,
+            sold_ms,
             total,
             hlc,
             hlc_clock,
@@ -626,8 +636,9 @@ fn write_history_sale(
     tx.conn
         .prepare_cached(
             "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
-                 reference_kind, sale_key, occurred_at, hlc, hlc_clock, user_id, device_key)
-             VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10, ?11)",
+                 reference_kind, sale_key, occurred_at, occurred_ms, hlc, hlc_clock, user_id,
+                 device_key)
+             VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
             new_id(),
@@ -637,6 +648,7 @@ fn write_history_sale(
             -quantity,
             seq,
             sold_at,
+            sold_ms,
             movement_hlc,
             movement_clock,
             tx.user_id(),
@@ -676,7 +688,7 @@ impl Store {
             "SELECT day, SUM(units) FROM (
                  SELECT substr(s.sold_at, 1, 10) AS day, l.quantity AS units
                  FROM sale_lines l JOIN sales s ON s.id = l.sale_id
-                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND s.sold_at >= ?3
+                 WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND s.sold_ms >= CAST(julianday(?3) - 2440587.5 AS INTEGER) * 86400000
                  UNION ALL
                  SELECT substr(r.returned_at, 1, 10), -r.quantity
                  FROM sale_returns r JOIN sale_lines l ON l.id = r.sale_line_id JOIN sales s ON s.id = r.sale_id

@@ -84,7 +84,7 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
         m.warehouse_id,
         m.kind,
         m.quantity,
-        &occurred_at,
+        Some(crate::times::ms(&occurred_at)?),
         &hlc,
     )?;
     Ok(id)
@@ -100,7 +100,7 @@ pub(crate) fn settle(
     warehouse_id: &str,
     kind: MovementKind,
     quantity: i64,
-    occurred_at: &str,
+    occurred_ms: Option<i64>,
     hlc: &str,
 ) -> Result<()> {
     if kind == MovementKind::Count {
@@ -110,9 +110,9 @@ pub(crate) fn settle(
             .conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM stock_movements
-                 WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_at >= ?3 AND id <> ?4)",
+                 WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_ms >= ?3 AND id <> ?4)",
             )?
-            .query_row(params![product_id, warehouse_id, occurred_at, id], |r| {
+            .query_row(params![product_id, warehouse_id, occurred_ms, id], |r| {
                 r.get(0)
             })?;
         if later {
@@ -131,9 +131,9 @@ pub(crate) fn settle(
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM stock_movements
                  WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'
-                   AND (occurred_at, hlc) > (?3, ?4))",
+                   AND (occurred_ms, hlc) > (?3, ?4))",
             )?
-            .query_row(params![product_id, warehouse_id, occurred_at, hlc], |r| {
+            .query_row(params![product_id, warehouse_id, occurred_ms, hlc], |r| {
                 r.get(0)
             })?;
         let delta = if absorbed { 0 } else { quantity };
@@ -191,16 +191,16 @@ pub(crate) fn add_to_level(
     Ok(())
 }
 
-/// The time of the latest count of a product in a warehouse: movements before it are
-/// absorbed by it.
-pub(crate) fn latest_count_at(
+/// The time of the latest count of a product in a warehouse (ms, `times`): movements before
+/// it are absorbed by it.
+pub(crate) fn latest_count_ms(
     conn: &Connection,
     product_id: &str,
     warehouse_id: &str,
-) -> Result<Option<String>> {
+) -> Result<Option<i64>> {
     Ok(conn
         .prepare_cached(
-            "SELECT MAX(occurred_at) FROM stock_movements
+            "SELECT MAX(occurred_ms) FROM stock_movements
              WHERE product_id = ?1 AND warehouse_id = ?2 AND kind = 'count'",
         )?
         .query_row(params![product_id, warehouse_id], |r| r.get(0))?)
@@ -210,14 +210,14 @@ pub(crate) fn latest_count_at(
 fn set_level_from_ledger(conn: &Connection, product_id: &str, warehouse_id: &str) -> Result<()> {
     conn.prepare_cached(
         "WITH pair AS (SELECT * FROM stock_movements WHERE product_id = ?1 AND warehouse_id = ?2),
-              last_count AS (SELECT quantity, occurred_at, hlc FROM pair WHERE kind = 'count'
-                             ORDER BY occurred_at DESC, hlc DESC LIMIT 1)
+              last_count AS (SELECT quantity, occurred_ms, hlc FROM pair WHERE kind = 'count'
+                             ORDER BY occurred_ms DESC, hlc DESC LIMIT 1)
          INSERT INTO stock_levels (product_id, warehouse_id, on_hand)
          SELECT ?1, ?2,
                 COALESCE((SELECT quantity FROM last_count), 0)
                 + COALESCE((SELECT SUM(m.quantity) FROM pair m WHERE m.kind <> 'count'
                             AND NOT EXISTS (SELECT 1 FROM last_count c
-                                            WHERE (c.occurred_at, c.hlc) >= (m.occurred_at, m.hlc))), 0)
+                                            WHERE (c.occurred_ms, c.hlc) >= (m.occurred_ms, m.hlc))), 0)
          ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
     )?
     .execute((product_id, warehouse_id))?;
@@ -759,16 +759,16 @@ impl Store {
         self.authorize_anywhere(Action::ReadEverything)?;
         let mut stmt = self.conn.prepare(
             "WITH last_count AS (
-                 SELECT product_id, warehouse_id, quantity, occurred_at, hlc FROM (
-                     SELECT product_id, warehouse_id, quantity, occurred_at, hlc,
+                 SELECT product_id, warehouse_id, quantity, occurred_ms, hlc FROM (
+                     SELECT product_id, warehouse_id, quantity, occurred_ms, hlc,
                             ROW_NUMBER() OVER (PARTITION BY product_id, warehouse_id
-                                               ORDER BY occurred_at DESC, hlc DESC) AS rn
+                                               ORDER BY occurred_ms DESC, hlc DESC) AS rn
                      FROM stock_movements WHERE kind = 'count')
                  WHERE rn = 1)
              SELECT m.product_id, m.warehouse_id,
                     COALESCE(MAX(c.quantity), 0) + COALESCE(SUM(m.quantity) FILTER (
                         WHERE m.kind <> 'count'
-                          AND (c.hlc IS NULL OR (m.occurred_at, m.hlc) > (c.occurred_at, c.hlc))), 0)
+                          AND (c.hlc IS NULL OR (m.occurred_ms, m.hlc) > (c.occurred_ms, c.hlc))), 0)
              FROM stock_movements m
              LEFT JOIN last_count c USING (product_id, warehouse_id)
              GROUP BY m.product_id, m.warehouse_id

@@ -12,7 +12,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "csv_file", "error", "hlc", "model", "money", "paths", "session", "sql", "validate",
+            "csv_file", "error", "hlc", "model", "money", "paths", "session", "sql", "times",
+            "validate",
         ],
     ),
     ("storage", &["db"]),

@@ -34,6 +34,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0017-daily-rollup-keys", "d086631e10ac85b2"),
     ("0018-alert-halves", "4aa9e608e766f2d1"),
     ("0019-short-clocks", "5dd4611a895d04e8"),
+    ("0020-integer-times", "c0f1bd2590655401"),
 ];
 
 fn migrations_dir() -> PathBuf {
@@ -402,4 +403,127 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
             clock % 1_000_000
         )
     );
+}
+
+/// Migration 0020 keeps the ledger's times as integer milliseconds and gives the same text
+/// back; a time written another way keeps its text, and every time sorts by its moment.
+#[test]
+fn the_ledgers_times_are_kept_as_integers_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stockflow.db");
+    make_fixture(&path, 19);
+    let device = "fixturedevice00000000000000000000";
+    let clock = format!("1700000000123-000042-{device}");
+    let movement = |n: u32, at: &str| {
+        format!(
+            "('01900000-0000-7000-8000-0000000000{n}', '{COMPANY}', '{PRODUCT}', '{WAREHOUSE}',
+              'adjustment', -1, '{at}', '{clock}', '{device}')"
+        )
+    };
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, hlc, device_id)
+                 VALUES ('01900000-0000-7000-8000-000000000040', '{COMPANY}', '{WAREHOUSE}',
+                         '2023-11-16T10:00:00.000Z', '12.50', '{clock}', '{device}');
+             INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                          occurred_at, hlc, device_id)
+                 VALUES {}, {}, {}, {};",
+            movement(42, "2023-11-16T10:00:00.000Z"),
+            // Without milliseconds: as text it sorts after 11:00:00.500Z, half a second later.
+            movement(43, "2023-11-16T11:00:00Z"),
+            movement(44, "2023-11-16T13:30:00+02:00"),
+            movement(45, "2023-11-16T11:00:00.500Z"),
+        ))
+        .unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let row = |sql: &str| -> (String, Option<i64>) {
+        conn.query_row(sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+    };
+    let text = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        row("SELECT sold_at, sold_ms FROM sale_rows WHERE id LIKE '%40'"),
+        (String::new(), Some(1_700_128_800_000)),
+        "the usual time is an integer"
+    );
+    assert_eq!(
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%42'"),
+        (String::new(), Some(1_700_128_800_000))
+    );
+    assert_eq!(
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%43'"),
+        ("2023-11-16T11:00:00Z".to_owned(), Some(1_700_132_400_000)),
+        "another spelling keeps its text, and its moment to sort by"
+    );
+    assert_eq!(
+        text("SELECT sold_at FROM sales WHERE id LIKE '%40'"),
+        "2023-11-16T10:00:00.000Z"
+    );
+    for (n, at) in [
+        (42, "2023-11-16T10:00:00.000Z"),
+        (43, "2023-11-16T11:00:00Z"),
+        (44, "2023-11-16T13:30:00+02:00"),
+        (45, "2023-11-16T11:00:00.500Z"),
+    ] {
+        assert_eq!(
+            text(&format!(
+                "SELECT occurred_at FROM stock_movements WHERE id LIKE '%{n}'"
+            )),
+            at,
+            "read back word for word"
+        );
+    }
+    // The history sorts and filters by the moment, whatever the spelling.
+    let page = store
+        .list_movements(&HistoryQuery {
+            company_id: COMPANY.into(),
+            from: Some("2023-11-16T10:30:00Z".into()),
+            to: Some("2023-11-16T12:00:00Z".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    let ids: Vec<&str> = page.items.iter().map(|m| &m.id[m.id.len() - 2..]).collect();
+    assert_eq!(
+        ids,
+        ["44", "45", "43"],
+        "newest first, 11:30Z, 11:00:00.5Z, 11:00Z"
+    );
+    // The same through the view's trigger, after the upgrade.
+    conn.execute_batch(&format!(
+        "INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                      occurred_at, hlc, device_id)
+             VALUES {}, {}",
+        movement(46, "2023-11-16T12:00:00Z"),
+        movement(47, "2023-11-16T12:00:00.001Z")
+    ))
+    .unwrap();
+    assert_eq!(
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%46'"),
+        ("2023-11-16T12:00:00Z".to_owned(), Some(1_700_136_000_000))
+    );
+    assert_eq!(
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%47'"),
+        (String::new(), Some(1_700_136_000_001))
+    );
+    // A sale made now is written short, through the views, and reads back as its time.
+    let sale = store.record_sale(COMPANY, &one_mug()).unwrap();
+    let (stored, ms) = row(&format!(
+        "SELECT sold_at, sold_ms FROM sale_rows WHERE id = '{}'",
+        sale.id
+    ));
+    assert_eq!(stored, "");
+    let ms = ms.expect("a new sale's time is an integer");
+    let sold_at = text(&format!(
+        "SELECT sold_at FROM sales WHERE id = '{}'",
+        sale.id
+    ));
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(&sold_at)
+            .unwrap()
+            .timestamp_millis(),
+        ms
+    );
+    assert_eq!(sold_at, sale.sold_at, "the sale reads back as it was made");
 }

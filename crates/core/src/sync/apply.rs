@@ -164,20 +164,45 @@ fn exists(tx: &Tx<'_>, def: &Def, id: &str) -> Result<bool> {
 /// The effects of a movement that arrived from another device: the stock level, the daily
 /// rollup, and the purchase order it received against.
 fn settle_movement(tx: &mut Tx<'_>, id: &str) -> Result<()> {
-    let (product_id, warehouse_id, kind, quantity, occurred_at, hlc, reference_kind, reference_id): (
+    #[allow(clippy::type_complexity)]
+    let (
+        product_id,
+        warehouse_id,
+        kind,
+        quantity,
+        occurred_at,
+        occurred_ms,
+        hlc,
+        reference_kind,
+        reference_id,
+    ): (
         String,
         String,
         String,
         i64,
         String,
+        Option<i64>,
         String,
         Option<String>,
         Option<String>,
     ) = tx.conn.query_row(
-        "SELECT product_id, warehouse_id, kind, quantity, occurred_at, hlc, reference_kind, reference_id
+        "SELECT product_id, warehouse_id, kind, quantity, occurred_at, occurred_ms, hlc,
+                reference_kind, reference_id
          FROM stock_movements WHERE id = ?1",
         [id],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        },
     )?;
     let kind = MovementKind::parse(&kind)
         .ok_or_else(|| Error::validation("kind", format!("unknown movement kind {kind}")))?;
@@ -188,7 +213,7 @@ fn settle_movement(tx: &mut Tx<'_>, id: &str) -> Result<()> {
         &warehouse_id,
         kind,
         quantity,
-        &occurred_at,
+        occurred_ms,
         &hlc,
     )?;
     crate::devices::note_movement_elsewhere(tx, id)?;
@@ -228,9 +253,9 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
                                WHEN (SELECT received FROM sums) > 0 THEN 'partially_received'
                                ELSE 'sent' END,
                  received_at = CASE WHEN (SELECT open FROM sums) = 0 THEN (
-                     SELECT MAX(m.occurred_at) FROM stock_movements m
+                     SELECT m.occurred_at FROM stock_movements m
                      WHERE m.reference_text = ?1 AND m.reference_kind = 'purchase_order'
-                       AND m.kind = 'receipt') END
+                       AND m.kind = 'receipt' ORDER BY m.occurred_ms DESC LIMIT 1) END
              WHERE id = ?1 AND status IN ('sent', 'partially_received', 'received')
                AND EXISTS (SELECT 1 FROM purchase_order_lines WHERE purchase_order_id = ?1)",
         )?
@@ -246,9 +271,9 @@ pub(crate) fn refresh_order(tx: &Tx<'_>, order_id: &str) -> Result<()> {
                  FROM purchase_order_lines WHERE purchase_order_id = ?1)
              UPDATE purchase_orders SET
                  received_at = CASE WHEN (SELECT open FROM sums) = 0 THEN (
-                     SELECT MAX(m.occurred_at) FROM stock_movements m
+                     SELECT m.occurred_at FROM stock_movements m
                      WHERE m.reference_text = ?1 AND m.reference_kind = 'purchase_order'
-                       AND m.kind = 'receipt') END
+                       AND m.kind = 'receipt' ORDER BY m.occurred_ms DESC LIMIT 1) END
              WHERE id = ?1 AND status = 'cancelled'
                AND EXISTS (SELECT 1 FROM purchase_order_lines WHERE purchase_order_id = ?1)",
         )?
