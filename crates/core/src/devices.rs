@@ -38,12 +38,12 @@ pub(crate) fn note_movement_elsewhere(tx: &Tx<'_>, movement_id: &str) -> Result<
         .prepare_cached(
             "INSERT INTO stock_changes_elsewhere (product_id, warehouse_id, device_id, occurred_at)
              SELECT product_id, warehouse_id, device_id, occurred_at FROM stock_movements
-              WHERE id = ?1 AND device_id <> ?2
+              WHERE stored_id = ?1 AND device_id <> ?2
              ON CONFLICT (product_id, warehouse_id) DO UPDATE SET
                  device_id = excluded.device_id, occurred_at = excluded.occurred_at
              WHERE excluded.occurred_at > stock_changes_elsewhere.occurred_at",
         )?
-        .execute(params![movement_id, tx.device_id()])?;
+        .execute(params![crate::ids::stored(movement_id), tx.device_id()])?;
     Ok(())
 }
 

@@ -54,11 +54,11 @@ fn movement_from_row(r: &Row<'_>) -> rusqlite::Result<Movement> {
 /// The movements with these ids, in the order given.
 pub(crate) fn movement_result(conn: &Connection, ids: &[String]) -> Result<MovementResult> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS} WHERE m.id = ?1"
+        "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m {MOVEMENT_JOINS} WHERE m.stored_id = ?1"
     ))?;
     let movements = ids
         .iter()
-        .map(|id| stmt.query_row([id], movement_from_row))
+        .map(|id| stmt.query_row([crate::ids::stored(id)], movement_from_row))
         .collect::<rusqlite::Result<_>>()?;
     Ok(MovementResult { movements })
 }
@@ -120,10 +120,12 @@ impl Store {
         if let Some(r) = &query.reference_id {
             // Stored as the sale's key or as text (migration 0016): either, by index.
             params.push(Value::Text(r.clone()));
+            params.push(crate::ids::stored(r));
             let n = params.len();
             filters.push_str(&format!(
-                " AND (m.reference_text = ?{n}
-                       OR m.sale_key = (SELECT seq FROM sale_rows WHERE id = ?{n}))"
+                " AND (m.reference_text = ?{}
+                       OR m.sale_key = (SELECT seq FROM sale_rows WHERE id = ?{n}))",
+                n - 1
             ));
         }
         let limit = match query.limit {

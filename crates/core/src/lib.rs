@@ -35,6 +35,7 @@ mod spreadsheet;
 mod sql;
 mod stock;
 pub mod sync;
+mod ids;
 mod times;
 mod validate;
 

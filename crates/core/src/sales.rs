@@ -13,6 +13,7 @@ use crate::auth::Action;
 use crate::catalog::get_product;
 use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
+use crate::ids;
 use crate::kits;
 use crate::lookup::get_company;
 use crate::lookup::{open_warehouse, product_of_company};
@@ -185,9 +186,11 @@ impl Store {
             .query_row(filter, |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.id, w.name, s.sold_at, s.total,
-                    (SELECT COUNT(*) FROM sale_lines l WHERE l.sale_id = s.id),
-                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_lines l WHERE l.sale_id = s.id),
-                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_returns r WHERE r.sale_id = s.id),
+                    (SELECT COUNT(*) FROM sale_line_rows l WHERE l.sale_key = s.seq),
+                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_line_rows l
+                     WHERE l.sale_key = s.seq),
+                    (SELECT COALESCE(SUM(quantity), 0) FROM sale_return_rows r
+                     WHERE r.sale_id = s.stored_id),
                     s.number
              FROM sales s JOIN warehouses w ON w.id = s.warehouse_id
              WHERE {FILTER}
@@ -368,8 +371,8 @@ fn insert_line(
 /// back to the current recipe.
 fn taken_by(conn: &Connection, line: &SaleLine, units: i64) -> Result<BTreeMap<String, i64>> {
     let components: Option<String> = conn
-        .prepare_cached("SELECT components FROM sale_lines WHERE id = ?1")?
-        .query_row([&line.id], |r| r.get(0))?;
+        .prepare_cached("SELECT components FROM sale_line_rows WHERE id = ?1")?
+        .query_row([ids::stored(&line.id)], |r| r.get(0))?;
     let Some(components) = components else {
         return kits::expand(conn, &line.product_id, units);
     };
@@ -604,7 +607,7 @@ fn write_history_sale(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
-            sale_id,
+            ids::stored(sale_id),
             keys.company,
             keys.warehouse,
             sold_at,
@@ -625,7 +628,7 @@ fn write_history_sale(
         )?
         .execute(params![
             seq,
-            new_id(),
+            ids::stored(&new_id()),
             keys.product,
             quantity,
             unit_price.to_string(),
@@ -641,7 +644,7 @@ fn write_history_sale(
              VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
-            new_id(),
+            ids::stored(&new_id()),
             keys.company,
             keys.product,
             keys.warehouse,
@@ -687,11 +690,12 @@ impl Store {
         let sql = if product.is_kit {
             "SELECT day, SUM(units) FROM (
                  SELECT substr(s.sold_at, 1, 10) AS day, l.quantity AS units
-                 FROM sale_lines l JOIN sales s ON s.id = l.sale_id
+                 FROM sale_lines l JOIN sales s ON s.seq = l.sale_key
                  WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND s.sold_ms >= CAST(julianday(?3) - 2440587.5 AS INTEGER) * 86400000
                  UNION ALL
                  SELECT substr(r.returned_at, 1, 10), -r.quantity
-                 FROM sale_returns r JOIN sale_lines l ON l.id = r.sale_line_id JOIN sales s ON s.id = r.sale_id
+                 FROM sale_returns r JOIN sale_lines l ON l.stored_id = r.stored_sale_line_id
+                 JOIN sales s ON s.stored_id = r.stored_sale_id
                  WHERE l.product_id = ?1 AND (?2 IS NULL OR s.warehouse_id = ?2) AND r.returned_at >= ?3)
              GROUP BY day"
         } else {
@@ -768,9 +772,9 @@ fn get_sale(conn: &Connection, id: &str) -> Result<Sale> {
     let mut sale = conn
         .prepare_cached(
             "SELECT s.id, s.company_id, s.warehouse_id, w.name, s.sold_at, s.total, s.note, s.number
-             FROM sales s JOIN warehouses w ON w.id = s.warehouse_id WHERE s.id = ?1",
+             FROM sales s JOIN warehouses w ON w.id = s.warehouse_id WHERE s.stored_id = ?1",
         )?
-        .query_row([id], |r| {
+        .query_row([ids::stored(id)], |r| {
             Ok(Sale {
                 id: r.get(0)?,
                 number: r.get(7)?,
@@ -791,12 +795,13 @@ fn get_sale(conn: &Connection, id: &str) -> Result<Sale> {
         "SELECT l.id, l.product_id, p.sku, p.name,
                 EXISTS (SELECT 1 FROM kit_components k WHERE k.kit_id = l.product_id),
                 l.quantity, l.unit_price, l.line_total,
-                (SELECT COALESCE(SUM(r.quantity), 0) FROM sale_returns r WHERE r.sale_line_id = l.id)
+                (SELECT COALESCE(SUM(r.quantity), 0) FROM sale_return_rows r
+                 WHERE r.sale_line_id = l.stored_id)
          FROM sale_lines l JOIN products p ON p.id = l.product_id
-         WHERE l.sale_id = ?1 ORDER BY l.line_no",
+         WHERE l.stored_sale_id = ?1 ORDER BY l.line_no",
     )?;
     sale.lines = stmt
-        .query_map([id], |r| {
+        .query_map([ids::stored(id)], |r| {
             Ok(SaleLine {
                 id: r.get(0)?,
                 product_id: r.get(1)?,
@@ -821,10 +826,10 @@ fn get_sale(conn: &Connection, id: &str) -> Result<Sale> {
 /// What the returns against a sale gave back, from its lines' prices.
 fn refunded(conn: &Connection, sale_id: &str) -> Result<Decimal> {
     let mut stmt = conn.prepare_cached(
-        "SELECT l.unit_price, SUM(r.quantity) FROM sale_returns r
-         JOIN sale_lines l ON l.id = r.sale_line_id WHERE r.sale_id = ?1 GROUP BY l.id",
+        "SELECT l.unit_price, SUM(r.quantity) FROM sale_return_rows r
+         JOIN sale_line_rows l ON l.id = r.sale_line_id WHERE r.sale_id = ?1 GROUP BY l.id",
     )?;
-    let mut rows = stmt.query([sale_id])?;
+    let mut rows = stmt.query([ids::stored(sale_id)])?;
     let mut sum = Decimal::ZERO;
     while let Some(r) = rows.next()? {
         let back = line_total(decimal_column(r, 0)?, r.get(1)?)?;

@@ -110,9 +110,10 @@ pub(crate) fn settle(
             .conn
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM stock_movements
-                 WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_ms >= ?3 AND id <> ?4)",
+                 WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_ms >= ?3
+                   AND stored_id <> ?4)",
             )?
-            .query_row(params![product_id, warehouse_id, occurred_ms, id], |r| {
+            .query_row(params![product_id, warehouse_id, occurred_ms, crate::ids::stored(id)], |r| {
                 r.get(0)
             })?;
         if later {

@@ -12,7 +12,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "csv_file", "error", "hlc", "model", "money", "paths", "session", "sql", "times",
+            "csv_file", "error", "hlc", "ids", "model", "money", "paths", "session", "sql", "times",
             "validate",
         ],
     ),

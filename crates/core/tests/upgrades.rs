@@ -35,6 +35,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0018-alert-halves", "4aa9e608e766f2d1"),
     ("0019-short-clocks", "5dd4611a895d04e8"),
     ("0020-integer-times", "c0f1bd2590655401"),
+    ("0021-binary-ids", "e3281d84c80970a3"),
 ];
 
 fn migrations_dir() -> PathBuf {
@@ -342,16 +343,16 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
             .unwrap()
     };
     assert_eq!(
-        row("SELECT hlc, hlc_clock FROM sale_rows WHERE id LIKE '%30'"),
+        row("SELECT hlc, hlc_clock FROM sale_rows WHERE hex(id) LIKE '%30'"),
         (String::new(), Some(1_700_000_000_123_000_042)),
         "the usual clock is an integer"
     );
     assert_eq!(
-        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%32'"),
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE hex(id) LIKE '%32'"),
         (String::new(), Some(1_700_000_000_123_000_042))
     );
     assert_eq!(
-        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%33'"),
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE hex(id) LIKE '%33'"),
         (other.to_owned(), None),
         "another device's clock on this device's row stays text"
     );
@@ -366,7 +367,7 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
         other
     );
     assert_eq!(
-        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%34'"),
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE hex(id) LIKE '%34'"),
         (far.clone(), None),
         "a clock past 2262 stays text"
     );
@@ -379,7 +380,7 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
     ))
     .unwrap();
     assert_eq!(
-        row("SELECT hlc, hlc_clock FROM movement_rows WHERE id LIKE '%35'"),
+        row("SELECT hlc, hlc_clock FROM movement_rows WHERE hex(id) LIKE '%35'"),
         (far.clone(), None)
     );
     assert_eq!(
@@ -389,7 +390,7 @@ fn the_ledgers_clocks_are_kept_short_and_read_back_the_same() {
     // A sale made now is written short, through the views, and reads back as its stamp.
     let sale = store.record_sale(COMPANY, &one_mug()).unwrap();
     let (stored, clock) = row(&format!(
-        "SELECT hlc, hlc_clock FROM sale_rows WHERE id = '{}'",
+        "SELECT hlc, hlc_clock FROM sale_rows WHERE id = unhex(replace('{}', '-', ''))",
         sale.id
     ));
     assert_eq!(stored, "");
@@ -444,16 +445,16 @@ fn the_ledgers_times_are_kept_as_integers_and_read_back_the_same() {
     };
     let text = |sql: &str| -> String { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
-        row("SELECT sold_at, sold_ms FROM sale_rows WHERE id LIKE '%40'"),
+        row("SELECT sold_at, sold_ms FROM sale_rows WHERE hex(id) LIKE '%40'"),
         (String::new(), Some(1_700_128_800_000)),
         "the usual time is an integer"
     );
     assert_eq!(
-        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%42'"),
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE hex(id) LIKE '%42'"),
         (String::new(), Some(1_700_128_800_000))
     );
     assert_eq!(
-        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%43'"),
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE hex(id) LIKE '%43'"),
         ("2023-11-16T11:00:00Z".to_owned(), Some(1_700_132_400_000)),
         "another spelling keeps its text, and its moment to sort by"
     );
@@ -500,17 +501,17 @@ fn the_ledgers_times_are_kept_as_integers_and_read_back_the_same() {
     ))
     .unwrap();
     assert_eq!(
-        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%46'"),
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE hex(id) LIKE '%46'"),
         ("2023-11-16T12:00:00Z".to_owned(), Some(1_700_136_000_000))
     );
     assert_eq!(
-        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE id LIKE '%47'"),
+        row("SELECT occurred_at, occurred_ms FROM movement_rows WHERE hex(id) LIKE '%47'"),
         (String::new(), Some(1_700_136_000_001))
     );
     // A sale made now is written short, through the views, and reads back as its time.
     let sale = store.record_sale(COMPANY, &one_mug()).unwrap();
     let (stored, ms) = row(&format!(
-        "SELECT sold_at, sold_ms FROM sale_rows WHERE id = '{}'",
+        "SELECT sold_at, sold_ms FROM sale_rows WHERE id = unhex(replace('{}', '-', ''))",
         sale.id
     ));
     assert_eq!(stored, "");
@@ -526,4 +527,160 @@ fn the_ledgers_times_are_kept_as_integers_and_read_back_the_same() {
         ms
     );
     assert_eq!(sold_at, sale.sold_at, "the sale reads back as it was made");
+}
+
+/// Migration 0021 keeps the ledger's ids as their 16 bytes and gives the same text back; an
+/// id written another way keeps its text, and a sale, its lines, its movements and its
+/// returns are found by either.
+#[test]
+fn the_ledgers_ids_are_kept_as_bytes_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("stockflow.db");
+    make_fixture(&path, 20);
+    let device = "fixturedevice00000000000000000000";
+    // A sale whose ids are not UUIDs in the usual form (capitals, and no UUID at all).
+    let odd_sale = "SALE-ODD-1";
+    let odd_line = "01900000-0000-7000-8000-0000000000AB";
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!(
+            "INSERT INTO sales (id, company_id, warehouse_id, sold_at, total, hlc, device_id)
+                 VALUES ('{odd_sale}', '{COMPANY}', '{WAREHOUSE}', '2023-11-16T10:00:00.000Z',
+                         '25.00', '{HLC}', '{device}');
+             INSERT INTO sale_lines (id, sale_id, line_no, product_id, quantity, unit_price, line_total)
+                 VALUES ('{odd_line}', '{odd_sale}', 1, '{PRODUCT}', 2, '12.50', '25.00');
+             INSERT INTO stock_movements (id, company_id, product_id, warehouse_id, kind, quantity,
+                                          reference_kind, reference_id, occurred_at, hlc, device_id)
+                 VALUES ('movement odd', '{COMPANY}', '{PRODUCT}', '{WAREHOUSE}', 'sale', -2,
+                         'sale', '{odd_sale}', '2023-11-16T10:00:00.000Z', '{HLC}', '{device}');
+             UPDATE stock_levels SET on_hand = on_hand - 2;
+             INSERT INTO sale_returns (id, sale_id, sale_line_id, quantity, returned_at, hlc, device_id)
+                 VALUES ('01900000-0000-7000-8000-000000000050', '01900000-0000-7000-8000-000000000020',
+                         '01900000-0000-7000-8000-000000000021', 1, '2023-11-16T11:00:00.000Z',
+                         '{HLC}', '{device}'),
+                        ('01900000-0000-7000-8000-000000000051', '{odd_sale}', '{odd_line}', 1,
+                         '2023-11-16T11:00:00.000Z', '{HLC}', '{device}');"
+        ))
+        .unwrap();
+    let mut store = Store::open(&path).unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let kinds = |sql: &str| -> Vec<(String, i64)> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    let blob = ("blob".to_owned(), 16);
+    let text = |len: i64| ("text".to_owned(), len);
+    assert_eq!(
+        kinds("SELECT typeof(id), length(id) FROM sale_rows ORDER BY seq"),
+        [blob.clone(), text(10)],
+        "the usual id is its bytes, another stays text"
+    );
+    assert_eq!(
+        kinds("SELECT typeof(id), length(id) FROM sale_line_rows ORDER BY sale_key"),
+        [blob.clone(), text(36)]
+    );
+    assert_eq!(
+        kinds("SELECT typeof(id), length(id) FROM movement_rows ORDER BY seq"),
+        [blob.clone(), blob.clone(), text(12)]
+    );
+    assert_eq!(
+        kinds("SELECT typeof(sale_id), typeof(sale_line_id) = 'blob' FROM sale_return_rows ORDER BY id"),
+        [("blob".to_owned(), 1), ("text".to_owned(), 0)],
+        "a return names its sale and line the same way"
+    );
+    // Read back word for word, through the views and through the store.
+    let ids = |sql: &str| -> Vec<String> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    };
+    assert_eq!(
+        ids("SELECT id FROM sales ORDER BY seq"),
+        ["01900000-0000-7000-8000-000000000020", odd_sale]
+    );
+    assert_eq!(
+        ids("SELECT id || ' of ' || sale_id FROM sale_lines ORDER BY sale_key"),
+        [
+            "01900000-0000-7000-8000-000000000021 of 01900000-0000-7000-8000-000000000020".to_owned(),
+            format!("{odd_line} of {odd_sale}")
+        ]
+    );
+    assert_eq!(
+        ids("SELECT id || ' ' || reference_id FROM stock_movements WHERE kind = 'sale' ORDER BY seq"),
+        [
+            "01900000-0000-7000-8000-000000000022 01900000-0000-7000-8000-000000000020".to_owned(),
+            format!("movement odd {odd_sale}")
+        ]
+    );
+    assert_eq!(
+        ids("SELECT sale_id || ' ' || sale_line_id FROM sale_returns ORDER BY id"),
+        [
+            "01900000-0000-7000-8000-000000000020 01900000-0000-7000-8000-000000000021".to_owned(),
+            format!("{odd_sale} {odd_line}")
+        ]
+    );
+    for (sale_id, line_id) in [
+        ("01900000-0000-7000-8000-000000000020", "01900000-0000-7000-8000-000000000021"),
+        (odd_sale, odd_line),
+    ] {
+        let sale = store.get_sale(sale_id).unwrap();
+        assert_eq!(sale.id, sale_id);
+        assert_eq!(sale.lines.len(), 1, "{sale_id}: its line");
+        assert_eq!(sale.lines[0].id, line_id);
+        assert_eq!(sale.lines[0].returned, 1, "{sale_id}: its return");
+        assert_eq!(sale.refunded.to_string(), "12.50", "{sale_id}");
+        let page = store
+            .list_movements(&HistoryQuery {
+                company_id: COMPANY.into(),
+                reference_id: Some(sale_id.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert_eq!(page.items.len(), 1, "{sale_id}: its movement, by the sale's id");
+    }
+    // A return and a sale made now: the new ids are bytes and read back as they were made.
+    let sale = store.record_sale(COMPANY, &one_mug()).unwrap();
+    let back = store
+        .record_return(
+            COMPANY,
+            &ReturnInput {
+                sale_id: sale.id.clone(),
+                lines: vec![QuantityLine {
+                    product_id: PRODUCT.into(),
+                    quantity: 1,
+                }],
+                note: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(back.lines[0].returned, 1);
+    assert_eq!(
+        kinds(&format!(
+            "SELECT typeof(s.id), length(l.id) FROM sale_rows s JOIN sale_line_rows l
+             ON l.sale_key = s.seq WHERE s.id = unhex(replace('{}', '-', ''))",
+            sale.id
+        )),
+        [blob.clone()]
+    );
+    assert_eq!(store.get_sale(&sale.id).unwrap(), back);
+    // A UUID in the usual form is never kept as text: a lookup has one value to look for.
+    let refused = conn.execute(
+        &format!(
+            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, device_key)
+             VALUES ('01900000-0000-7000-8000-000000000060', 1, 1, '', '1', '', 1)"
+        ),
+        [],
+    );
+    assert!(
+        matches!(&refused, Err(e) if e.to_string().contains("CHECK")),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.ledger_levels().unwrap(),
+        store.kept_levels().unwrap(),
+        "levels equal the ledger"
+    );
 }

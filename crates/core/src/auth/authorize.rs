@@ -71,10 +71,11 @@ impl Store {
         id: &str,
         action: Action,
     ) -> Result<()> {
+        let (column, key) = crate::ids::lookup(table, id);
         let company: Option<String> = self
             .conn
-            .prepare_cached(&format!("SELECT company_id FROM {table} WHERE id = ?1"))?
-            .query_row([id], |r| r.get(0))
+            .prepare_cached(&format!("SELECT company_id FROM {table} WHERE {column} = ?1"))?
+            .query_row([key], |r| r.get(0))
             .optional()?;
         match company {
             // A row of a company the user is not a member of is answered like a row that

@@ -372,7 +372,7 @@ pub(crate) static DEFS: &[Def] = &[
             "components",
         ],
         sets: &[],
-        company: "(SELECT s.company_id FROM sales s WHERE s.id = t.sale_id)",
+        company: "(SELECT s.company_id FROM sales s WHERE s.stored_id = t.stored_sale_id)",
         version: CATALOG,
     },
     Def {
@@ -417,7 +417,7 @@ pub(crate) static DEFS: &[Def] = &[
             "device_id",
         ],
         sets: &[],
-        company: "(SELECT s.company_id FROM sales s WHERE s.id = t.sale_id)",
+        company: "(SELECT s.company_id FROM sales s WHERE s.stored_id = t.stored_sale_id)",
         version: CATALOG,
     },
     Def {

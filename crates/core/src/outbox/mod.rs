@@ -52,8 +52,10 @@ fn sql_of(def: &Def) -> Sql {
             s.name, s.table, s.owner
         ));
     }
+    // The ledger's views are found by their stored ids (`ids::lookup`).
+    let (by, _) = crate::ids::lookup(def.table, "");
     let snapshot = format!(
-        "SELECT json_object({}) FROM {} t WHERE t.id = ?1",
+        "SELECT json_object({}) FROM {} t WHERE t.{by} = ?1",
         parts.join(", "),
         def.table
     );
@@ -65,7 +67,7 @@ fn sql_of(def: &Def) -> Sql {
     } else {
         format!(
             "INSERT INTO outbox (company_id, entity, entity_id, hlc, fields, user_id)
-             SELECT {}, '{}', t.id, ?2, ?3, ?4 FROM {} t WHERE t.id = ?1",
+             SELECT {}, '{}', t.id, ?2, ?3, ?4 FROM {} t WHERE t.{by} = ?1",
             def.company,
             def.entity.as_str(),
             def.table
@@ -80,9 +82,10 @@ pub(crate) fn snapshot(
     entity: Entity,
     id: &str,
 ) -> Result<Option<Snapshot>> {
+    let (_, key) = crate::ids::lookup(entity.def().table, id);
     let json: Option<String> = conn
         .prepare_cached(&SQL[entity as usize].snapshot)?
-        .query_row([id], |r| r.get(0))
+        .query_row([key], |r| r.get(0))
         .optional()?;
     Ok(json.map(|text| match serde_json::from_str(&text) {
         Ok(Value::Object(map)) => map,
@@ -194,9 +197,10 @@ impl Tx<'_> {
 
     fn queue(&mut self, entity: Entity, id: &str, hlc: &str, fields: Option<&str>) -> Result<()> {
         let user_id = self.user_id().map(str::to_owned);
+        let (_, key) = crate::ids::lookup(entity.def().table, id);
         self.conn
             .prepare_cached(&SQL[entity as usize].queue)?
-            .execute(params![id, hlc, fields, user_id])?;
+            .execute(params![key, hlc, fields, user_id])?;
         Ok(())
     }
 }
@@ -261,7 +265,7 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
         let mut line_entries = tx.conn.prepare_cached(
             "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
              SELECT ?1, 'sale_line', l.id, ?3, ?4 FROM sale_lines l
-             WHERE l.sale_id = ?2 ORDER BY l.line_no",
+             WHERE l.sale_key = ?2 ORDER BY l.line_no",
         )?;
         let mut movement_entries = tx.conn.prepare_cached(
             "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
@@ -272,7 +276,7 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
         for (sale_seq, id, hlc, user_id) in &sales {
             sale_entry.execute(params![company, id, hlc, user_id])?;
             room -= 1;
-            room -= line_entries.execute(params![company, id, hlc, user_id])? as i64;
+            room -= line_entries.execute(params![company, sale_seq, hlc, user_id])? as i64;
             room -= movement_entries.execute(params![company, sale_seq])? as i64;
             next = sale_seq + 1;
         }

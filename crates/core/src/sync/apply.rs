@@ -155,10 +155,11 @@ fn insert_event(
 
 /// Whether the row `id` of the entity is here.
 fn exists(tx: &Tx<'_>, def: &Def, id: &str) -> Result<bool> {
+    let (column, key) = crate::ids::lookup(def.table, id);
     Ok(tx
         .conn
-        .prepare_cached(&format!("SELECT 1 FROM {} WHERE id = ?1", def.table))?
-        .exists([id])?)
+        .prepare_cached(&format!("SELECT 1 FROM {} WHERE {column} = ?1", def.table))?
+        .exists([key])?)
 }
 
 /// The effects of a movement that arrived from another device: the stock level, the daily
@@ -188,8 +189,8 @@ fn settle_movement(tx: &mut Tx<'_>, id: &str) -> Result<()> {
     ) = tx.conn.query_row(
         "SELECT product_id, warehouse_id, kind, quantity, occurred_at, occurred_ms, hlc,
                 reference_kind, reference_id
-         FROM stock_movements WHERE id = ?1",
-        [id],
+         FROM stock_movements WHERE stored_id = ?1",
+        [crate::ids::stored(id)],
         |r| {
             Ok((
                 r.get(0)?,

@@ -570,11 +570,11 @@ fn requeue_sql(company_id: &str) -> String {
          SELECT company_id, 'sale', id, hlc FROM sales WHERE company_id = '{c}' ORDER BY seq;
          INSERT INTO outbox (company_id, entity, entity_id, hlc)
          SELECT s.company_id, 'sale_line', l.id, s.hlc
-         FROM sale_lines l JOIN sales s ON s.id = l.sale_id WHERE s.company_id = '{c}' ORDER BY s.seq, l.line_no;
+         FROM sale_lines l JOIN sales s ON s.seq = l.sale_key WHERE s.company_id = '{c}' ORDER BY s.seq, l.line_no;
          INSERT INTO outbox (company_id, entity, entity_id, hlc)
          SELECT company_id, 'stock_movement', id, hlc FROM stock_movements WHERE company_id = '{c}' ORDER BY seq;
          INSERT INTO outbox (company_id, entity, entity_id, hlc)
          SELECT s.company_id, 'sale_return', r.id, r.hlc
-         FROM sale_returns r JOIN sales s ON s.id = r.sale_id WHERE s.company_id = '{c}' ORDER BY r.hlc;"
+         FROM sale_returns r JOIN sales s ON s.stored_id = r.stored_sale_id WHERE s.company_id = '{c}' ORDER BY r.hlc;"
     )
 }
