@@ -17,6 +17,7 @@ mod export;
 mod forecast;
 mod history;
 mod hlc;
+mod ids;
 mod import;
 mod kits;
 mod lists;
@@ -35,7 +36,6 @@ mod spreadsheet;
 mod sql;
 mod stock;
 pub mod sync;
-mod ids;
 mod times;
 mod validate;
 

@@ -113,9 +113,15 @@ pub(crate) fn settle(
                  WHERE product_id = ?1 AND warehouse_id = ?2 AND occurred_ms >= ?3
                    AND stored_id <> ?4)",
             )?
-            .query_row(params![product_id, warehouse_id, occurred_ms, crate::ids::stored(id)], |r| {
-                r.get(0)
-            })?;
+            .query_row(
+                params![
+                    product_id,
+                    warehouse_id,
+                    occurred_ms,
+                    crate::ids::stored(id)
+                ],
+                |r| r.get(0),
+            )?;
         if later {
             set_level_from_ledger(tx.conn, product_id, warehouse_id)?;
         } else {

@@ -12,8 +12,8 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "csv_file", "error", "hlc", "ids", "model", "money", "paths", "session", "sql", "times",
-            "validate",
+            "csv_file", "error", "hlc", "ids", "model", "money", "paths", "session", "sql",
+            "times", "validate",
         ],
     ),
     ("storage", &["db"]),

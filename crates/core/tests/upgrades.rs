@@ -566,9 +566,7 @@ fn the_ledgers_ids_are_kept_as_bytes_and_read_back_the_same() {
     let conn = rusqlite::Connection::open(&path).unwrap();
     let kinds = |sql: &str| -> Vec<(String, i64)> {
         let mut stmt = conn.prepare(sql).unwrap();
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
         rows.collect::<rusqlite::Result<_>>().unwrap()
     };
     let blob = ("blob".to_owned(), 16);
@@ -604,7 +602,8 @@ fn the_ledgers_ids_are_kept_as_bytes_and_read_back_the_same() {
     assert_eq!(
         ids("SELECT id || ' of ' || sale_id FROM sale_lines ORDER BY sale_key"),
         [
-            "01900000-0000-7000-8000-000000000021 of 01900000-0000-7000-8000-000000000020".to_owned(),
+            "01900000-0000-7000-8000-000000000021 of 01900000-0000-7000-8000-000000000020"
+                .to_owned(),
             format!("{odd_line} of {odd_sale}")
         ]
     );
@@ -623,7 +622,10 @@ fn the_ledgers_ids_are_kept_as_bytes_and_read_back_the_same() {
         ]
     );
     for (sale_id, line_id) in [
-        ("01900000-0000-7000-8000-000000000020", "01900000-0000-7000-8000-000000000021"),
+        (
+            "01900000-0000-7000-8000-000000000020",
+            "01900000-0000-7000-8000-000000000021",
+        ),
         (odd_sale, odd_line),
     ] {
         let sale = store.get_sale(sale_id).unwrap();
@@ -639,7 +641,11 @@ fn the_ledgers_ids_are_kept_as_bytes_and_read_back_the_same() {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!(page.items.len(), 1, "{sale_id}: its movement, by the sale's id");
+        assert_eq!(
+            page.items.len(),
+            1,
+            "{sale_id}: its movement, by the sale's id"
+        );
     }
     // A return and a sale made now: the new ids are bytes and read back as they were made.
     let sale = store.record_sale(COMPANY, &one_mug()).unwrap();
@@ -663,15 +669,13 @@ fn the_ledgers_ids_are_kept_as_bytes_and_read_back_the_same() {
              ON l.sale_key = s.seq WHERE s.id = unhex(replace('{}', '-', ''))",
             sale.id
         )),
-        [blob.clone()]
+        [blob]
     );
     assert_eq!(store.get_sale(&sale.id).unwrap(), back);
     // A UUID in the usual form is never kept as text: a lookup has one value to look for.
     let refused = conn.execute(
-        &format!(
-            "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, device_key)
-             VALUES ('01900000-0000-7000-8000-000000000060', 1, 1, '', '1', '', 1)"
-        ),
+        "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, total, hlc, device_key)
+         VALUES ('01900000-0000-7000-8000-000000000060', 1, 1, '', '1', '', 1)",
         [],
     );
     assert!(

@@ -74,7 +74,9 @@ impl Store {
         let (column, key) = crate::ids::lookup(table, id);
         let company: Option<String> = self
             .conn
-            .prepare_cached(&format!("SELECT company_id FROM {table} WHERE {column} = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT company_id FROM {table} WHERE {column} = ?1"
+            ))?
             .query_row([key], |r| r.get(0))
             .optional()?;
         match company {
