@@ -46,6 +46,15 @@ impl Hlc {
             .then(|| self.wall_ms * 1_000_000 + i64::from(self.counter))
     }
 
+    /// A ledger row's `hlc` and `hlc_clock` for a value this device stamped (the row's own
+    /// device, migration 0019): the short integer and no text, or the text when it has none.
+    pub fn row_form(&self) -> (String, Option<i64>) {
+        match self.short() {
+            Some(clock) => (String::new(), Some(clock)),
+            None => (self.to_string(), None),
+        }
+    }
+
     pub fn parse(text: &str) -> Option<Hlc> {
         let mut parts = text.splitn(3, '-');
         let wall_ms = parts.next()?.parse().ok()?;

@@ -28,7 +28,7 @@ use crate::money::parse_money;
 use crate::outbox;
 use crate::purchasing;
 use crate::sales;
-use crate::stock::{self, NewMovement};
+use crate::stock;
 use crate::validate;
 
 /// What an import brought in, row counts per file.
@@ -1049,6 +1049,7 @@ impl Run<'_, '_> {
     fn import_inventory(&mut self, dir: &Path, ids: &Ids) -> Result<()> {
         // Inventory last: counts as of now, after every imported sale.
         let mut counted = HashSet::new();
+        let mut keys = crate::lookup::LocalKeys::default();
         self.summary.inventory = self.each(
             dir,
             "inventory.csv",
@@ -1074,21 +1075,12 @@ impl Run<'_, '_> {
                 if !(0..=validate::MAX_QUANTITY).contains(&quantity) {
                     return Err(r.error("quantity", "a quantity on hand is zero or more"));
                 }
-                stock::record(
+                stock::record_imported_count(
                     tx,
-                    &NewMovement {
-                        company_id: company,
-                        product_id: &product.id,
-                        warehouse_id: warehouse,
-                        kind: MovementKind::Count,
-                        quantity,
-                        reason: None,
-                        reference: Some(("import", "inventory.csv")),
-                        note: None,
-                        occurred_at: None,
-                    },
-                )?;
-                Ok(())
+                    &mut keys,
+                    (company, &product.id, warehouse),
+                    quantity,
+                )
             },
         )?;
         Ok(())

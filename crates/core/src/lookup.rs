@@ -3,6 +3,8 @@
 //! stock on hand of a product in a warehouse. Plain reads below the domain, so that the
 //! catalog, the ledger, kits and sales can all use them without using each other.
 
+use std::collections::HashMap;
+
 use rusqlite::{Connection, OptionalExtension, Row};
 use rust_decimal::Decimal;
 
@@ -133,4 +135,30 @@ pub(crate) fn open_warehouse(
         ));
     }
     Ok(w)
+}
+
+/// Local integer keys by text id (migration 0016), per table, each looked up once.
+#[derive(Default)]
+pub(crate) struct LocalKeys(HashMap<&'static str, HashMap<String, i64>>);
+
+impl LocalKeys {
+    pub(crate) fn key(
+        &mut self,
+        conn: &Connection,
+        table: &'static str,
+        column: &str,
+        id: &str,
+    ) -> Result<i64> {
+        let known = self.0.entry(table).or_default();
+        if let Some(key) = known.get(id) {
+            return Ok(*key);
+        }
+        let key: i64 = conn
+            .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))
+            .optional()?
+            .ok_or_else(|| Error::Internal(format!("{table}: no local key for {id}")))?;
+        known.insert(id.to_owned(), key);
+        Ok(key)
+    }
 }

@@ -438,7 +438,7 @@ pub(crate) struct HistoricalSales {
     /// outbox range).
     pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
     /// The local keys of the companies, warehouses, products and device written about.
-    keys: LocalKeys,
+    keys: crate::lookup::LocalKeys,
 }
 
 /// What the imported sales of one product in one warehouse add up to.
@@ -449,32 +449,6 @@ struct Level {
     counted: Option<i64>,
     /// Units sold after that count.
     delta: i64,
-}
-
-/// Local integer keys by text id (migration 0016), per table, each looked up once.
-#[derive(Default)]
-struct LocalKeys(HashMap<&'static str, HashMap<String, i64>>);
-
-impl LocalKeys {
-    fn key(
-        &mut self,
-        conn: &Connection,
-        table: &'static str,
-        column: &str,
-        id: &str,
-    ) -> Result<i64> {
-        let known = self.0.entry(table).or_default();
-        if let Some(key) = known.get(id) {
-            return Ok(*key);
-        }
-        let key: i64 = conn
-            .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| Error::Internal(format!("{table}: no local key for {id}")))?;
-        known.insert(id.to_owned(), key);
-        Ok(key)
-    }
 }
 
 /// The keys of one imported sale's rows: company, warehouse, product, device.
@@ -599,7 +573,7 @@ fn write_history_sale(
 ) -> Result<i64> {
     let total = line_total(unit_price, quantity)?.to_string();
     // Imported history keeps no number: the shop's own numbers start at its first sale here.
-    let (hlc, hlc_clock) = row_clock(tx.stamp_value());
+    let (hlc, hlc_clock) = tx.stamp_value().row_form();
     tx.conn
         .prepare_cached(
             "INSERT INTO sale_rows (id, company_key, warehouse_key, sold_at, sold_ms, total, hlc,
@@ -635,7 +609,7 @@ fn write_history_sale(
             total
         ])?;
     // The movement has its own clock, as `stock::append` gives it.
-    let (movement_hlc, movement_clock) = row_clock(tx.stamp_value());
+    let (movement_hlc, movement_clock) = tx.stamp_value().row_form();
     tx.conn
         .prepare_cached(
             "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
@@ -658,15 +632,6 @@ fn write_history_sale(
             keys.device
         ])?;
     Ok(seq)
-}
-
-/// A ledger row's `hlc` and `hlc_clock` for a value this device stamped (the row's own device,
-/// migration 0019): the short integer, or the text when it has none.
-fn row_clock(hlc: crate::hlc::Hlc) -> (String, Option<i64>) {
-    match hlc.short() {
-        Some(clock) => (String::new(), Some(clock)),
-        None => (hlc.to_string(), None),
-    }
 }
 
 impl Store {

@@ -90,6 +90,71 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
     Ok(id)
 }
 
+/// A count of an import's inventory, as [`record`] writes one through the view, but straight
+/// into the ledger's rows by local keys (`keys`: the company's, product's and warehouse's
+/// ids): an import writes one per stock row, and the view's trigger looks every key up again.
+pub(crate) fn record_imported_count(
+    tx: &mut Tx<'_>,
+    keys: &mut crate::lookup::LocalKeys,
+    (company_id, product_id, warehouse_id): (&str, &str, &str),
+    quantity: i64,
+) -> Result<()> {
+    let company = keys.key(tx.conn, "companies", "seq", company_id)?;
+    let product = keys.key(tx.conn, "products", "seq", product_id)?;
+    let warehouse = keys.key(tx.conn, "warehouses", "seq", warehouse_id)?;
+    let device = keys.key(tx.conn, "device_keys", "key", tx.device_id())?;
+    let id = new_id();
+    let stamp = tx.stamp_value();
+    let hlc = stamp.to_string();
+    let (stored_hlc, clock) = stamp.row_form();
+    let now = tx.now.clone();
+    let (occurred_at, occurred_ms) = crate::times::stored(&now);
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO movement_rows (id, company_key, product_key, warehouse_key, kind, quantity,
+                 reference_kind, reference_id, occurred_at, occurred_ms, hlc, hlc_clock, user_id,
+                 device_key)
+             VALUES (?1, ?2, ?3, ?4, 'count', ?5, 'import', 'inventory.csv', ?6, ?7, ?8, ?9, ?10,
+                     ?11)",
+        )?
+        .execute(params![
+            crate::ids::stored(&id),
+            company,
+            product,
+            warehouse,
+            quantity,
+            occurred_at,
+            occurred_ms,
+            stored_hlc,
+            clock,
+            tx.user_id(),
+            device
+        ])?;
+    tx.inserted_in(company_id, outbox::Entity::StockMovement, &id, &hlc)?;
+    // `settle` for a count, by keys.
+    let later: bool = tx
+        .conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM movement_rows
+             WHERE product_key = ?1 AND warehouse_key = ?2 AND occurred_ms >= ?3 AND id <> ?4)",
+        )?
+        .query_row(
+            params![product, warehouse, occurred_ms, crate::ids::stored(&id)],
+            |r| r.get(0),
+        )?;
+    if later {
+        set_level_from_ledger(tx.conn, product_id, warehouse_id)
+    } else {
+        tx.conn
+            .prepare_cached(
+                "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
+            )?
+            .execute(params![product_id, warehouse_id, quantity])?;
+        Ok(())
+    }
+}
+
 /// Brings the stock level in line with one movement already in the ledger: this device's,
 /// or one that arrived by sync in any order (the rule below does not depend on the order).
 #[allow(clippy::too_many_arguments)]
