@@ -1050,6 +1050,8 @@ impl Run<'_, '_> {
         // Inventory last: counts as of now, after every imported sale.
         let mut counted = HashSet::new();
         let mut keys = crate::lookup::LocalKeys::default();
+        // Per company: the first and last count's `seq`, and how many (one outbox range).
+        let mut ranges: HashMap<String, (i64, i64, i64)> = HashMap::new();
         self.summary.inventory = self.each(
             dir,
             "inventory.csv",
@@ -1075,14 +1077,26 @@ impl Run<'_, '_> {
                 if !(0..=validate::MAX_QUANTITY).contains(&quantity) {
                     return Err(r.error("quantity", "a quantity on hand is zero or more"));
                 }
-                stock::record_imported_count(
+                let seq = stock::record_imported_count(
                     tx,
                     &mut keys,
                     (company, &product.id, warehouse),
                     quantity,
-                )
+                )?;
+                let range = ranges.entry(company.clone()).or_insert((seq, seq, 0));
+                range.1 = seq;
+                range.2 += 1;
+                Ok(())
             },
         )?;
-        Ok(())
+        let ranges: Vec<_> = ranges.into_iter().collect();
+        self.batched(ranges, |tx, (company, (first, last, counts))| {
+            tx.conn.execute(
+                "INSERT INTO outbox_ranges (company_id, first_sale, last_sale, sales, entity)
+                 VALUES (?1, ?2, ?3, ?4, 'stock_movement')",
+                (&company, first, last, counts),
+            )?;
+            Ok(())
+        })
     }
 }

@@ -93,19 +93,19 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
 /// A count of an import's inventory, as [`record`] writes one through the view, but straight
 /// into the ledger's rows by local keys (`keys`: the company's, product's and warehouse's
 /// ids): an import writes one per stock row, and the view's trigger looks every key up again.
+/// Not queued: the import queues its counts as a range (migration 0022). Returns its `seq`.
 pub(crate) fn record_imported_count(
     tx: &mut Tx<'_>,
     keys: &mut crate::lookup::LocalKeys,
     (company_id, product_id, warehouse_id): (&str, &str, &str),
     quantity: i64,
-) -> Result<()> {
+) -> Result<i64> {
     let company = keys.key(tx.conn, "companies", "seq", company_id)?;
     let product = keys.key(tx.conn, "products", "seq", product_id)?;
     let warehouse = keys.key(tx.conn, "warehouses", "seq", warehouse_id)?;
     let device = keys.key(tx.conn, "device_keys", "key", tx.device_id())?;
     let id = new_id();
     let stamp = tx.stamp_value();
-    let hlc = stamp.to_string();
     let (stored_hlc, clock) = stamp.row_form();
     let now = tx.now.clone();
     let (occurred_at, occurred_ms) = crate::times::stored(&now);
@@ -130,7 +130,7 @@ pub(crate) fn record_imported_count(
             tx.user_id(),
             device
         ])?;
-    tx.inserted_in(company_id, outbox::Entity::StockMovement, &id, &hlc)?;
+    let seq = tx.conn.last_insert_rowid();
     // `settle` for a count, by keys.
     let later: bool = tx
         .conn
@@ -143,7 +143,7 @@ pub(crate) fn record_imported_count(
             |r| r.get(0),
         )?;
     if later {
-        set_level_from_ledger(tx.conn, product_id, warehouse_id)
+        set_level_from_ledger(tx.conn, product_id, warehouse_id)?;
     } else {
         tx.conn
             .prepare_cached(
@@ -151,8 +151,8 @@ pub(crate) fn record_imported_count(
                  ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
             )?
             .execute(params![product_id, warehouse_id, quantity])?;
-        Ok(())
     }
+    Ok(seq)
 }
 
 /// Brings the stock level in line with one movement already in the ledger: this device's,

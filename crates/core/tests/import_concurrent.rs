@@ -324,3 +324,121 @@ fn a_refused_import_deletes_what_it_wrote() {
     );
     assert_eq!(snapshot(&fx.path), before);
 }
+
+/// An import's stock rows are queued as one range of the ledger's `seq` (migration 0022);
+/// another company's movements written in between, while the import left the lock free, fall
+/// inside that range and have entries of their own. Sent in small pages, each movement goes
+/// out once, under its own company, and nothing is left to send.
+#[test]
+fn a_range_of_counts_sends_its_own_companys_movements_once_each() {
+    let (mut fx, warehouse, mug) = shop();
+    let quay = fx
+        .store
+        .create_company(&CompanyInput {
+            name: "Quay".into(),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let quay_depot = fx
+        .store
+        .create_warehouse(
+            &quay,
+            &WarehouseInput {
+                name: "Depot".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    let jar = fx
+        .store
+        .create_product(
+            &quay,
+            &ProductInput {
+                sku: "JAR".into(),
+                name: "Jar".into(),
+                price: "2.00".into(),
+                initial_stock: vec![InitialStock {
+                    warehouse_id: quay_depot.clone(),
+                    quantity: 50,
+                }],
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .id;
+    // Send everything so far, then count Harbour's mug five times with Quay's sales between.
+    while let page @ [_, ..] = fx.store.sync_outgoing(100).unwrap().as_slice() {
+        let ids: Vec<String> = page.iter().map(|c| c.change_id.clone()).collect();
+        fx.store.sync_acknowledge(&ids).unwrap();
+    }
+    let mut counts = Vec::new();
+    let mut others = Vec::new();
+    for n in 0..5 {
+        let counted = fx
+            .store
+            .record_count(
+                &fx.company,
+                &CountInput {
+                    warehouse_id: warehouse.clone(),
+                    lines: vec![QuantityLine {
+                        product_id: mug.clone(),
+                        quantity: 7 + n,
+                    }],
+                    counted_at: None,
+                },
+            )
+            .unwrap();
+        counts.push(counted.movements[0].id.clone());
+        let sale = sell_one(&mut fx.store, &quay, &quay_depot, &jar).unwrap();
+        let page = fx
+            .store
+            .list_movements(&HistoryQuery {
+                company_id: quay.clone(),
+                reference_id: Some(sale.id.clone()),
+                ..Default::default()
+            })
+            .unwrap();
+        others.push(page.items[0].id.clone());
+    }
+    // Harbour's counts as an import queues them: one range instead of their entries.
+    let conn = rusqlite::Connection::open(&fx.path).unwrap();
+    conn.execute_batch(&format!(
+        "DELETE FROM outbox WHERE company_id = '{c}' AND entity = 'stock_movement';
+         INSERT INTO outbox_ranges (company_id, first_sale, last_sale, sales, entity)
+         SELECT '{c}', MIN(m.seq), MAX(m.seq), COUNT(*), 'stock_movement'
+         FROM stock_movements m WHERE m.company_id = '{c}' AND m.kind = 'count';",
+        c = fx.company
+    ))
+    .unwrap();
+    let pending = fx.store.sync_pending().unwrap();
+    assert_eq!(
+        pending,
+        5 + 5 * 3,
+        "five counts, five sales of three rows each"
+    );
+    let mut sent: Vec<(String, String)> = Vec::new();
+    loop {
+        let page = fx.store.sync_outgoing(2).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        for c in &page {
+            if c.entity == "stock_movement" {
+                sent.push((c.company_id.clone(), c.entity_id.clone()));
+            }
+        }
+        let ids: Vec<String> = page.iter().map(|c| c.change_id.clone()).collect();
+        fx.store.sync_acknowledge(&ids).unwrap();
+    }
+    sent.sort();
+    let mut expected: Vec<(String, String)> = counts
+        .iter()
+        .map(|id| (fx.company.clone(), id.clone()))
+        .chain(others.iter().map(|id| (quay.clone(), id.clone())))
+        .collect();
+    expected.sort();
+    assert_eq!(sent, expected, "each movement once, under its own company");
+    assert_eq!(fx.store.sync_pending().unwrap(), 0);
+}

@@ -25,7 +25,7 @@ fn rows(store: &Store) -> Rows {
 }
 
 /// (seq, company, kind, id, hlc) of the outbox entries after `after` (entries, ranges), the
-/// ranges of imported history counted as the entries they stand for.
+/// ranges of an import (its sales, its stock rows) counted as the entries they stand for.
 fn entries(path: &Path, after: (i64, i64)) -> Vec<(i64, String, String, String, String)> {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut stmt = conn
@@ -34,18 +34,24 @@ fn entries(path: &Path, after: (i64, i64)) -> Vec<(i64, String, String, String, 
              UNION ALL
              SELECT -1, s.company_id, 'sale', s.id, s.hlc
              FROM outbox_ranges r JOIN sales s ON s.company_id = r.company_id
-                  AND s.seq BETWEEN r.first_sale AND r.last_sale WHERE r.seq > ?2
+                  AND s.seq BETWEEN r.first_sale AND r.last_sale
+             WHERE r.seq > ?2 AND r.entity = 'sale'
              UNION ALL
              SELECT -1, s.company_id, 'sale_line', l.id, s.hlc
              FROM outbox_ranges r JOIN sales s ON s.company_id = r.company_id
                   AND s.seq BETWEEN r.first_sale AND r.last_sale
-                  JOIN sale_lines l ON l.sale_id = s.id WHERE r.seq > ?2
+                  JOIN sale_lines l ON l.sale_id = s.id WHERE r.seq > ?2 AND r.entity = 'sale'
              UNION ALL
              SELECT -1, s.company_id, 'stock_movement', m.id, m.hlc
              FROM outbox_ranges r JOIN sales s ON s.company_id = r.company_id
                   AND s.seq BETWEEN r.first_sale AND r.last_sale
                   JOIN stock_movements m ON m.reference_id = s.id AND m.reference_kind = 'sale'
-             WHERE r.seq > ?2
+             WHERE r.seq > ?2 AND r.entity = 'sale'
+             UNION ALL
+             SELECT -1, m.company_id, 'stock_movement', m.id, m.hlc
+             FROM outbox_ranges r JOIN stock_movements m ON m.company_id = r.company_id
+                  AND m.seq BETWEEN r.first_sale AND r.last_sale
+             WHERE r.seq > ?2 AND r.entity = 'stock_movement'
              ORDER BY 1",
         )
         .unwrap();

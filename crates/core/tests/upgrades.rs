@@ -36,6 +36,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0019-short-clocks", "5dd4611a895d04e8"),
     ("0020-integer-times", "c0f1bd2590655401"),
     ("0021-binary-ids", "e3281d84c80970a3"),
+    ("0022-outbox-count-ranges", "7fa9ac7602b33306"),
 ];
 
 fn migrations_dir() -> PathBuf {

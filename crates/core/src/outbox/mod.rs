@@ -205,16 +205,18 @@ impl Tx<'_> {
     }
 }
 
-/// The changes still to send: the outbox entries, and three per sale of the ranges of
-/// imported history (its sale, line and movement); an import still running is not counted.
+/// The changes still to send: the outbox entries, and those the ranges of an import stand
+/// for: three per imported sale (its sale, line and movement), one per imported stock row (its
+/// count); an import still running is not counted.
 pub(crate) const PENDING_SQL: &str = "SELECT
     (SELECT COUNT(*) FROM outbox
      WHERE company_id NOT IN (SELECT company_id FROM pending_imports))
-    + (SELECT COALESCE(SUM(sales), 0) * 3 FROM outbox_ranges
+    + (SELECT COALESCE(SUM(CASE entity WHEN 'sale' THEN sales * 3 ELSE sales END), 0)
+       FROM outbox_ranges
        WHERE company_id NOT IN (SELECT company_id FROM pending_imports))";
 
-/// Turns the next sales of the ranges of imported history into ordinary outbox entries (the
-/// sale, then its lines, then its movements), so that the outbox holds at least `limit`
+/// Turns the next rows of the ranges of an import into ordinary outbox entries (a sale, then
+/// its lines, then its movements; or a movement), so that the outbox holds at least `limit`
 /// entries to send when there are that many.
 pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
     let limit = limit as i64;
@@ -226,10 +228,10 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
     )?;
     let mut room = limit - queued;
     while room > 0 {
-        let Some((seq, company, first, last)) = tx
+        let Some((seq, company, first, last, entity)) = tx
             .conn
             .query_row(
-                "SELECT seq, company_id, first_sale, last_sale FROM outbox_ranges
+                "SELECT seq, company_id, first_sale, last_sale, entity FROM outbox_ranges
                  WHERE company_id NOT IN (SELECT company_id FROM pending_imports)
                  ORDER BY seq LIMIT 1",
                 [],
@@ -239,6 +241,7 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
                         r.get::<_, String>(1)?,
                         r.get::<_, i64>(2)?,
                         r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?,
                     ))
                 },
             )
@@ -246,6 +249,10 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
         else {
             return Ok(());
         };
+        if entity == "stock_movement" {
+            room -= expand_movements(tx, (seq, &company, first, last), room)?;
+            continue;
+        }
         // An imported sale is three entries.
         let take = (room / 3).max(1);
         let sales: Vec<(i64, String, String, Option<String>)> = tx
@@ -291,4 +298,46 @@ pub(crate) fn expand_ranges(tx: &mut Tx<'_>, limit: usize) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The next `room` movements of a range of an import's stock rows (its counts) as outbox
+/// entries, oldest first; the range then starts after them, or is gone. Returns how many.
+fn expand_movements(
+    tx: &mut Tx<'_>,
+    (seq, company, first, last): (i64, &str, i64, i64),
+    room: i64,
+) -> Result<i64> {
+    // The company's movements only: another company's may have been written in between.
+    let taken: Vec<i64> = tx
+        .conn
+        .prepare_cached(
+            "SELECT m.seq FROM movement_rows m
+             WHERE m.seq BETWEEN ?2 AND ?3
+               AND m.company_key = (SELECT seq FROM companies WHERE id = ?1)
+             ORDER BY m.seq LIMIT ?4",
+        )?
+        .query_map(params![company, first, last, room.max(1)], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(&end) = taken.last() else {
+        tx.conn
+            .execute("DELETE FROM outbox_ranges WHERE seq = ?1", [seq])?;
+        return Ok(0);
+    };
+    tx.conn
+        .prepare_cached(
+            "INSERT INTO outbox (company_id, entity, entity_id, hlc, user_id)
+             SELECT ?1, 'stock_movement', m.id, m.hlc, m.user_id FROM stock_movements m
+             WHERE m.seq BETWEEN ?2 AND ?3 AND m.company_id = ?1 ORDER BY m.seq",
+        )?
+        .execute(params![company, first, end])?;
+    if end >= last {
+        tx.conn
+            .execute("DELETE FROM outbox_ranges WHERE seq = ?1", [seq])?;
+    } else {
+        tx.conn.execute(
+            "UPDATE outbox_ranges SET first_sale = ?2, sales = sales - ?3 WHERE seq = ?1",
+            params![seq, end + 1, taken.len() as i64],
+        )?;
+    }
+    Ok(taken.len() as i64)
 }
