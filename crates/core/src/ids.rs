@@ -14,6 +14,12 @@ pub(crate) fn stored(id: &str) -> Value {
     }
 }
 
+/// A new id as a ledger row stores it: what `db::new_id` makes, without its text (an import
+/// writes three per sale and never reads them back).
+pub(crate) fn fresh() -> Value {
+    Value::Blob(uuid::Uuid::now_v7().as_bytes().to_vec())
+}
+
 /// How a row of `table` is found by its id: the column to compare and the value to bind. The
 /// ledger's views find their rows by the stored id (a filter on their rebuilt text would read
 /// every row); every other table by the id's text.
@@ -53,6 +59,15 @@ fn nibble(c: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fresh_id_is_the_bytes_of_a_new_uuid_v7() {
+        let Value::Blob(b) = fresh() else {
+            panic!("stored as bytes")
+        };
+        assert_eq!((b.len(), b[6] >> 4), (16, 7));
+        assert_ne!(fresh(), fresh());
+    }
 
     #[test]
     fn an_id_in_the_usual_form_is_its_bytes_and_anything_else_its_text() {

@@ -137,9 +137,17 @@ pub(crate) fn open_warehouse(
     Ok(w)
 }
 
-/// Local integer keys by text id (migration 0016), per table, each looked up once.
+/// Local integer keys by text id (migration 0016), per table, each looked up once. An import
+/// asks for four per row, and a company's and the device's are the same row after row: the
+/// last answer of each table is kept beside its map.
 #[derive(Default)]
-pub(crate) struct LocalKeys(HashMap<&'static str, HashMap<String, i64>>);
+pub(crate) struct LocalKeys(Vec<KeysOf>);
+
+struct KeysOf {
+    table: &'static str,
+    last: Option<(String, i64)>,
+    known: HashMap<String, i64>,
+}
 
 impl LocalKeys {
     pub(crate) fn key(
@@ -149,16 +157,43 @@ impl LocalKeys {
         column: &str,
         id: &str,
     ) -> Result<i64> {
-        let known = self.0.entry(table).or_default();
-        if let Some(key) = known.get(id) {
-            return Ok(*key);
+        let of = match self.0.iter().position(|k| k.table == table) {
+            Some(i) => &mut self.0[i],
+            None => {
+                self.0.push(KeysOf {
+                    table,
+                    last: None,
+                    known: HashMap::new(),
+                });
+                self.0.last_mut().expect("just pushed")
+            }
+        };
+        if let Some((last, key)) = &of.last {
+            if last == id {
+                return Ok(*key);
+            }
         }
-        let key: i64 = conn
-            .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
-            .query_row([id], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| Error::Internal(format!("{table}: no local key for {id}")))?;
-        known.insert(id.to_owned(), key);
+        let key = match of.known.get(id) {
+            Some(key) => *key,
+            None => {
+                let key: i64 = conn
+                    .prepare_cached(&format!("SELECT {column} FROM {table} WHERE id = ?1"))?
+                    .query_row([id], |r| r.get(0))
+                    .optional()?
+                    .ok_or_else(|| Error::Internal(format!("{table}: no local key for {id}")))?;
+                of.known.insert(id.to_owned(), key);
+                key
+            }
+        };
+        // The text's buffer is reused: no allocation per row.
+        match &mut of.last {
+            Some((last, last_key)) => {
+                last.clear();
+                last.push_str(id);
+                *last_key = key;
+            }
+            None => of.last = Some((id.to_owned(), key)),
+        }
         Ok(key)
     }
 }

@@ -479,16 +479,8 @@ impl HistoricalSales {
                 .keys
                 .key(tx.conn, "device_keys", "key", tx.device_id())?,
         };
-        let sale_id = new_id();
         let (sold_text, sold_ms) = crate::times::stored(sold_at);
-        let seq = write_history_sale(
-            tx,
-            &sale_id,
-            &keys,
-            quantity,
-            unit_price,
-            (sold_text, sold_ms),
-        )?;
+        let seq = write_history_sale(tx, &keys, quantity, unit_price, (sold_text, sold_ms))?;
         match self.ranges.get_mut(company_id) {
             Some(range) => {
                 range.1 = seq;
@@ -565,7 +557,6 @@ fn rollup_key(product: i64, warehouse: i64, day: &[u8; 10]) -> Result<i64> {
 /// sale's `seq`.
 fn write_history_sale(
     tx: &mut Tx<'_>,
-    sale_id: &str,
     keys: &SaleKeys,
     quantity: i64,
     unit_price: Decimal,
@@ -581,7 +572,7 @@ fn write_history_sale(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         )?
         .execute(params![
-            ids::stored(sale_id),
+            ids::fresh(),
             keys.company,
             keys.warehouse,
             sold_at,
@@ -602,7 +593,7 @@ fn write_history_sale(
         )?
         .execute(params![
             seq,
-            ids::stored(&new_id()),
+            ids::fresh(),
             keys.product,
             quantity,
             unit_price.to_string(),
@@ -618,7 +609,7 @@ fn write_history_sale(
              VALUES (?1, ?2, ?3, ?4, 'sale', ?5, 'sale', ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         )?
         .execute(params![
-            ids::stored(&new_id()),
+            ids::fresh(),
             keys.company,
             keys.product,
             keys.warehouse,
