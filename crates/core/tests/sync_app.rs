@@ -367,6 +367,63 @@ fn a_join_that_did_not_finish_is_remembered_until_it_does() {
     );
 }
 
+/// The shop's users may come down before the join is over (an import's history goes out
+/// after them): the join still goes on first, and nobody signs in to half a shop.
+#[test]
+fn a_join_that_brought_its_users_but_did_not_finish_goes_on_first() {
+    let mut shop = shop_with_users();
+    sign_in(&mut shop.store, "owner@shop.test", "owner-password");
+    let back = shop.warehouse("Back");
+    let company = shop.company.clone();
+    let product_id = product(&mut shop.store, &company, &back, "LATE", 3);
+    let page = pages(shop.store.sync_outgoing(10_000).unwrap(), 1);
+    let users_in = page
+        .iter()
+        .position(|c| c.change.entity == "user")
+        .expect("the users are sent")
+        + 1;
+    let half = page
+        .iter()
+        .position(|c| c.change.entity_id == product_id)
+        .expect("the late product is sent");
+    assert!(users_in <= half, "the users came down before the product");
+
+    let mut laptop = Fixture::new();
+    laptop.store.start_join().unwrap();
+    laptop
+        .store
+        .sync_apply(&shop.company, &page[..half], half as i64, "epoch-1", &[])
+        .unwrap();
+    let mut store = Store::open(&laptop.path).unwrap();
+    let status = store.auth_status().unwrap();
+    assert!(
+        status.join_unfinished && status.setup_required,
+        "the join screen, not the sign-in: {status:?}"
+    );
+    store
+        .sync_summary()
+        .expect("the join screen reads where the join goes on from");
+    store.start_join().expect("the join goes on");
+    store
+        .connect_sync(&connection("https://sync.example.com", "shop@example.com"))
+        .expect("and connects with nobody signed in");
+    store
+        .sync_apply(
+            &shop.company,
+            &page[half..],
+            page.len() as i64,
+            "epoch-1",
+            &[],
+        )
+        .unwrap();
+    store.finish_join().unwrap();
+    let status = Store::open(&laptop.path).unwrap().auth_status().unwrap();
+    assert!(
+        !status.join_unfinished && !status.setup_required,
+        "then the shop's users sign in: {status:?}"
+    );
+}
+
 fn product(store: &mut Store, company: &str, warehouse: &str, sku: &str, stock: i64) -> String {
     store
         .create_product(

@@ -266,21 +266,21 @@ pub fn sync(
     let login = client.login(account, password)?;
     let mut report = SyncReport::default();
 
-    let local: Vec<String> = store.list_companies()?.into_iter().map(|c| c.id).collect();
     // A new device joining (or going on with a join that stopped, perhaps between two
-    // companies) pulls every company the account syncs.
-    let joining = local.is_empty() || store.join_marked()?;
+    // companies) pulls every company the account syncs: those already here came from it. A
+    // join going on is asked about first: the shop's users may have come down before the app
+    // closed, and nobody can sign in before the join ends, so the companies here are not
+    // listed for it.
+    let joining = store.join_marked()? || store.list_companies()?.is_empty();
     let companies: Vec<String> = if joining {
         store.start_join()?;
-        let mut all = local;
-        for c in &login.companies {
-            if !all.contains(&c.company_id) {
-                all.push(c.company_id.clone());
-            }
-        }
-        all
+        login
+            .companies
+            .iter()
+            .map(|c| c.company_id.clone())
+            .collect()
     } else {
-        local
+        store.list_companies()?.into_iter().map(|c| c.id).collect()
     };
 
     push_all(store, &client, &mut report, progress)?;

@@ -16,7 +16,10 @@ impl Store {
     /// What the app shows first: the setup screen, the sign-in screen, or who is signed in.
     /// Not an activity: it does not keep a session from locking.
     pub fn auth_status(&self) -> Result<AuthStatus> {
-        let setup_required = !users_exist(&self.conn)?;
+        // A join that did not finish goes on before anything else, also once some of the shop's
+        // users came down with it (they arrive wherever the shop's changes put them).
+        let join_unfinished = self.join_unfinished()?;
+        let setup_required = join_unfinished || !users_exist(&self.conn)?;
         let user = match self.session_user(false) {
             Ok(Some(id)) => Some(get_user(&self.conn, &id, Some(&id))?),
             Ok(None) | Err(Error::Unauthenticated { .. }) => None,
@@ -26,7 +29,7 @@ impl Store {
             setup_required,
             user,
             idle_lock_minutes: idle_lock_minutes(&self.conn)?,
-            join_unfinished: self.join_unfinished()?,
+            join_unfinished,
         })
     }
 

@@ -104,7 +104,7 @@ impl Store {
         &self,
         input: &SyncConnectionInput,
     ) -> Result<SyncConnectionInput> {
-        self.authorize_anywhere(Action::ConnectSync)?;
+        self.authorize_connecting()?;
         let (server_url, account) = input.parse()?;
         Ok(SyncConnectionInput {
             server_url,
@@ -112,11 +112,21 @@ impl Store {
         })
     }
 
+    /// Owners set this device's connection; so does a join bringing a shop down on this
+    /// store ([`Store::start_join`]), whose users may arrive before it ends, with nobody signed
+    /// in (start_join is only allowed on a device with no shop of its own).
+    fn authorize_connecting(&self) -> Result<()> {
+        if self.joining.get() {
+            return Ok(());
+        }
+        self.authorize_anywhere(Action::ConnectSync)
+    }
+
     /// Connects this device to a server (owners only). Replaces an earlier connection; the
     /// shop's data and what is waiting to be sent stay as they are. A different server is
     /// recognised by its epoch at the first pull, which then starts over with it.
     pub fn connect_sync(&mut self, input: &SyncConnectionInput) -> Result<SyncConnection> {
-        self.authorize_anywhere(Action::ConnectSync)?;
+        self.authorize_connecting()?;
         let (server, account) = input.parse()?;
         self.write(|tx| {
             let now = tx.now.clone();
@@ -186,7 +196,12 @@ impl Store {
 
     /// The connection, the changes waiting and the last sync time, in one read.
     pub fn sync_summary(&self) -> Result<SyncSummary> {
-        self.authorize_anywhere(Action::Sync)?;
+        // While a join brings the shop down, or one that did not finish waits to go on, the
+        // shop's users may be here already and nobody signed in: the join screen still shows
+        // the connection it goes on with.
+        if !(self.joining.get() || self.join_unfinished()?) {
+            self.authorize_anywhere(Action::Sync)?;
+        }
         let pending = self
             .conn
             .query_row(crate::outbox::PENDING_SQL, [], |r| r.get(0))?;
