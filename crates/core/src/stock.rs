@@ -142,17 +142,27 @@ pub(crate) fn record_imported_count(
             params![product, warehouse, occurred_ms, crate::ids::stored(&id)],
             |r| r.get(0),
         )?;
-    if later {
-        set_level_from_ledger(tx.conn, product_id, warehouse_id)?;
-    } else {
-        tx.conn
-            .prepare_cached(
-                "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
-            )?
-            .execute(params![product_id, warehouse_id, quantity])?;
-    }
+    set_counted_level(tx.conn, (product_id, warehouse_id), quantity, later)?;
     Ok(seq)
+}
+
+/// The stock level after a count: what was counted, unless something in the ledger is as late
+/// as the count (`later`), when the level comes from the ledger.
+fn set_counted_level(
+    conn: &Connection,
+    (product_id, warehouse_id): (&str, &str),
+    quantity: i64,
+    later: bool,
+) -> Result<()> {
+    if later {
+        return set_level_from_ledger(conn, product_id, warehouse_id);
+    }
+    conn.prepare_cached(
+        "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
+         ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
+    )?
+    .execute(params![product_id, warehouse_id, quantity])?;
+    Ok(())
 }
 
 /// Brings the stock level in line with one movement already in the ledger: this device's,
@@ -187,16 +197,7 @@ pub(crate) fn settle(
                 ],
                 |r| r.get(0),
             )?;
-        if later {
-            set_level_from_ledger(tx.conn, product_id, warehouse_id)?;
-        } else {
-            tx.conn
-                .prepare_cached(
-                    "INSERT INTO stock_levels (product_id, warehouse_id, on_hand) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (product_id, warehouse_id) DO UPDATE SET on_hand = excluded.on_hand",
-                )?
-                .execute(params![product_id, warehouse_id, quantity])?;
-        }
+        set_counted_level(tx.conn, (product_id, warehouse_id), quantity, later)?;
     } else {
         let absorbed: bool = tx
             .conn
