@@ -24,9 +24,17 @@ pub(crate) fn fresh() -> Value {
 /// ledger's views find their rows by the stored id (a filter on their rebuilt text would read
 /// every row); every other table by the id's text.
 pub(crate) fn lookup(table: &str, id: &str) -> (&'static str, Value) {
+    match column(table) {
+        "stored_id" => ("stored_id", stored(id)),
+        other => (other, Value::Text(id.to_owned())),
+    }
+}
+
+/// The column [`lookup`] compares for `table`.
+pub(crate) fn column(table: &str) -> &'static str {
     match table {
-        "sales" | "sale_lines" | "stock_movements" => ("stored_id", stored(id)),
-        _ => ("id", Value::Text(id.to_owned())),
+        "sales" | "sale_lines" | "stock_movements" => "stored_id",
+        _ => "id",
     }
 }
 

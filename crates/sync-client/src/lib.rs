@@ -271,7 +271,12 @@ pub fn sync(
     // join going on is asked about first: the shop's users may have come down before the app
     // closed, and nobody can sign in before the join ends, so the companies here are not
     // listed for it.
-    let joining = store.join_marked()? || store.list_companies()?.is_empty();
+    let local: Vec<String> = if store.join_marked()? {
+        Vec::new()
+    } else {
+        store.list_companies()?.into_iter().map(|c| c.id).collect()
+    };
+    let joining = local.is_empty();
     let companies: Vec<String> = if joining {
         store.start_join()?;
         login
@@ -280,7 +285,7 @@ pub fn sync(
             .map(|c| c.company_id.clone())
             .collect()
     } else {
-        store.list_companies()?.into_iter().map(|c| c.id).collect()
+        local
     };
 
     push_all(store, &client, &mut report, progress)?;

@@ -53,7 +53,7 @@ fn sql_of(def: &Def) -> Sql {
         ));
     }
     // The ledger's views are found by their stored ids (`ids::lookup`).
-    let (by, _) = crate::ids::lookup(def.table, "");
+    let by = crate::ids::column(def.table);
     let snapshot = format!(
         "SELECT json_object({}) FROM {} t WHERE t.{by} = ?1",
         parts.join(", "),
