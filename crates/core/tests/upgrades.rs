@@ -37,6 +37,7 @@ const PINNED: &[(&str, &str)] = &[
     ("0020-integer-times", "c0f1bd2590655401"),
     ("0021-binary-ids", "e3281d84c80970a3"),
     ("0022-outbox-count-ranges", "7fa9ac7602b33306"),
+    ("0023-history-index-keys", "5a703bcfa890747c"),
 ];
 
 fn migrations_dir() -> PathBuf {
