@@ -444,7 +444,7 @@ pub(crate) fn now_rfc3339() -> String {
 }
 
 pub(crate) fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
+    crate::ids::new_v7().to_string()
 }
 
 /// A write in progress: the transaction, the time it runs at and the device's clock.
