@@ -253,6 +253,24 @@ struct Imported {
     id: String,
     company_id: String,
     price: Decimal,
+    /// Its local key (`products.seq`): the sales and counts are written by it.
+    key: i64,
+}
+
+/// A warehouse the import made.
+struct ImportedWarehouse {
+    id: String,
+    company_id: String,
+    /// Its local key (`warehouses.seq`).
+    key: i64,
+}
+
+/// The local key of a row the import just made.
+fn key_of(tx: &Tx<'_>, table: &str, id: &str) -> Result<i64> {
+    Ok(tx
+        .conn
+        .prepare_cached(&format!("SELECT seq FROM {table} WHERE id = ?1"))?
+        .query_row([id], |r| r.get(0))?)
 }
 
 impl Store {
@@ -585,8 +603,7 @@ impl ImportLock {
 #[derive(Default)]
 struct Ids {
     companies: HashMap<String, String>,
-    /// A warehouse's id and its company's.
-    warehouses: HashMap<String, (String, String)>,
+    warehouses: HashMap<String, ImportedWarehouse>,
     /// A product type's id by (company, type name key).
     types: HashMap<(String, String), String>,
     products: HashMap<String, Imported>,
@@ -754,7 +771,15 @@ impl Run<'_, '_> {
                 };
                 let id = catalog::insert_warehouse(tx, &company, &input)
                     .map_err(|e| r.wrap("name", e))?;
-                ids.warehouses.insert(key, (id, company));
+                let local = key_of(tx, "warehouses", &id)?;
+                ids.warehouses.insert(
+                    key,
+                    ImportedWarehouse {
+                        key: local,
+                        id,
+                        company_id: company,
+                    },
+                );
                 Ok(())
             },
         )?;
@@ -829,6 +854,7 @@ impl Run<'_, '_> {
                 ids.products.insert(
                     key,
                     Imported {
+                        key: key_of(tx, "products", &id)?,
                         id,
                         company_id: company,
                         price,
@@ -963,8 +989,8 @@ impl Run<'_, '_> {
                     (&product.id, threshold, &hlc),
                 )?;
             } else {
-                let (warehouse, company) = r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
-                if *company != product.company_id {
+                let warehouse = r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
+                if warehouse.company_id != product.company_id {
                     return Err(r.error("warehouse_id", "the warehouse belongs to another company than the product"));
                 }
                 tx.conn.execute(
@@ -972,7 +998,7 @@ impl Run<'_, '_> {
                      VALUES (?1, ?2, ?3, ?4)
                      ON CONFLICT (product_id, warehouse_id) DO UPDATE SET threshold = excluded.threshold,
                          updated_hlc = excluded.updated_hlc",
-                    (&product.id, warehouse, threshold, &hlc),
+                    (&product.id, &warehouse.id, threshold, &hlc),
                 )?;
                 tx.conn.execute("UPDATE products SET updated_hlc = ?2 WHERE id = ?1", (&product.id, &hlc))?;
             }
@@ -995,9 +1021,8 @@ impl Run<'_, '_> {
             &["id", "product_id", "warehouse_id", "quantity", "sold_at"],
             |tx, r| {
                 let product = r.reference("product_id", &ids.products, "product")?;
-                let (warehouse, company) =
-                    r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
-                if *company != product.company_id {
+                let warehouse = r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
+                if warehouse.company_id != product.company_id {
                     return Err(r.error(
                         "warehouse_id",
                         "the warehouse belongs to another company than the product",
@@ -1011,9 +1036,9 @@ impl Run<'_, '_> {
                     .map_err(|e| r.wrap("sold_at", e))?;
                 history.add(
                     tx,
-                    company,
-                    warehouse,
-                    &product.id,
+                    &warehouse.company_id,
+                    (&warehouse.id, warehouse.key),
+                    (&product.id, product.key),
                     quantity,
                     product.price,
                     &sold_at,
@@ -1032,7 +1057,7 @@ impl Run<'_, '_> {
             )?;
             Ok(())
         })?;
-        let (levels, daily) = history.into_writes()?;
+        let (levels, daily) = history.into_writes();
         // The rollup first and by key: while it is written nothing else grows, so its pages
         // follow each other in the file (the alerts read it in key order). A stock row
         // inserted after reads its last sale day from it.
@@ -1058,9 +1083,8 @@ impl Run<'_, '_> {
             &["product_id", "warehouse_id", "quantity"],
             |tx, r| {
                 let product = r.reference("product_id", &ids.products, "product")?;
-                let (warehouse, company) =
-                    r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
-                if *company != product.company_id {
+                let warehouse = r.reference("warehouse_id", &ids.warehouses, "warehouse")?;
+                if warehouse.company_id != product.company_id {
                     return Err(r.error(
                         "warehouse_id",
                         "the warehouse belongs to another company than the product",
@@ -1069,7 +1093,7 @@ impl Run<'_, '_> {
                 once(
                     &mut counted,
                     r,
-                    (&product.id, warehouse),
+                    (&product.id, &warehouse.id),
                     "warehouse_id",
                     "a quantity on hand for this product and warehouse",
                 )?;
@@ -1080,10 +1104,14 @@ impl Run<'_, '_> {
                 let seq = stock::record_imported_count(
                     tx,
                     &mut keys,
-                    (company, &product.id, warehouse),
+                    &warehouse.company_id,
+                    (&product.id, product.key),
+                    (&warehouse.id, warehouse.key),
                     quantity,
                 )?;
-                let range = ranges.entry(company.clone()).or_insert((seq, seq, 0));
+                let range = ranges
+                    .entry(warehouse.company_id.clone())
+                    .or_insert((seq, seq, 0));
                 range.1 = seq;
                 range.2 += 1;
                 Ok(())

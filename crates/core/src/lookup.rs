@@ -137,9 +137,43 @@ pub(crate) fn open_warehouse(
     Ok(w)
 }
 
+/// A map by local integer keys, hashed by one multiplication per word instead of SipHash: an
+/// import sums a million sales into maps by (product, warehouse) and by rollup key, and
+/// SipHash was most of that. Only for keys this database made (its own `seq`s), never for
+/// text from a file, which could be chosen to collide.
+pub(crate) type KeyMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// The hasher of [`KeyMap`]: each word folded in as FxHash does (rotate, xor, multiply by an
+/// odd constant), for integer keys.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_i64(&mut self, word: i64) {
+        self.write_u64(word as u64);
+    }
+}
+
 /// Local integer keys by text id (migration 0016), per table, each looked up once. An import
-/// asks for four per row, and a company's and the device's are the same row after row: the
-/// last answer of each table is kept beside its map.
+/// asks for a company's and the device's on every row (a product's and a warehouse's it keeps
+/// from when it made them), and they are the same row after row: the last answer of each
+/// table is kept beside its map.
 #[derive(Default)]
 pub(crate) struct LocalKeys(Vec<KeysOf>);
 

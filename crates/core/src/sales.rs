@@ -15,7 +15,7 @@ use crate::db::{new_id, Store, Tx};
 use crate::error::{Entity, Error, Result};
 use crate::ids;
 use crate::kits;
-use crate::lookup::get_company;
+use crate::lookup::{get_company, KeyMap};
 use crate::lookup::{open_warehouse, product_of_company};
 use crate::model::{
     DailySales, MovementKind, ReturnInput, Sale, SaleInput, SaleLine, SalePage, SaleQuery,
@@ -431,13 +431,13 @@ fn add_units(
 pub(crate) struct HistoricalSales {
     /// Per (product, warehouse) by local keys: the pair's ids, its latest count before the
     /// import, and the units sold after it.
-    levels: HashMap<(i64, i64), Level>,
-    /// Per (product, warehouse, UTC day `YYYY-MM-DD`): units sold.
-    daily: HashMap<(i64, i64, [u8; 10]), i64>,
+    levels: KeyMap<(i64, i64), Level>,
+    /// Per rollup key (product, warehouse and UTC day, [`rollup_key`]): units sold.
+    daily: KeyMap<i64, i64>,
     /// Per company: the first and last `sales.seq` written, and how many (queued as one
     /// outbox range).
     pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
-    /// The local keys of the companies, warehouses, products and device written about.
+    /// The local keys of the companies and the device written about.
     keys: crate::lookup::LocalKeys,
 }
 
@@ -460,21 +460,22 @@ struct SaleKeys {
 }
 
 impl HistoricalSales {
-    #[allow(clippy::too_many_arguments)]
+    /// One imported sale. The product and warehouse come with their local keys (the import
+    /// read them once, when it made them).
     pub(crate) fn add(
         &mut self,
         tx: &mut Tx<'_>,
         company_id: &str,
-        warehouse_id: &str,
-        product_id: &str,
+        (warehouse_id, warehouse): (&str, i64),
+        (product_id, product): (&str, i64),
         quantity: i64,
         unit_price: Decimal,
         sold_at: &str,
     ) -> Result<()> {
         let keys = SaleKeys {
             company: self.keys.key(tx.conn, "companies", "seq", company_id)?,
-            warehouse: self.keys.key(tx.conn, "warehouses", "seq", warehouse_id)?,
-            product: self.keys.key(tx.conn, "products", "seq", product_id)?,
+            warehouse,
+            product,
             device: self
                 .keys
                 .key(tx.conn, "device_keys", "key", tx.device_id())?,
@@ -507,14 +508,15 @@ impl HistoricalSales {
         {
             level.delta -= quantity;
         }
-        let day: [u8; 10] = sold_at
-            .as_bytes()
-            .get(..10)
-            .and_then(|d| d.try_into().ok())
-            .ok_or_else(|| Error::Internal(format!("sold_at {sold_at} has no day")))?;
+        // A time kept as its integer alone is UTC in the canonical form: its day is its
+        // millisecond's. Any other spelling is read as before, by the day it writes.
+        let day = match (sold_text, sold_ms) {
+            ("", Some(ms)) => ms.div_euclid(MS_PER_DAY),
+            _ => days_since_epoch(sold_at)?,
+        };
         *self
             .daily
-            .entry((keys.product, keys.warehouse, day))
+            .entry(rollup_key(keys.product, keys.warehouse, day))
             .or_default() += quantity;
         Ok(())
     }
@@ -522,14 +524,8 @@ impl HistoricalSales {
     /// The summed level changes and the rollup's rows (key, units) to write, each in key
     /// order (sequential B-tree inserts): the import writes them in its short transactions.
     #[allow(clippy::type_complexity)]
-    pub(crate) fn into_writes(self) -> Result<(Vec<((String, String), i64)>, Vec<(i64, i64)>)> {
-        let mut daily = self
-            .daily
-            .into_iter()
-            .map(|((product, warehouse, day), units)| {
-                Ok((rollup_key(product, warehouse, &day)?, units))
-            })
-            .collect::<Result<Vec<_>>>()?;
+    pub(crate) fn into_writes(self) -> (Vec<((String, String), i64)>, Vec<(i64, i64)>) {
+        let mut daily: Vec<_> = self.daily.into_iter().collect();
         daily.sort_unstable();
         let mut levels: Vec<_> = self
             .levels
@@ -537,18 +533,26 @@ impl HistoricalSales {
             .map(|l| ((l.product_id, l.warehouse_id), l.delta))
             .collect();
         levels.sort_unstable();
-        Ok((levels, daily))
+        (levels, daily)
     }
 }
 
-/// The key of a row of `sales_daily_keyed` (migration 0005): product key * 2^36 + warehouse
-/// key * 2^16 + days since 1970-01-01 of the UTC day `YYYY-MM-DD`.
-fn rollup_key(product: i64, warehouse: i64, day: &[u8; 10]) -> Result<i64> {
-    let unreadable = || Error::Internal(format!("daily sales of an unreadable day {day:?}"));
-    let day = std::str::from_utf8(day).map_err(|_| unreadable())?;
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// The days since 1970-01-01 of the day a time names in its first ten characters
+/// (`YYYY-MM-DD`).
+fn days_since_epoch(at: &str) -> Result<i64> {
+    let unreadable = || Error::Internal(format!("daily sales of an unreadable day in {at:?}"));
+    let day = at.get(..10).ok_or_else(unreadable)?;
     let day = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| unreadable())?;
     let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
-    Ok(product * 68_719_476_736 + warehouse * 65_536 + (day - epoch).num_days())
+    Ok((day - epoch).num_days())
+}
+
+/// The key of a row of `sales_daily_keyed` (migration 0005): product key * 2^36 + warehouse
+/// key * 2^16 + days since 1970-01-01 of the UTC day.
+fn rollup_key(product: i64, warehouse: i64, day: i64) -> i64 {
+    product * 68_719_476_736 + warehouse * 65_536 + day
 }
 
 /// An imported sale, its line and its movement, written straight into the ledger's rows (not

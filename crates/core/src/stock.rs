@@ -91,18 +91,19 @@ pub(crate) fn record(tx: &mut Tx<'_>, m: &NewMovement<'_>) -> Result<String> {
 }
 
 /// A count of an import's inventory, as [`record`] writes one through the view, but straight
-/// into the ledger's rows by local keys (`keys`: the company's, product's and warehouse's
-/// ids): an import writes one per stock row, and the view's trigger looks every key up again.
-/// Not queued: the import queues its counts as a range (migration 0022). Returns its `seq`.
+/// into the ledger's rows by local keys (the product's and warehouse's come with their ids;
+/// `keys` finds the company's and the device's): an import writes one per stock row, and the
+/// view's trigger looks every key up again. Not queued: the import queues its counts as a
+/// range (migration 0022). Returns its `seq`.
 pub(crate) fn record_imported_count(
     tx: &mut Tx<'_>,
     keys: &mut crate::lookup::LocalKeys,
-    (company_id, product_id, warehouse_id): (&str, &str, &str),
+    company_id: &str,
+    (product_id, product): (&str, i64),
+    (warehouse_id, warehouse): (&str, i64),
     quantity: i64,
 ) -> Result<i64> {
     let company = keys.key(tx.conn, "companies", "seq", company_id)?;
-    let product = keys.key(tx.conn, "products", "seq", product_id)?;
-    let warehouse = keys.key(tx.conn, "warehouses", "seq", warehouse_id)?;
     let device = keys.key(tx.conn, "device_keys", "key", tx.device_id())?;
     let id = new_id();
     let stamp = tx.stamp_value();
