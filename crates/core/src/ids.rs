@@ -39,12 +39,14 @@ pub(crate) fn new_v7() -> uuid::Uuid {
 }
 
 thread_local! {
-    static GENERATOR: RefCell<Generator> = RefCell::new(Generator {
-        random: [0; RANDOM_BYTES],
-        used: RANDOM_BYTES,
-        millis: 0,
-        counter: 0,
-    });
+    static GENERATOR: RefCell<Generator> = const {
+        RefCell::new(Generator {
+            random: [0; RANDOM_BYTES],
+            used: RANDOM_BYTES,
+            millis: 0,
+            counter: 0,
+        })
+    };
 }
 
 const RANDOM_BYTES: usize = 4096;
@@ -159,9 +161,15 @@ mod tests {
             assert_eq!(id.get_version_num(), 7);
             assert_eq!(id.get_variant(), uuid::Variant::RFC4122);
         }
-        assert!(ids.windows(2).all(|w| w[0] < w[1]), "in order and no two alike");
+        assert!(
+            ids.windows(2).all(|w| w[0] < w[1]),
+            "in order and no two alike"
+        );
         let ms = |id: &uuid::Uuid| id.get_timestamp().unwrap().to_unix();
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
         assert!(ms(&ids[0]).0.abs_diff(now) < 60, "the time is now's");
     }
 
@@ -183,7 +191,10 @@ mod tests {
             assert_eq!(id.get_version_num(), 7);
             last = id;
         }
-        assert!(g.millis > 1_000, "the time ran ahead instead of repeating a counter");
+        assert!(
+            g.millis > 1_000,
+            "the time ran ahead instead of repeating a counter"
+        );
     }
 
     #[test]

@@ -462,6 +462,7 @@ struct SaleKeys {
 impl HistoricalSales {
     /// One imported sale. The product and warehouse come with their local keys (the import
     /// read them once, when it made them).
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add(
         &mut self,
         tx: &mut Tx<'_>,
