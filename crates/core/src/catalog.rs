@@ -482,7 +482,7 @@ fn insert_product(tx: &mut Tx<'_>, company_id: &str, p: &ValidProduct) -> Result
             hlc,
             p.cost.flatten().map(|c| c.to_string())
         ])?;
-    p.write_warehouse_thresholds(tx, &id, &hlc)?;
+    p.add_warehouse_thresholds(tx, &id, &hlc)?;
     tx.inserted(outbox::Entity::Product, &id, &hlc)?;
     for (warehouse, quantity) in opening {
         stock::ensure_level(tx.conn, &id, &warehouse.id)?;
@@ -1059,16 +1059,23 @@ impl ValidProduct {
         product_id: &str,
         hlc: &str,
     ) -> Result<()> {
-        tx.conn.execute(
-            "DELETE FROM product_warehouse_thresholds WHERE product_id = ?1",
-            [product_id],
-        )?;
+        tx.conn
+            .prepare_cached("DELETE FROM product_warehouse_thresholds WHERE product_id = ?1")?
+            .execute([product_id])?;
+        self.add_warehouse_thresholds(tx, product_id, hlc)
+    }
+
+    /// The product's thresholds per warehouse, for a product that has none yet: a new one
+    /// (an import makes tens of thousands, and the delete was a fifth of that).
+    fn add_warehouse_thresholds(&self, tx: &mut Tx<'_>, product_id: &str, hlc: &str) -> Result<()> {
         for wt in &self.warehouse_thresholds {
-            tx.conn.execute(
-                "INSERT INTO product_warehouse_thresholds (product_id, warehouse_id, threshold, updated_hlc)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![product_id, wt.warehouse_id, wt.threshold, hlc],
-            )?;
+            tx.conn
+                .prepare_cached(
+                    "INSERT INTO product_warehouse_thresholds (product_id, warehouse_id, threshold,
+                         updated_hlc)
+                     VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![product_id, wt.warehouse_id, wt.threshold, hlc])?;
         }
         Ok(())
     }
