@@ -1048,7 +1048,7 @@ impl Run<'_, '_> {
         self.store.conn.pragma_update(None, "foreign_keys", true)?;
         self.summary.sales = sales?;
 
-        let ranges: Vec<_> = std::mem::take(&mut history.ranges).into_iter().collect();
+        let ranges = history.take_ranges();
         self.batched(ranges, |tx, (company, (first, last, sales))| {
             tx.conn.execute(
                 "INSERT INTO outbox_ranges (company_id, first_sale, last_sale, sales)

@@ -3,7 +3,7 @@
 //! units sold per day, read back from that rollup.
 
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -434,9 +434,9 @@ pub(crate) struct HistoricalSales {
     levels: KeyMap<(i64, i64), Level>,
     /// Per rollup key (product, warehouse and UTC day, [`rollup_key`]): units sold.
     daily: KeyMap<i64, i64>,
-    /// Per company: the first and last `sales.seq` written, and how many (queued as one
-    /// outbox range).
-    pub(crate) ranges: HashMap<String, (i64, i64, i64)>,
+    /// Per company, by its local key: its id, the first and last `sales.seq` written, and
+    /// how many (queued as one outbox range).
+    ranges: KeyMap<i64, (String, i64, i64, i64)>,
     /// The local keys of the companies and the device written about.
     keys: crate::lookup::LocalKeys,
 }
@@ -483,15 +483,12 @@ impl HistoricalSales {
         };
         let (sold_text, sold_ms) = crate::times::stored(sold_at);
         let seq = write_history_sale(tx, &keys, quantity, unit_price, (sold_text, sold_ms))?;
-        match self.ranges.get_mut(company_id) {
-            Some(range) => {
-                range.1 = seq;
-                range.2 += 1;
-            }
-            None => {
-                self.ranges.insert(company_id.to_owned(), (seq, seq, 1));
-            }
-        }
+        let range = self
+            .ranges
+            .entry(keys.company)
+            .or_insert_with(|| (company_id.to_owned(), seq, seq, 0));
+        range.2 = seq;
+        range.3 += 1;
         let level = match self.levels.entry((keys.product, keys.warehouse)) {
             Entry::Occupied(e) => e.into_mut(),
             Entry::Vacant(e) => e.insert(Level {
@@ -520,6 +517,15 @@ impl HistoricalSales {
             .entry(rollup_key(keys.product, keys.warehouse, day))
             .or_default() += quantity;
         Ok(())
+    }
+
+    /// Per company: the first and last `sales.seq` written, and how many (one outbox range
+    /// each).
+    pub(crate) fn take_ranges(&mut self) -> Vec<(String, (i64, i64, i64))> {
+        std::mem::take(&mut self.ranges)
+            .into_values()
+            .map(|(company, first, last, sales)| (company, (first, last, sales)))
+            .collect()
     }
 
     /// The summed level changes and the rollup's rows (key, units) to write, each in key
