@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::hlc::Hlc;
 use crate::session::Session;
 
+// `build.rs` has Cargo rebuild this crate when anything in `migrations/` changes.
 static MIGRATIONS_DIR: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../migrations");
 
 /// The local schema, one migration per folder of `migrations/`.
